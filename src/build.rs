@@ -1,0 +1,76 @@
+//! `salud build`: load, render, write. Each phase is one call, so a reader can follow the
+//! whole build here.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use crate::diagnostic::Diagnostics;
+use crate::error::Error;
+use crate::output::{self, Output};
+use crate::render::Renderer;
+use crate::site::Site;
+use crate::theme::Theme;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// `public/` inside the root when not given.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of config.toml, e.g. for a deploy to another address.
+    pub base_url: Option<String>,
+}
+
+#[derive(Debug)]
+pub struct BuildReport {
+    pub places: usize,
+    pub pages: usize,
+    pub files: usize,
+    pub bytes: usize,
+    pub millis: u128,
+    pub output: PathBuf,
+    pub warnings: Diagnostics,
+}
+
+/// Builds the whole site in memory.
+pub fn render(site: &Site) -> Result<(Output, crate::render::Counts), Error> {
+    let theme = Theme::load(&site.root, &site.config.theme)?;
+    let renderer = Renderer::new(&theme)?;
+    let mut output = Output::default();
+    for (path, bytes) in &theme.statics {
+        output.add(path.clone(), bytes.clone());
+    }
+    let counts = renderer.render_site(site, &mut output)?;
+    for asset in &site.content.assets {
+        let bytes = std::fs::read(site.root.join(asset)).map_err(|e| Error::io(&site.root.join(asset), e))?;
+        output.add(asset.trim_start_matches("content/").to_string(), bytes);
+    }
+    output::copy_tree(&site.root.join("static"), "", &mut output).map_err(|e| Error::io(&site.root.join("static"), e))?;
+    Ok((output, counts))
+}
+
+pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
+    let started = Instant::now();
+    let root = &options.root;
+    let out_dir = options.output.clone().unwrap_or_else(|| root.join("public"));
+    output::check_output_dir(root, &out_dir)?;
+    let (mut site, warnings) = Site::load(root).map_err(Error::Site)?;
+    if let Some(base) = &options.base_url {
+        site.config.base_url = base.clone();
+    }
+    let (output, counts) = render(&site)?;
+    output.write_atomically(&out_dir)?;
+    Ok(BuildReport {
+        places: counts.places,
+        pages: counts.pages,
+        files: output.files.len(),
+        bytes: output.bytes(),
+        millis: started.elapsed().as_millis(),
+        output: out_dir,
+        warnings,
+    })
+}
+
+/// Whether `path` is inside `root` (used to print the output folder relative to the site).
+pub fn display_path(root: &Path, path: &Path) -> String {
+    path.strip_prefix(root).unwrap_or(path).display().to_string()
+}

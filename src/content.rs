@@ -1,0 +1,302 @@
+//! `content/`: narratives and plain pages in Markdown with TOML front matter between `+++`
+//! lines. A narrative belongs to the place with the same path: `content/peru/_index.md` (or
+//! `content/peru.md`) is Peru's, `content/peru/huanuco.md` is Huánuco's.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
+use serde::Deserialize;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::format::slugify;
+
+pub const DIR: &str = "content";
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: Option<String>,
+    /// One or two sentences for the home page, the PDF and link previews.
+    pub summary: Option<String>,
+    /// Orders plain pages in the navigation (lower first).
+    pub weight: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The file, relative to the site root.
+    pub file: String,
+    pub front: FrontMatter,
+    pub html: String,
+    /// The front matter's summary, or the first paragraph as plain text.
+    pub summary: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Page {
+    pub slug: String,
+    pub title: String,
+    pub doc: Document,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub home: Option<Document>,
+    /// Keyed by place path.
+    pub narratives: BTreeMap<String, Document>,
+    /// Plain pages (about, methodology), in navigation order.
+    pub pages: Vec<Page>,
+    /// Files other than Markdown (images, PDFs), copied beside the pages: relative paths.
+    pub assets: Vec<String>,
+}
+
+pub fn load(root: &Path, places: &BTreeSet<&str>, allow_html: bool, diags: &mut Diagnostics) -> Content {
+    let mut content = Content::default();
+    let dir = root.join(DIR);
+    if !dir.is_dir() {
+        return content;
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                diags.push(Diagnostic::error(DIR, format!("cannot read a folder: {err}")));
+                continue;
+            }
+        };
+        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel = rel_path.to_string_lossy().replace('\\', "/");
+        if entry.path_is_symlink() {
+            diags.push(
+                Diagnostic::warning(&rel, "this is a symbolic link; salud does not follow links, so it was skipped")
+                    .help("copy the file here instead of linking to it"),
+            );
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let inner = rel.strip_prefix("content/").unwrap_or(&rel);
+        let Some(stem) = inner.strip_suffix(".md") else {
+            content.assets.push(rel);
+            continue;
+        };
+        if stem.rsplit('/').next().is_some_and(|name| name.contains('.')) {
+            diags.push(
+                Diagnostic::warning(&rel, "this looks like a translation; this version of salud builds one language, so it was skipped")
+                    .help("rename it without the language code to use it as the page"),
+            );
+            continue;
+        }
+        let Some(text) = crate::data::read_text(root, &rel, diags) else { continue };
+        let Some(doc) = parse(&rel, &text, allow_html, diags) else { continue };
+
+        let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem));
+        let target = if name == "_index" { folder.to_string() } else { stem.to_string() };
+        let slug: String = target.split('/').map(slugify).collect::<Vec<_>>().join("/");
+        if target.is_empty() {
+            content.home = Some(doc);
+        } else if places.contains(slug.as_str()) {
+            if let Some(first) = content.narratives.get(&slug) {
+                diags.push(
+                    Diagnostic::error(&rel, format!("{} is already the narrative of this place", first.file))
+                        .help("keep one narrative per place: merge the two files"),
+                );
+            } else {
+                content.narratives.insert(slug, doc);
+            }
+        } else if name != "_index" && folder.is_empty() {
+            let title = doc.front.title.clone().unwrap_or_else(|| title_from_stem(stem));
+            content.pages.push(Page { slug, title, doc });
+        } else {
+            diags.push(
+                Diagnostic::error(&rel, format!("this narrative is for `{slug}`, but there is no such place"))
+                    .help(format!(
+                        "a narrative needs a data file with the same path: create data/places/{slug}.toml, or move or rename this file"
+                    )),
+            );
+        }
+    }
+    content.pages.sort_by(|a, b| (a.doc.front.weight, &a.title).cmp(&(b.doc.front.weight, &b.title)));
+    content
+}
+
+fn title_from_stem(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+}
+
+/// Splits the front matter off, reads it, and renders the Markdown.
+pub fn parse(rel: &str, text: &str, allow_html: bool, diags: &mut Diagnostics) -> Option<Document> {
+    let (front, body) = match split_front_matter(text) {
+        Ok(Some((front_at, front_text, body))) => match toml::from_str::<FrontMatter>(front_text) {
+            Ok(front) => (front, body),
+            Err(err) => {
+                let mut d = crate::data::toml_error(rel, front_text, &err);
+                if let Some(span) = err.span() {
+                    d = d.at(text, front_at + span.start..front_at + span.end);
+                }
+                diags.push(d);
+                return None;
+            }
+        },
+        Ok(None) => (FrontMatter::default(), text),
+        Err(at) => {
+            diags.push(
+                Diagnostic::error(rel, "the front matter that starts here is never closed")
+                    .at(text, at..at + 3)
+                    .help("end the front matter with a line holding only +++"),
+            );
+            return None;
+        }
+    };
+    let (html, first_paragraph) = render_markdown(body, allow_html);
+    let summary = front.summary.clone().or(first_paragraph);
+    Some(Document { file: rel.to_string(), front, html, summary })
+}
+
+/// Returns the byte offset of the front matter, its text and the body after it, or `Err`
+/// with the offset of an opening `+++` that is never closed.
+pub fn split_front_matter(text: &str) -> Result<Option<(usize, &str, &str)>, usize> {
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "+++" {
+        return Ok(None);
+    }
+    let mut at = first_line_end;
+    while at < text.len() {
+        let end = text[at..].find('\n').map_or(text.len(), |i| at + i + 1);
+        if text[at..end].trim_end() == "+++" {
+            return Ok(Some((first_line_end, &text[first_line_end..at], &text[end..])));
+        }
+        at = end;
+    }
+    Err(0)
+}
+
+/// Markdown to HTML with tables, footnotes, strikethrough and an anchor on every heading.
+/// Returns the HTML and the first paragraph as plain text.
+pub fn render_markdown(markdown: &str, allow_html: bool) -> (String, Option<String>) {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut events: Vec<Event> = Parser::new_ext(markdown, options)
+        .map(|event| match event {
+            Event::Html(raw) | Event::InlineHtml(raw) if !allow_html => Event::Text(raw),
+            other => other,
+        })
+        .collect();
+    add_heading_ids(&mut events);
+    let first_paragraph = first_paragraph(&events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    (html, first_paragraph)
+}
+
+fn add_heading_ids(events: &mut [Event]) {
+    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut i = 0;
+    while i < events.len() {
+        if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
+            let mut text = String::new();
+            let mut j = i + 1;
+            while j < events.len() && !matches!(events[j], Event::End(TagEnd::Heading(_))) {
+                if let Event::Text(t) | Event::Code(t) = &events[j] {
+                    text.push_str(t);
+                }
+                j += 1;
+            }
+            let base = match slugify(&text) {
+                s if s.is_empty() => "section".to_string(),
+                s => s,
+            };
+            let mut id = base.clone();
+            let mut n = 1;
+            while used.contains(&id) {
+                id = format!("{base}-{n}");
+                n += 1;
+            }
+            used.insert(id.clone());
+            if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
+                *slot = Some(CowStr::from(id));
+            }
+        } else if let Event::Start(Tag::Heading { id: Some(id), .. }) = &events[i] {
+            used.insert(id.to_string());
+        }
+        i += 1;
+    }
+}
+
+fn first_paragraph(events: &[Event]) -> Option<String> {
+    let start = events.iter().position(|e| matches!(e, Event::Start(Tag::Paragraph)))?;
+    let mut text = String::new();
+    for event in &events[start + 1..] {
+        match event {
+            Event::End(TagEnd::Paragraph) => break,
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    let text = text.trim().to_string();
+    (!text.is_empty()).then_some(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headings_get_unique_anchors() {
+        let (html, _) = render_markdown("# Salud en Perú\n\n## Datos\n\n## Datos\n", false);
+        assert!(html.contains(r#"<h1 id="salud-en-peru">"#), "{html}");
+        assert!(html.contains(r#"<h2 id="datos">"#));
+        assert!(html.contains(r#"<h2 id="datos-1">"#));
+    }
+
+    #[test]
+    fn raw_html_is_escaped_unless_allowed() {
+        let md = "Hello <script>alert(1)</script>\n\n<div>block</div>\n";
+        let (escaped, _) = render_markdown(md, false);
+        assert!(!escaped.contains("<script>"), "{escaped}");
+        assert!(escaped.contains("&lt;script&gt;"));
+        assert!(escaped.contains("&lt;div&gt;"));
+        let (raw, _) = render_markdown(md, true);
+        assert!(raw.contains("<script>"));
+    }
+
+    #[test]
+    fn tables_and_footnotes_render() {
+        let (html, _) = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1]\n\n[^1]: Note.\n", false);
+        assert!(html.contains("<table>"));
+        assert!(html.contains("footnote-definition"));
+    }
+
+    #[test]
+    fn front_matter_is_split_at_its_closing_line() {
+        let text = "+++\ntitle = \"A\"\n+++\nBody\n";
+        let (at, front, body) = split_front_matter(text).unwrap().unwrap();
+        assert_eq!((at, front, body), (4, "title = \"A\"\n", "Body\n"));
+        assert_eq!(split_front_matter("No front matter"), Ok(None));
+        assert_eq!(split_front_matter("+++\ntitle = 1\n"), Err(0));
+    }
+
+    #[test]
+    fn summary_is_the_first_paragraph_unless_given() {
+        let mut diags = Diagnostics::default();
+        let doc = parse("content/x.md", "# T\n\nFirst *para*\ngraph.\n\nSecond.\n", false, &mut diags).unwrap();
+        assert_eq!(doc.summary.as_deref(), Some("First para graph."));
+        let doc = parse("content/x.md", "+++\nsummary = \"Given.\"\n+++\nFirst.\n", false, &mut diags).unwrap();
+        assert_eq!(doc.summary.as_deref(), Some("Given."));
+    }
+
+    #[test]
+    fn a_front_matter_error_points_into_the_file() {
+        let mut diags = Diagnostics::default();
+        assert!(parse("content/x.md", "+++\ntitle = \"A\"\ntitel = \"B\"\n+++\n", false, &mut diags).is_none());
+        let d = &diags.0[0];
+        assert_eq!(d.location.as_ref().map(|l| (l.line, l.column)), Some((3, 1)), "{d}");
+    }
+}

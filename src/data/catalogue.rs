@@ -1,0 +1,324 @@
+//! `data/indicators.toml`: each indicator defined once, with its unit, its family of charts,
+//! which direction is better, and how source codes map to it on import.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+pub const FILE: &str = "data/indicators.toml";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Indicator {
+    pub id: String,
+    pub name: String,
+    /// For table headers and chart legends; the name when not given.
+    pub short_name: String,
+    pub unit: String,
+    pub measure: Measure,
+    pub category: Category,
+    pub better: Option<Better>,
+    /// The most decimals ever shown; fewer when the source gave fewer.
+    pub decimals: usize,
+    pub definition: Option<String>,
+    pub reference: Option<Reference>,
+    pub codes: Vec<CodeMap>,
+    /// Shown in the home page's overview of every place.
+    pub headline: bool,
+}
+
+/// What kind of number the indicator is, which decides the values it may take.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Measure {
+    /// A share between 0 and 100.
+    Percent,
+    /// A rate, ratio or density: never negative.
+    Rate,
+    /// A number of people or things: never negative.
+    Count,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Mortality,
+    Workforce,
+    Expenditure,
+    Coverage,
+    Nutrition,
+    Programme,
+}
+
+impl Category {
+    const ALL: [(&'static str, Category); 6] = [
+        ("mortality", Category::Mortality),
+        ("workforce", Category::Workforce),
+        ("expenditure", Category::Expenditure),
+        ("coverage", Category::Coverage),
+        ("nutrition", Category::Nutrition),
+        ("programme", Category::Programme),
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        Category::ALL.iter().find(|(_, c)| *c == self).map(|(s, _)| *s).unwrap_or_default()
+    }
+
+    /// The heading readers see for the family.
+    pub fn title(self) -> &'static str {
+        match self {
+            Category::Mortality => "Mortality",
+            Category::Workforce => "Health workforce",
+            Category::Expenditure => "Health expenditure",
+            Category::Coverage => "Coverage of services",
+            Category::Nutrition => "Child nutrition",
+            Category::Programme => "Programme",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Better {
+    Lower,
+    Higher,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Reference {
+    pub value: f64,
+    pub label: String,
+}
+
+/// How a code in an imported file becomes this indicator.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CodeMap {
+    pub code: String,
+    /// Source values are multiplied by 10^scale_power (per 1,000 to per 10,000 is 1).
+    pub scale_power: u32,
+    /// The unit the source used, named in the note of converted values.
+    pub from_unit: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IndicatorFile {
+    name: Option<Spanned<String>>,
+    short_name: Option<String>,
+    unit: Option<Spanned<String>>,
+    measure: Option<Spanned<String>>,
+    category: Option<Spanned<String>>,
+    better: Option<Spanned<String>>,
+    decimals: Option<Spanned<i64>>,
+    definition: Option<String>,
+    reference: Option<Reference>,
+    #[serde(default)]
+    codes: Vec<Spanned<CodeFile>>,
+    #[serde(default)]
+    headline: bool,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum CodeFile {
+    Plain(String),
+    Scaled { code: String, multiply: i64, from_unit: Option<String> },
+}
+
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
+    let (file, text) =
+        super::read_toml::<BTreeMap<String, Spanned<IndicatorFile>>>(root, FILE, diags)?;
+    let errors_before = diags.errors().count();
+    let mut entries: Vec<_> = file.into_iter().collect();
+    entries.sort_by_key(|(_, entry)| entry.span().start);
+    let mut indicators = Vec::with_capacity(entries.len());
+    let mut seen_codes: BTreeMap<String, String> = BTreeMap::new();
+    for (id, entry) in entries {
+        let span = entry.span();
+        if let Some(indicator) = validate(&id, entry.into_inner(), span, &text, diags) {
+            for code in &indicator.codes {
+                if let Some(other) = seen_codes.insert(code.code.clone(), id.clone()) {
+                    diags.push(
+                        Diagnostic::error(
+                            FILE,
+                            format!("the code `{}` is mapped to both `{other}` and `{id}`", code.code),
+                        )
+                        .help("a source code can belong to one indicator only; remove it from one of them"),
+                    );
+                }
+            }
+            indicators.push(indicator);
+        }
+    }
+    (diags.errors().count() == errors_before).then_some(indicators)
+}
+
+fn validate(
+    id: &str,
+    file: IndicatorFile,
+    span: std::ops::Range<usize>,
+    text: &str,
+    diags: &mut Diagnostics,
+) -> Option<Indicator> {
+    let mut ok = true;
+    let mut fail = |d: Diagnostic| {
+        diags.push(d);
+        ok = false;
+    };
+    if crate::format::slugify(id).replace('-', "_") != id {
+        fail(Diagnostic::error(FILE, format!("the indicator id `{id}` is not a plain lowercase name"))
+            .at(text, span.clone())
+            .help("use lowercase letters, digits and underscores, e.g. `neonatal_mortality`"));
+    }
+    let required = |field: &Option<Spanned<String>>, key: &str, example: &str| -> Option<Diagnostic> {
+        match field {
+            Some(v) if !v.get_ref().trim().is_empty() => None,
+            Some(v) => Some(
+                Diagnostic::error(FILE, format!("the indicator `{id}` has an empty `{key}`"))
+                    .at(text, v.span())
+                    .help(format!("write its {key}, e.g. {key} = \"{example}\"")),
+            ),
+            None => Some(
+                Diagnostic::error(FILE, format!("the indicator `{id}` has no `{key}`"))
+                    .at(text, span.clone())
+                    .help(format!("add a line such as {key} = \"{example}\" to its table")),
+            ),
+        }
+    };
+    if let Some(d) = required(&file.name, "name", "Neonatal mortality rate") {
+        fail(d);
+    }
+    if let Some(d) = required(&file.unit, "unit", "per 1,000 live births") {
+        fail(d);
+    }
+    let measure = match &file.measure {
+        None => Some(Measure::Rate),
+        Some(m) => match m.get_ref().as_str() {
+            "percent" => Some(Measure::Percent),
+            "rate" => Some(Measure::Rate),
+            "count" => Some(Measure::Count),
+            other => {
+                fail(Diagnostic::error(FILE, format!("`{other}` is not a known measure"))
+                    .at(text, m.span())
+                    .help("use measure = \"percent\" (0 to 100), \"rate\" or \"count\" (never negative)"));
+                None
+            }
+        },
+    };
+    let category = match &file.category {
+        None => {
+            fail(Diagnostic::error(FILE, format!("the indicator `{id}` has no `category`"))
+                .at(text, span.clone())
+                .help("add category = \"mortality\", \"workforce\", \"expenditure\", \"coverage\", \"nutrition\" or \"programme\""));
+            None
+        }
+        Some(c) => match Category::ALL.iter().find(|(s, _)| s == c.get_ref()) {
+            Some((_, cat)) => Some(*cat),
+            None => {
+                fail(Diagnostic::error(FILE, format!("`{}` is not a known category", c.get_ref()))
+                    .at(text, c.span())
+                    .help("use \"mortality\", \"workforce\", \"expenditure\", \"coverage\", \"nutrition\" or \"programme\""));
+                None
+            }
+        },
+    };
+    let better = match &file.better {
+        None => None,
+        Some(b) => match b.get_ref().as_str() {
+            "lower" => Some(Better::Lower),
+            "higher" => Some(Better::Higher),
+            other => {
+                fail(Diagnostic::error(FILE, format!("`{other}` is not a direction"))
+                    .at(text, b.span())
+                    .help("use better = \"lower\" or better = \"higher\""));
+                None
+            }
+        },
+    };
+    let decimals = match &file.decimals {
+        None => 1,
+        Some(d) if (0..=6).contains(d.get_ref()) => *d.get_ref() as usize,
+        Some(d) => {
+            fail(Diagnostic::error(FILE, format!("decimals = {} is out of range", d.get_ref()))
+                .at(text, d.span())
+                .help("use a whole number from 0 to 6"));
+            1
+        }
+    };
+    let mut codes = Vec::new();
+    for code in &file.codes {
+        match code.get_ref() {
+            CodeFile::Plain(c) => codes.push(CodeMap { code: c.clone(), scale_power: 0, from_unit: None }),
+            CodeFile::Scaled { code: c, multiply, from_unit } => {
+                match [1, 10, 100, 1000, 10000].iter().position(|m| m == multiply) {
+                    Some(power) => codes.push(CodeMap {
+                        code: c.clone(),
+                        scale_power: power as u32,
+                        from_unit: from_unit.clone(),
+                    }),
+                    None => fail(Diagnostic::error(FILE, format!("multiply = {multiply} is not a power of ten"))
+                        .at(text, code.span())
+                        .help("salud converts units exactly by moving the decimal point: use 1, 10, 100, 1000 or 10000")),
+                }
+            }
+        }
+    }
+    if !ok {
+        return None;
+    }
+    let name = file.name.map(Spanned::into_inner).unwrap_or_default();
+    Some(Indicator {
+        id: id.to_string(),
+        short_name: file.short_name.unwrap_or_else(|| name.clone()),
+        name,
+        unit: file.unit.map(Spanned::into_inner).unwrap_or_default(),
+        measure: measure?,
+        category: category?,
+        better,
+        decimals,
+        definition: file.definition,
+        reference: file.reference,
+        codes,
+        headline: file.headline,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn load_text(text: &str) -> (Option<Vec<Indicator>>, Diagnostics) {
+        let dir = std::env::temp_dir().join(format!("salud-cat-{}", std::process::id()))
+            .join(format!("{:x}", text.len() * 31 + text.bytes().map(usize::from).sum::<usize>()));
+        std::fs::create_dir_all(dir.join("data")).unwrap();
+        std::fs::write(dir.join(FILE), text).unwrap();
+        let mut diags = Diagnostics::default();
+        let out = load(&dir, &mut diags);
+        std::fs::remove_dir_all(&dir).unwrap();
+        (out, diags)
+    }
+
+    #[test]
+    fn keeps_the_order_the_author_wrote() {
+        let (out, diags) = load_text(
+            "[zeta]\nname = \"Z\"\nunit = \"%\"\ncategory = \"coverage\"\nmeasure = \"percent\"\n\n\
+             [alpha]\nname = \"A\"\nunit = \"per 1,000\"\ncategory = \"mortality\"\n\
+             codes = [\"A.B\", { code = \"A.C\", multiply = 10, from_unit = \"per 100\" }]\n",
+        );
+        assert!(!diags.has_errors(), "{diags:?}");
+        let out = out.unwrap();
+        assert_eq!(out.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["zeta", "alpha"]);
+        assert_eq!(out[0].measure, Measure::Percent);
+        assert_eq!(out[1].codes[1].scale_power, 1);
+    }
+
+    #[test]
+    fn an_entry_without_name_or_unit_is_an_error() {
+        let (out, diags) = load_text("[x]\ncategory = \"mortality\"\n");
+        assert!(out.is_none());
+        let messages: Vec<_> = diags.errors().map(|d| d.message.clone()).collect();
+        assert_eq!(messages, ["the indicator `x` has no `name`", "the indicator `x` has no `unit`"]);
+    }
+}

@@ -1,0 +1,115 @@
+//! The site's data: the indicator catalogue, the sources, and the places with their
+//! observations, loaded from `data/` and validated into a model that renderers only read.
+
+mod catalogue;
+mod places;
+mod sources;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+pub use catalogue::{Category, CodeMap, Indicator, Measure, Reference};
+pub use places::{Observation, Place, PlaceKind, Series};
+pub use sources::Source;
+pub use places::DIR as PLACES_DIR;
+
+/// Everything under `data/`, validated.
+#[derive(Debug, Clone)]
+pub struct Data {
+    /// In catalogue order: the order the author wrote them in is the order readers see.
+    pub indicators: Vec<Indicator>,
+    pub sources: BTreeMap<String, Source>,
+    /// Keyed by the place's path, e.g. `peru/huanuco`; a parent sorts before its children.
+    pub places: BTreeMap<String, Place>,
+}
+
+impl Data {
+    pub fn load(root: &Path, stale_after_years: i32, diags: &mut Diagnostics) -> Option<Data> {
+        let indicators = catalogue::load(root, diags);
+        let sources = sources::load(root, diags);
+        let (indicators, sources) = (indicators?, sources?);
+        let places = places::load(root, &indicators, &sources, stale_after_years, diags);
+        Some(Data { indicators, sources, places })
+    }
+
+    /// The catalogue alone, for commands that need no places (import).
+    pub fn load_catalogue(root: &Path, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
+        catalogue::load(root, diags)
+    }
+
+    pub fn load_sources(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Source>> {
+        sources::load(root, diags)
+    }
+
+    pub fn indicator(&self, id: &str) -> Option<&Indicator> {
+        self.indicators.iter().find(|i| i.id == id)
+    }
+
+    /// The places directly inside `slug` ("" for the top level), in name order.
+    pub fn children_of<'a>(&'a self, slug: &'a str) -> impl Iterator<Item = &'a Place> + 'a {
+        self.places.values().filter(move |p| p.parent.as_deref().unwrap_or("") == slug)
+    }
+}
+
+/// Reads a TOML file of the site and deserializes it, turning a parse error into a
+/// message that points at the line.
+pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
+    root: &Path,
+    rel: &str,
+    diags: &mut Diagnostics,
+) -> Option<(T, String)> {
+    let text = read_text(root, rel, diags)?;
+    match toml::from_str::<T>(&text) {
+        Ok(value) => Some((value, text)),
+        Err(err) => {
+            diags.push(toml_error(rel, &text, &err));
+            None
+        }
+    }
+}
+
+/// Reads a file of the site as UTF-8 text, without a byte-order mark.
+pub(crate) fn read_text(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<String> {
+    match std::fs::read(root.join(rel)) {
+        Ok(bytes) => match String::from_utf8(bytes) {
+            Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
+            Err(err) => {
+                let at = err.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+                diags.push(
+                    Diagnostic::error(rel, "this file is not valid UTF-8 text")
+                        .at(&text, at..at + 1)
+                        .help("save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")"),
+                );
+                None
+            }
+        },
+        Err(err) => {
+            diags.push(Diagnostic::error(rel, format!("cannot read this file: {err}")));
+            None
+        }
+    }
+}
+
+/// A TOML syntax or shape error, in words a non-programmer can act on.
+pub(crate) fn toml_error(rel: &str, text: &str, err: &toml::de::Error) -> Diagnostic {
+    let message = err.message().trim().trim_end_matches('.').to_string();
+    let help = if message.starts_with("unknown field") {
+        "check the spelling of this key; the keys this file accepts are listed above"
+    } else if message.starts_with("missing field") {
+        "add the missing key to this table"
+    } else if message.starts_with("duplicate key") {
+        "each key may appear only once in a table; remove or merge the repeated one"
+    } else if message.starts_with("invalid type") {
+        "write the value in the expected form: text in \"quotes\", numbers without quotes"
+    } else {
+        "this is not valid TOML here: check for a missing `=`, quote or bracket near the caret"
+    };
+    let d = Diagnostic::error(rel, format!("{message} (in TOML)")).help(help);
+    match err.span() {
+        Some(span) => d.at(text, span),
+        None => d,
+    }
+}

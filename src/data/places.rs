@@ -1,0 +1,529 @@
+//! `data/places/`: one TOML file per place. A region's parent is the folder it sits in, so
+//! `data/places/peru/huanuco.toml` is Huánuco, inside `data/places/peru.toml`.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use super::{Indicator, Measure, Source};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::format::slugify;
+
+pub const DIR: &str = "data/places";
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    /// The place's path: `peru`, `peru/huanuco`. Also its URL below the site root.
+    pub slug: String,
+    pub name: String,
+    pub iso3: Option<String>,
+    pub kind: PlaceKind,
+    /// The world region the home page groups it under (inherited by regions and sites).
+    pub world_region: Option<String>,
+    pub parent: Option<String>,
+    /// The data file, relative to the site root.
+    pub file: String,
+    /// Ordered by catalogue order of the indicator, then source id.
+    pub series: Vec<Series>,
+}
+
+impl Place {
+    pub fn series_of<'a>(&'a self, indicator: &'a str) -> impl Iterator<Item = &'a Series> + 'a {
+        self.series.iter().filter(move |s| s.indicator == indicator)
+    }
+
+    /// The most recent value of an indicator across sources; on a tie, the source listed
+    /// first in sources.toml.
+    pub fn latest(&self, indicator: &str, sources: &BTreeMap<String, Source>) -> Option<(&Series, &Observation)> {
+        self.series
+            .iter()
+            .filter(|s| s.indicator == indicator)
+            .filter_map(|s| s.latest().map(|o| (s, o)))
+            .max_by_key(|(s, o)| (o.year, std::cmp::Reverse(sources.get(&s.source).map_or(usize::MAX, |x| x.rank))))
+    }
+
+    /// How deep the place sits: 1 for a country, 2 for its regions...
+    pub fn depth(&self) -> usize {
+        self.slug.split('/').count()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum PlaceKind {
+    Country,
+    Region,
+    Site,
+    Aggregate,
+}
+
+impl PlaceKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PlaceKind::Country => "country",
+            PlaceKind::Region => "region",
+            PlaceKind::Site => "site",
+            PlaceKind::Aggregate => "aggregate",
+        }
+    }
+}
+
+/// The values one source gives for one indicator at one place.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    pub indicator: String,
+    pub source: String,
+    pub note: Option<String>,
+    /// Sorted by year, one per year.
+    pub points: Vec<Observation>,
+}
+
+impl Series {
+    pub fn latest(&self) -> Option<&Observation> {
+        self.points.last()
+    }
+
+    pub fn at(&self, year: i32) -> Option<&Observation> {
+        self.points.binary_search_by_key(&year, |p| p.year).ok().map(|i| &self.points[i])
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    pub year: i32,
+    pub value: f64,
+    /// "about", "up to"...: kept because the source said it, and shown beside the value.
+    pub qualifier: Option<String>,
+    pub note: Option<String>,
+}
+
+pub const QUALIFIERS: [&str; 5] = ["about", "up to", "at least", "less than", "more than"];
+const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PlaceFile {
+    name: Option<Spanned<String>>,
+    iso3: Option<Spanned<String>>,
+    kind: Option<Spanned<String>>,
+    region: Option<String>,
+    #[serde(default)]
+    series: Vec<SeriesFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeriesFile {
+    indicator: Spanned<String>,
+    source: Spanned<String>,
+    note: Option<String>,
+    #[serde(default)]
+    values: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
+}
+
+pub fn load(
+    root: &Path,
+    indicators: &[Indicator],
+    sources: &BTreeMap<String, Source>,
+    stale_after_years: i32,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, Place> {
+    let mut places = BTreeMap::new();
+    let mut iso3_seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut folders = Vec::new();
+    let dir = root.join(DIR);
+    if !dir.is_dir() {
+        diags.push(
+            Diagnostic::error(DIR, "there is no data/places folder")
+                .help("create data/places/ with one TOML file per place, e.g. data/places/peru.toml"),
+        );
+        return places;
+    }
+    let this_year = crate::clock::this_year();
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => {
+                diags.push(Diagnostic::error(DIR, format!("cannot read a folder: {err}")));
+                continue;
+            }
+        };
+        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        let rel = rel_path.to_string_lossy().replace('\\', "/");
+        if entry.path_is_symlink() {
+            diags.push(
+                Diagnostic::warning(&rel, "this is a symbolic link; salud does not follow links, so it was skipped")
+                    .help("copy the file here instead of linking to it"),
+            );
+            continue;
+        }
+        if entry.file_type().is_dir() {
+            folders.push(rel);
+            continue;
+        }
+        if rel_path.extension().and_then(|e| e.to_str()) != Some("toml") {
+            continue;
+        }
+        let Some(slug) = slug_of(&rel) else {
+            diags.push(
+                Diagnostic::error(&rel, "this file name has no letters or digits to make a web address from")
+                    .help("rename the file after the place, e.g. huanuco.toml"),
+            );
+            continue;
+        };
+        let Some((file, text)) = super::read_toml::<PlaceFile>(root, &rel, diags) else {
+            continue;
+        };
+        let place = validate(&rel, &slug, file, &text, indicators, sources, stale_after_years, this_year, diags);
+        if let Some(place) = place {
+            if let Some(iso3) = &place.iso3 {
+                if let Some(other) = iso3_seen.insert(iso3.clone(), rel.clone()) {
+                    diags.push(
+                        Diagnostic::error(&rel, format!("the ISO3 code {iso3} is already used by {other}"))
+                            .help("each place has its own file; merge the two files or correct the code"),
+                    );
+                }
+            }
+            if let Some(other) = places.get(&slug).map(|p: &Place| p.file.clone()) {
+                diags.push(
+                    Diagnostic::error(&rel, format!("this is the same place as {other} (both become `{slug}/`)"))
+                        .help("keep one file per place: merge the two files, or rename one"),
+                );
+                continue;
+            }
+            places.insert(slug, place);
+        }
+    }
+    for folder in folders {
+        if let Some(slug) = slug_of(&format!("{folder}.toml")) {
+            if !places.contains_key(&slug) {
+                diags.push(
+                    Diagnostic::error(&folder, format!("the folder has no place file {folder}.toml"))
+                        .help("a folder holds the regions of a place; add the place's own file beside the folder"),
+                );
+            }
+        }
+    }
+    inherit_world_regions(&mut places);
+    places
+}
+
+/// `data/places/peru/Huánuco.toml` -> `peru/huanuco`.
+fn slug_of(rel: &str) -> Option<String> {
+    let inner = rel.strip_prefix(DIR)?.trim_start_matches('/').strip_suffix(".toml")?;
+    let parts: Vec<String> = inner.split('/').map(slugify).collect();
+    parts.iter().all(|p| !p.is_empty()).then(|| parts.join("/"))
+}
+
+fn inherit_world_regions(places: &mut BTreeMap<String, Place>) {
+    // Parents sort before their children, so one pass in key order is enough.
+    let keys: Vec<String> = places.keys().cloned().collect();
+    for key in keys {
+        let inherited = places[&key].parent.as_ref().and_then(|p| places.get(p)).and_then(|p| p.world_region.clone());
+        let place = places.get_mut(&key).expect("key from the map");
+        if place.world_region.is_none() {
+            place.world_region = inherited;
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn validate(
+    rel: &str,
+    slug: &str,
+    file: PlaceFile,
+    text: &str,
+    indicators: &[Indicator],
+    sources: &BTreeMap<String, Source>,
+    stale_after_years: i32,
+    this_year: i32,
+    diags: &mut Diagnostics,
+) -> Option<Place> {
+    let errors_before = diags.errors().count();
+    let parent = slug.rsplit_once('/').map(|(p, _)| p.to_string());
+    let name = match file.name {
+        Some(n) if !n.get_ref().trim().is_empty() => n.into_inner(),
+        _ => {
+            diags.push(
+                Diagnostic::error(rel, "this place has no name")
+                    .at(text, 0..0)
+                    .help("add a first line such as name = \"Huánuco\""),
+            );
+            String::new()
+        }
+    };
+    let iso3 = file.iso3.and_then(|code| {
+        let ok = code.get_ref().len() == 3 && code.get_ref().bytes().all(|b| b.is_ascii_uppercase());
+        if !ok {
+            diags.push(
+                Diagnostic::error(rel, format!("\"{}\" is not an ISO 3166 alpha-3 code", code.get_ref()))
+                    .at(text, code.span())
+                    .help("use three capital letters, e.g. iso3 = \"PER\""),
+            );
+        }
+        ok.then(|| code.into_inner())
+    });
+    let kind = match &file.kind {
+        None if parent.is_none() => PlaceKind::Country,
+        None => PlaceKind::Region,
+        Some(k) => match k.get_ref().as_str() {
+            "country" => PlaceKind::Country,
+            "region" => PlaceKind::Region,
+            "site" => PlaceKind::Site,
+            "aggregate" => PlaceKind::Aggregate,
+            other => {
+                diags.push(
+                    Diagnostic::error(rel, format!("`{other}` is not a kind of place"))
+                        .at(text, k.span())
+                        .help("use kind = \"country\", \"region\", \"site\" or \"aggregate\""),
+                );
+                PlaceKind::Region
+            }
+        },
+    };
+
+    let mut grouped: BTreeMap<(usize, String), Series> = BTreeMap::new();
+    let mut first_year_at: BTreeMap<(String, String, i64), std::ops::Range<usize>> = BTreeMap::new();
+    for series in file.series {
+        let indicator_id = series.indicator.get_ref();
+        let Some((order, indicator)) = indicators.iter().enumerate().find(|(_, i)| &i.id == indicator_id) else {
+            diags.push(
+                Diagnostic::error(rel, format!("`{indicator_id}` is not an indicator of the catalogue"))
+                    .at(text, series.indicator.span())
+                    .help(match closest(indicator_id, indicators.iter().map(|i| i.id.as_str())) {
+                        Some(close) => format!("did you mean `{close}`? The indicators are defined in data/indicators.toml"),
+                        None => "use an indicator defined in data/indicators.toml, or add this one there".to_string(),
+                    }),
+            );
+            continue;
+        };
+        let source_id = series.source.get_ref();
+        if !sources.contains_key(source_id) {
+            diags.push(
+                Diagnostic::error(rel, format!("`{source_id}` is not a source of data/sources.toml"))
+                    .at(text, series.source.span())
+                    .help(match closest(source_id, sources.keys().map(String::as_str)) {
+                        Some(close) => format!("did you mean `{close}`? Sources are defined in data/sources.toml"),
+                        None => "add the source to data/sources.toml with its name and licence".to_string(),
+                    }),
+            );
+            continue;
+        }
+        let entry = grouped.entry((order, source_id.clone())).or_insert_with(|| Series {
+            indicator: indicator.id.clone(),
+            source: source_id.clone(),
+            note: None,
+            points: Vec::new(),
+        });
+        if entry.note.is_none() {
+            entry.note = series.note;
+        }
+        for (year_key, value) in series.values {
+            let year_span = year_key.span();
+            let Some(year) = year_key.get_ref().parse::<i64>().ok().filter(|y| YEARS.contains(y)) else {
+                diags.push(
+                    Diagnostic::error(rel, format!("`{}` is not a year between 1900 and 2100", year_key.get_ref()))
+                        .at(text, year_span)
+                        .help("each value is written as YEAR = VALUE, e.g. 2011 = 9.3"),
+                );
+                continue;
+            };
+            let key = (indicator.id.clone(), source_id.clone(), year);
+            if let Some(first) = first_year_at.get(&key) {
+                let first_line = crate::diagnostic::Location::from_span(text, first.clone()).line;
+                diags.push(
+                    Diagnostic::error(rel, format!("{year} is given twice for `{}` from `{source_id}`", indicator.id))
+                        .at(text, year_span)
+                        .help(format!("the first value for {year} is on line {first_line}; keep one of them")),
+                );
+                continue;
+            }
+            first_year_at.insert(key, year_span);
+            if let Some(obs) = observation(rel, text, indicator, year as i32, &value, diags) {
+                entry.points.push(obs);
+            }
+        }
+    }
+    let mut series: Vec<Series> = grouped.into_values().collect();
+    for s in &mut series {
+        s.points.sort_by_key(|p| p.year);
+    }
+    let latest_year_at = |indicator: &str, year: i32| {
+        first_year_at.iter().find(|((i, _, y), _)| i == indicator && *y == i64::from(year)).map(|(_, span)| span.clone())
+    };
+    warn_if_stale(rel, text, &name, &series, indicators, stale_after_years, this_year, &latest_year_at, diags);
+
+    (diags.errors().count() == errors_before).then(|| Place {
+        slug: slug.to_string(),
+        name,
+        iso3,
+        kind,
+        world_region: file.region,
+        parent,
+        file: rel.to_string(),
+        series,
+    })
+}
+
+fn observation(
+    rel: &str,
+    text: &str,
+    indicator: &Indicator,
+    year: i32,
+    value: &Spanned<toml::Value>,
+    diags: &mut Diagnostics,
+) -> Option<Observation> {
+    let span = value.span();
+    let bad = |message: String, help: &str| Diagnostic::error(rel, message).at(text, span.clone()).help(help);
+    let (number, qualifier, note) = match value.get_ref() {
+        toml::Value::Integer(i) => (*i as f64, None, None),
+        toml::Value::Float(f) => (*f, None, None),
+        toml::Value::Table(t) => {
+            if let Some(key) = t.keys().find(|k| !["value", "qualifier", "note"].contains(&k.as_str())) {
+                diags.push(bad(
+                    format!("unknown key `{key}` in the value for {year}"),
+                    "a detailed value accepts `value`, `qualifier` and `note`, e.g. { value = 500, qualifier = \"up to\" }",
+                ));
+                return None;
+            }
+            let number = match t.get("value") {
+                Some(toml::Value::Integer(i)) => *i as f64,
+                Some(toml::Value::Float(f)) => *f,
+                _ => {
+                    diags.push(bad(
+                        format!("the value for {year} has no number"),
+                        "write it as { value = 500, qualifier = \"up to\" }",
+                    ));
+                    return None;
+                }
+            };
+            let qualifier = match t.get("qualifier") {
+                None => None,
+                Some(toml::Value::String(q)) if QUALIFIERS.contains(&q.as_str()) => Some(q.clone()),
+                Some(other) => {
+                    diags.push(bad(
+                        format!("{other} is not a known qualifier"),
+                        "use qualifier = \"about\", \"up to\", \"at least\", \"less than\" or \"more than\"",
+                    ));
+                    return None;
+                }
+            };
+            let note = t.get("note").and_then(|n| n.as_str()).map(str::to_string);
+            (number, qualifier, note)
+        }
+        toml::Value::String(s) => {
+            diags.push(bad(
+                format!("the value for {year} is text (\"{s}\"), not a number"),
+                "write numbers without quotes, e.g. 2011 = 9.3; leave out a year that has no value",
+            ));
+            return None;
+        }
+        other => {
+            diags.push(bad(
+                format!("the value for {year} is a {}, not a number", other.type_str()),
+                "write a number, e.g. 2011 = 9.3",
+            ));
+            return None;
+        }
+    };
+    if !number.is_finite() {
+        diags.push(bad(
+            format!("the value for {year} is not a finite number"),
+            "write the number the source gives; leave out a year that has no value instead of writing nan or inf",
+        ));
+        return None;
+    }
+    match indicator.measure {
+        Measure::Percent if !(0.0..=100.0).contains(&number) => {
+            diags.push(bad(
+                format!("{number} is outside 0-100, but `{}` is a percentage", indicator.id),
+                "check the value against the source; a share of 85% is written 85",
+            ));
+            return None;
+        }
+        Measure::Rate | Measure::Count if number < 0.0 => {
+            diags.push(bad(
+                format!("{number} is negative, but `{}` ({}) cannot be", indicator.id, indicator.unit),
+                "check the value against the source; rates and counts are never below zero",
+            ));
+            return None;
+        }
+        _ => {}
+    }
+    Some(Observation { year, value: number, qualifier, note })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn warn_if_stale(
+    rel: &str,
+    text: &str,
+    name: &str,
+    series: &[Series],
+    indicators: &[Indicator],
+    stale_after_years: i32,
+    this_year: i32,
+    span_of: &dyn Fn(&str, i32) -> Option<std::ops::Range<usize>>,
+    diags: &mut Diagnostics,
+) {
+    for indicator in indicators {
+        let latest = series.iter().filter(|s| s.indicator == indicator.id).filter_map(Series::latest).map(|p| p.year).max();
+        if let Some(year) = latest {
+            if this_year - year > stale_after_years {
+                let d = Diagnostic::warning(
+                    rel,
+                    format!("the latest {} for {name} is from {year}, more than {stale_after_years} years ago", indicator.short_name.to_lowercase()),
+                )
+                .help("add newer data if a source has it; the page shows the year beside every value");
+                diags.push(match span_of(&indicator.id, year) {
+                    Some(span) => d.at(text, span),
+                    None => d,
+                });
+            }
+        }
+    }
+}
+
+/// The known name nearest to a misspelt one, if it is near enough to be the likely intent.
+fn closest<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    known
+        .map(|k| (edit_distance(wrong, k), k))
+        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k)
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn slugs_follow_the_folder() {
+        assert_eq!(slug_of("data/places/peru.toml").as_deref(), Some("peru"));
+        assert_eq!(slug_of("data/places/peru/Huánuco.toml").as_deref(), Some("peru/huanuco"));
+        assert_eq!(slug_of("data/places/peru/ .toml"), None);
+    }
+
+    #[test]
+    fn typos_find_their_intended_name() {
+        let known = ["neonatal_mortality", "under5_mortality", "maternal_mortality"];
+        assert_eq!(closest("neonatal_mortalty", known.into_iter()), Some("neonatal_mortality"));
+        assert_eq!(closest("gdp", known.into_iter()), None);
+    }
+}

@@ -1,0 +1,80 @@
+//! `data/sources.toml`: who published the numbers and on what terms, so that every page
+//! showing a value can credit it and state its licence.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::diagnostic::{Diagnostic, Diagnostics};
+
+pub const FILE: &str = "data/sources.toml";
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Source {
+    pub id: String,
+    /// Position in sources.toml: when two sources have the same latest year, the one listed
+    /// first is preferred for overviews.
+    pub rank: usize,
+    pub name: String,
+    pub publisher: Option<String>,
+    pub url: Option<String>,
+    pub licence: Option<String>,
+    pub licence_url: Option<String>,
+    /// The credit line the publisher asks for, when it asks for one.
+    pub citation: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SourceFile {
+    name: Option<Spanned<String>>,
+    publisher: Option<String>,
+    url: Option<String>,
+    licence: Option<String>,
+    licence_url: Option<String>,
+    citation: Option<String>,
+    note: Option<String>,
+}
+
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Source>> {
+    let (file, text) =
+        super::read_toml::<BTreeMap<String, Spanned<SourceFile>>>(root, FILE, diags)?;
+    let mut ok = true;
+    let mut sources = BTreeMap::new();
+    let mut entries: Vec<_> = file.into_iter().collect();
+    entries.sort_by_key(|(_, entry)| entry.span().start);
+    for (rank, (id, entry)) in entries.into_iter().enumerate() {
+        let span = entry.span();
+        let entry = entry.into_inner();
+        let name = match entry.name {
+            Some(n) if !n.get_ref().trim().is_empty() => n.into_inner(),
+            _ => {
+                diags.push(
+                    Diagnostic::error(FILE, format!("the source `{id}` has no name"))
+                        .at(&text, span)
+                        .help("add name = \"...\" with the publisher and the data set, as readers should see it"),
+                );
+                ok = false;
+                continue;
+            }
+        };
+        sources.insert(
+            id.clone(),
+            Source {
+                id,
+                rank,
+                name,
+                publisher: entry.publisher,
+                url: entry.url,
+                licence: entry.licence,
+                licence_url: entry.licence_url,
+                citation: entry.citation,
+                note: entry.note,
+            },
+        );
+    }
+    ok.then_some(sources)
+}

@@ -1,0 +1,184 @@
+//! Messages about the user's files: where the problem is, what is wrong, how to fix it.
+//!
+//! Every problem found while loading a site becomes a [`Diagnostic`]. They are collected, not
+//! thrown, so one run reports every problem at once.
+
+use std::fmt;
+use std::ops::Range;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A position in a file, with the text of its line so the message can show it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Location {
+    pub line: usize,
+    pub column: usize,
+    pub line_text: String,
+    /// How many characters of the line the caret underlines (at least one).
+    pub width: usize,
+}
+
+impl Location {
+    /// Turns a byte span in `text` into a 1-based line and column (columns count characters,
+    /// so accented names do not shift the caret).
+    pub fn from_span(text: &str, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let line_text = text[line_start..line_end].trim_end_matches('\r');
+        let line = text[..start].matches('\n').count() + 1;
+        let column = text[line_start..start].chars().count() + 1;
+        let end = floor_char_boundary(text, span.end.clamp(start, line_start + line_text.len()));
+        let width = text[start..end].chars().count().max(1);
+        Location { line, column, line_text: line_text.to_string(), width }
+    }
+}
+
+fn floor_char_boundary(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// The file, relative to the site root, with `/` separators.
+    pub file: String,
+    pub location: Option<Location>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            file: file.into(),
+            location: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(file, message) }
+    }
+
+    /// Points the message at `span` of `text`, the full contents of the file.
+    pub fn at(mut self, text: &str, span: Range<usize>) -> Diagnostic {
+        self.location = Some(Location::from_span(text, span));
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        writeln!(f, "{label}: {}", self.message)?;
+        match &self.location {
+            Some(loc) => {
+                let gutter = " ".repeat(loc.line.to_string().len());
+                writeln!(f, "{gutter}--> {}:{}:{}", self.file, loc.line, loc.column)?;
+                writeln!(f, "{gutter} |")?;
+                writeln!(f, "{} | {}", loc.line, loc.line_text)?;
+                let pad: String = loc
+                    .line_text
+                    .chars()
+                    .take(loc.column - 1)
+                    .map(|c| if c == '\t' { '\t' } else { ' ' })
+                    .collect();
+                write!(f, "{gutter} | {pad}{}", "^".repeat(loc.width))?;
+                if let Some(help) = &self.help {
+                    write!(f, "\n{gutter} = help: {help}")?;
+                }
+            }
+            None => {
+                write!(f, " --> {}", self.file)?;
+                if let Some(help) = &self.help {
+                    write!(f, "\n  = help: {help}")?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Problems gathered during one run, in the order files were read.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn span_becomes_line_and_character_column() {
+        let text = "name = \"Huánuco\"\nvalue = oops\n";
+        let at = text.find("oops").unwrap();
+        let loc = Location::from_span(text, at..at + 4);
+        assert_eq!((loc.line, loc.column, loc.width), (2, 9, 4));
+        assert_eq!(loc.line_text, "value = oops");
+
+        let accent = text.find("nuco").unwrap();
+        let loc = Location::from_span(text, accent..accent + 4);
+        assert_eq!((loc.line, loc.column), (1, 12));
+    }
+
+    #[test]
+    fn message_shows_the_line_with_a_caret() {
+        let text = "a = 1\nb = nope\n";
+        let d = Diagnostic::error("data/x.toml", "`nope` is not a number")
+            .at(text, 10..14)
+            .help("write a number such as 12.5");
+        assert_eq!(
+            d.to_string(),
+            "error: `nope` is not a number\n --> data/x.toml:2:5\n  |\n2 | b = nope\n  |     ^^^^\n  = help: write a number such as 12.5"
+        );
+    }
+
+    #[test]
+    fn span_past_the_end_is_clamped() {
+        let loc = Location::from_span("abc", 10..20);
+        assert_eq!((loc.line, loc.column, loc.width), (1, 4, 1));
+    }
+}

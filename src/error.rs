@@ -1,0 +1,47 @@
+//! The errors a run can end with. Library code returns them; only `main` prints them.
+
+use std::io;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostic::Diagnostics;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in the site's own files, each with its place in the file.
+    #[error("{}", render_problems(.0))]
+    Site(Diagnostics),
+
+    #[error("cannot use {} as the output folder: {reason}", .path.display())]
+    Output { path: PathBuf, reason: String },
+
+    #[error("cannot read or write {}: {source}", .path.display())]
+    Io { path: PathBuf, source: io::Error },
+
+    /// A template of the theme or of the site failed; the message names it and, when Tera
+    /// gives it, the line.
+    #[error("the template {name} failed: {message}")]
+    Template { name: String, message: String },
+
+    #[error("{0}")]
+    Import(String),
+}
+
+impl Error {
+    pub fn io(path: &Path, source: io::Error) -> Error {
+        Error::Io { path: path.to_path_buf(), source }
+    }
+}
+
+fn render_problems(diags: &Diagnostics) -> String {
+    let mut out = String::new();
+    for d in diags.errors() {
+        out.push_str(&d.to_string());
+        out.push_str("\n\n");
+    }
+    let n = diags.errors().count();
+    out.push_str(&format!(
+        "{n} {} found; nothing was written",
+        if n == 1 { "problem" } else { "problems" }
+    ));
+    out
+}

@@ -1,0 +1,20 @@
+//! salud: a static site generator for country health profiles.
+//!
+//! A build flows one way: files are loaded and validated into a [`site::Site`]
+//! (`config`, `data`, `content`), rendered through the theme (`render`) into an in-memory
+//! [`output::Output`], and written to disk at once.
+
+pub mod build;
+pub mod cli;
+mod clock;
+pub mod config;
+pub mod content;
+pub mod data;
+pub mod diagnostic;
+pub mod error;
+pub mod format;
+pub mod import;
+pub mod output;
+pub mod render;
+pub mod site;
+pub mod theme;

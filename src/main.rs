@@ -1,0 +1,25 @@
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = <salud::cli::Cli as clap::Parser>::parse();
+    let quiet = cli.quiet;
+    match salud::cli::run(cli) {
+        Ok(outcome) => {
+            for warning in outcome.warnings.iter().take(if outcome.verbose { usize::MAX } else { 10 }) {
+                eprintln!("{warning}\n");
+            }
+            let hidden = outcome.warnings.len().saturating_sub(10);
+            if hidden > 0 && !outcome.verbose {
+                eprintln!("... and {hidden} more warnings (add --verbose to see them all)\n");
+            }
+            if !quiet {
+                println!("{}", outcome.summary);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(err) => {
+            eprintln!("{err}");
+            ExitCode::FAILURE
+        }
+    }
+}

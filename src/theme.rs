@@ -1,0 +1,80 @@
+//! The theme: Tera templates and static files. The default theme is compiled into the binary,
+//! so a site without a `themes/` folder still builds; files on disk override it by name, and
+//! the site's own `templates/` override the theme.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::Error;
+use crate::output::Output;
+
+macro_rules! embed {
+    ($($name:literal),* $(,)?) => {
+        &[$(($name, include_bytes!(concat!("../themes/default/", $name)))),*]
+    };
+}
+
+/// The default theme as shipped, relative to `themes/default/`.
+const DEFAULT: &[(&str, &[u8])] = embed![
+    "templates/base.html",
+    "templates/home.html",
+    "templates/place.html",
+    "templates/page.html",
+    "templates/404.html",
+    "templates/macros.html",
+    "static/style.css",
+];
+
+#[derive(Debug, Default)]
+pub struct Theme {
+    /// Template name (`place.html`) to its text.
+    pub templates: BTreeMap<String, String>,
+    /// Path below the output root (`style.css`) to its bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+}
+
+impl Theme {
+    pub fn load(root: &Path, name: &str) -> Result<Theme, Error> {
+        let mut theme = Theme::default();
+        for (path, bytes) in DEFAULT {
+            theme.add(path, bytes.to_vec())?;
+        }
+        let dir = root.join("themes").join(name);
+        if dir.is_dir() {
+            theme.add_dir(&dir, "")?;
+        } else if name != "default" {
+            return Err(Error::Import(format!(
+                "config.toml names the theme \"{name}\", but there is no folder themes/{name}/ (use theme = \"default\" for the built-in theme)"
+            )));
+        }
+        theme.add_dir(root, "templates")?;
+        Ok(theme)
+    }
+
+    fn add_dir(&mut self, base: &Path, only: &str) -> Result<(), Error> {
+        let mut files = Output::default();
+        for sub in ["templates", "static"] {
+            if only.is_empty() || only == sub {
+                crate::output::copy_tree(&base.join(sub), &format!("{sub}/"), &mut files)
+                    .map_err(|e| Error::io(&base.join(sub), e))?;
+            }
+        }
+        for (path, bytes) in files.files {
+            self.add(&path, bytes)?;
+        }
+        Ok(())
+    }
+
+    fn add(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), Error> {
+        if let Some(name) = path.strip_prefix("templates/") {
+            let text = String::from_utf8(bytes).map_err(|_| Error::Template {
+                name: name.to_string(),
+                message: "the file is not UTF-8 text".into(),
+            })?;
+            self.templates.insert(name.to_string(), text);
+        } else if let Some(name) = path.strip_prefix("static/") {
+            self.statics.insert(name.to_string(), bytes);
+        }
+        Ok(())
+    }
+}
