@@ -29,7 +29,7 @@ mod tests {
         assert_eq!(year_of_unix_day(0), 1970);
         assert_eq!(year_of_unix_day(364), 1970);
         assert_eq!(year_of_unix_day(365), 1971);
-        assert_eq!(year_of_unix_day(20_454), 2025); // 2025-12-31
-        assert_eq!(year_of_unix_day(20_455), 2026); // 2026-01-01
+        assert_eq!(year_of_unix_day(20_453), 2025); // 2025-12-31
+        assert_eq!(year_of_unix_day(20_454), 2026); // 2026-01-01
     }
 }

@@ -91,6 +91,7 @@ pub fn load(root: &Path, places: &BTreeSet<&str>, allow_html: bool, diags: &mut 
         }
         let Some(text) = crate::data::read_text(root, &rel, diags) else { continue };
         let Some(doc) = parse(&rel, &text, allow_html, diags) else { continue };
+        let text = text.as_str();
 
         let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem));
         let target = if name == "_index" { folder.to_string() } else { stem.to_string() };
@@ -112,6 +113,7 @@ pub fn load(root: &Path, places: &BTreeSet<&str>, allow_html: bool, diags: &mut 
         } else {
             diags.push(
                 Diagnostic::error(&rel, format!("this narrative is for `{slug}`, but there is no such place"))
+                    .at(text, 0..0)
                     .help(format!(
                         "a narrative needs a data file with the same path: create data/places/{slug}.toml, or move or rename this file"
                     )),

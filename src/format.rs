@@ -11,8 +11,7 @@ pub fn source_decimals(value: f64) -> usize {
 /// Formats `value` with at most `max_decimals` decimals, and no more than the source had,
 /// grouping thousands with commas ("1,234.5").
 pub fn number(value: f64, max_decimals: usize) -> String {
-    let decimals = source_decimals(value).min(max_decimals);
-    let text = format!("{:.*}", decimals, value.abs());
+    let text = round_half_up(&format!("{}", value.abs()), max_decimals);
     let (int, frac) = text.split_once('.').map_or((text.as_str(), None), |(i, f)| (i, Some(f)));
     let mut grouped = String::with_capacity(text.len() + int.len() / 3 + 1);
     if value < 0.0 && text.bytes().any(|b| b.is_ascii_digit() && b != b'0') {
@@ -29,6 +28,40 @@ pub fn number(value: f64, max_decimals: usize) -> String {
         grouped.push_str(frac);
     }
     grouped
+}
+
+/// Rounds a plain decimal text ("19.25") to `decimals` places, halves away from zero as
+/// readers expect ("19.3"); binary rounding would give 19.2. Drops no digits it need not.
+fn round_half_up(text: &str, decimals: usize) -> String {
+    let (int, frac) = text.split_once('.').unwrap_or((text, ""));
+    if frac.len() <= decimals {
+        return text.to_string();
+    }
+    let round_up = frac.as_bytes()[decimals] >= b'5';
+    let mut digits: Vec<u8> = format!("{int}{}", &frac[..decimals]).into_bytes();
+    if round_up {
+        let mut i = digits.len();
+        loop {
+            if i == 0 {
+                digits.insert(0, b'1');
+                break;
+            }
+            i -= 1;
+            if digits[i] == b'9' {
+                digits[i] = b'0';
+            } else {
+                digits[i] += 1;
+                break;
+            }
+        }
+    }
+    let digits = String::from_utf8(digits).expect("ASCII digits");
+    let split = digits.len() - decimals;
+    if decimals == 0 {
+        digits
+    } else {
+        format!("{}.{}", &digits[..split], &digits[split..])
+    }
 }
 
 /// Multiplies the decimal number written in `text` by 10^`power` by moving its decimal
@@ -132,6 +165,10 @@ mod tests {
         assert_eq!(number(-1234.25, 2), "-1,234.25");
         assert_eq!(number(-0.01, 0), "0");
         assert_eq!(number(999.96, 1), "1,000.0");
+        assert_eq!(number(19.25, 1), "19.3");
+        assert_eq!(number(0.05, 1), "0.1");
+        assert_eq!(number(9.95, 1), "10.0");
+        assert_eq!(number(2.5, 0), "3");
     }
 
     #[test]

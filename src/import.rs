@@ -73,7 +73,7 @@ impl Layout {
 /// Where a row's value belongs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Target {
-    Country { iso3: String, name: String, region: Option<String> },
+    Country { iso3: String, name: String, region: Option<String>, aggregate: bool },
     /// The `--parent` place itself (ENDES national rows).
     Parent,
     /// A region inside `--parent`, by name.
@@ -206,7 +206,12 @@ fn read_file(path: &Path, include_aggregates: bool) -> Result<(Layout, Vec<Recor
                         continue;
                     }
                     records.push(Record {
-                        target: Target::Country { iso3: iso3.clone(), name: name.clone(), region: region.clone().filter(|r| !r.is_empty()) },
+                        target: Target::Country {
+                            iso3: iso3.clone(),
+                            name: name.clone(),
+                            region: region.clone().filter(|r| !r.is_empty()),
+                            aggregate,
+                        },
                         code: code.clone(),
                         year,
                         text: cell.trim().to_string(),
@@ -218,13 +223,14 @@ fn read_file(path: &Path, include_aggregates: bool) -> Result<(Layout, Vec<Recor
             let code = datapackage_code(path)?;
             for row in rows.iter().skip(1) {
                 let [name, iso3, year, cell] = &row[..] else { continue };
-                if WORLD_BANK_AGGREGATES.contains(&iso3.as_str()) && !include_aggregates {
+                let aggregate = WORLD_BANK_AGGREGATES.contains(&iso3.as_str());
+                if aggregate && !include_aggregates {
                     skipped += 1;
                     continue;
                 }
                 let year = year.parse::<i32>().map_err(|_| bad(&format!("\"{year}\" is not a year")))?;
                 records.push(Record {
-                    target: Target::Country { iso3: iso3.clone(), name: name.clone(), region: None },
+                    target: Target::Country { iso3: iso3.clone(), name: name.clone(), region: None, aggregate },
                     code: code.clone(),
                     year,
                     text: cell.trim().to_string(),
@@ -239,7 +245,8 @@ fn read_file(path: &Path, include_aggregates: bool) -> Result<(Layout, Vec<Recor
             let names = who_country_names(path)?;
             for row in rows.iter().skip(1) {
                 let get = |i: usize| row.get(i).map(String::as_str).unwrap_or("");
-                if get(c_dim) != "COUNTRY" && !include_aggregates {
+                let aggregate = get(c_dim) != "COUNTRY";
+                if aggregate && !include_aggregates {
                     skipped += 1;
                     continue;
                 }
@@ -249,7 +256,12 @@ fn read_file(path: &Path, include_aggregates: bool) -> Result<(Layout, Vec<Recor
                 let iso3 = get(c_place).to_string();
                 let year = get(c_year).parse::<i32>().map_err(|_| bad(&format!("\"{}\" is not a year", get(c_year))))?;
                 records.push(Record {
-                    target: Target::Country { name: names.get(&iso3).cloned().unwrap_or_else(|| iso3.clone()), iso3, region: None },
+                    target: Target::Country {
+                        name: names.get(&iso3).cloned().unwrap_or_else(|| iso3.clone()),
+                        iso3,
+                        region: None,
+                        aggregate,
+                    },
                     code: get(c_code).to_string(),
                     year,
                     text: get(c_value).trim().to_string(),
@@ -360,11 +372,17 @@ impl PlaceStore {
     /// The file a record's place lives in, creating the place when it is new.
     fn resolve(&mut self, target: &Target, parent: Option<&str>, report: &mut ImportReport) -> Result<String, Error> {
         let (rel, fields): (String, Vec<(&str, String)>) = match target {
-            Target::Country { iso3, name, region } => {
+            Target::Country { iso3, name, region, aggregate } => {
                 if let Some(rel) = self.by_iso3.get(iso3) {
                     return Ok(rel.clone());
                 }
-                let mut fields = vec![("name", name.clone()), ("iso3", iso3.clone()), ("kind", "country".to_string())];
+                let kind = if *aggregate { "aggregate" } else { "country" };
+                // Aggregate codes (WB_LMI, AMR) are not ISO 3166 codes, so they are not kept as iso3.
+                let mut fields = vec![("name", name.clone())];
+                if !*aggregate {
+                    fields.push(("iso3", iso3.clone()));
+                }
+                fields.push(("kind", kind.to_string()));
                 if let Some(r) = region {
                     fields.push(("region", r.clone()));
                 }

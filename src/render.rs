@@ -29,6 +29,7 @@ impl Renderer {
     pub fn new(theme: &Theme) -> Result<Renderer, Error> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_html);
         tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error("the theme", &e))?;
         Ok(Renderer { tera })
@@ -53,7 +54,12 @@ impl Renderer {
             output.add(format!("{}/index.html", page.slug), self.render("page.html", &ctx)?);
             counts.pages += 1;
         }
-        output.add("404.html", self.render("404.html", &base_context(site, 0, "Page not found", &nav))?);
+        // The 404 page is served at any depth, so relative links only work from an absolute base.
+        let mut ctx = base_context(site, 0, "Page not found", &nav);
+        if site.config.base_url.starts_with("http") {
+            ctx.insert("root", &format!("{}/", site.config.base_url.trim_end_matches('/')));
+        }
+        output.add("404.html", self.render("404.html", &ctx)?);
         counts.pages += 1;
         Ok(counts)
     }
@@ -61,6 +67,23 @@ impl Renderer {
     fn render(&self, template: &str, ctx: &Context) -> Result<String, Error> {
         self.tera.render(template, ctx).map_err(|e| template_error(template, &e))
     }
+}
+
+/// Escapes what HTML needs escaped in text and quoted attributes. Tera's default also
+/// escapes `/`, which makes every link in the output unreadable for no gain.
+fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// Tera keeps the useful part of its message (the line, the missing variable) in the

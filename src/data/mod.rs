@@ -96,18 +96,21 @@ pub(crate) fn read_text(root: &Path, rel: &str, diags: &mut Diagnostics) -> Opti
 /// A TOML syntax or shape error, in words a non-programmer can act on.
 pub(crate) fn toml_error(rel: &str, text: &str, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().trim_end_matches('.').to_string();
-    let help = if message.starts_with("unknown field") {
-        "check the spelling of this key; the keys this file accepts are listed above"
+    let (message, help) = if message.starts_with("unknown field") {
+        (message, "check the spelling of this key; the keys this file accepts are listed above")
     } else if message.starts_with("missing field") {
-        "add the missing key to this table"
+        (message, "add the missing key to this table")
     } else if message.starts_with("duplicate key") {
-        "each key may appear only once in a table; remove or merge the repeated one"
+        (message, "each key may appear only once in a table; remove or merge the repeated one")
     } else if message.starts_with("invalid type") {
-        "write the value in the expected form: text in \"quotes\", numbers without quotes"
+        (message, "write the value in the expected form: text in \"quotes\", numbers without quotes")
     } else {
-        "this is not valid TOML here: check for a missing `=`, quote or bracket near the caret"
+        (
+            format!("this is not valid TOML: {message}"),
+            "check for a missing `=`, quote or bracket at the caret or just before it",
+        )
     };
-    let d = Diagnostic::error(rel, format!("{message} (in TOML)")).help(help);
+    let d = Diagnostic::error(rel, message).help(help);
     match err.span() {
         Some(span) => d.at(text, span),
         None => d,

@@ -177,11 +177,12 @@ pub fn load(
             continue;
         };
         let place = validate(&rel, &slug, file, &text, indicators, sources, stale_after_years, this_year, diags);
-        if let Some(place) = place {
-            if let Some(iso3) = &place.iso3 {
+        if let Some((place, iso3_span)) = place {
+            if let (Some(iso3), Some(span)) = (&place.iso3, iso3_span) {
                 if let Some(other) = iso3_seen.insert(iso3.clone(), rel.clone()) {
                     diags.push(
                         Diagnostic::error(&rel, format!("the ISO3 code {iso3} is already used by {other}"))
+                            .at(&text, span)
                             .help("each place has its own file; merge the two files or correct the code"),
                     );
                 }
@@ -189,6 +190,7 @@ pub fn load(
             if let Some(other) = places.get(&slug).map(|p: &Place| p.file.clone()) {
                 diags.push(
                     Diagnostic::error(&rel, format!("this is the same place as {other} (both become `{slug}/`)"))
+                        .at(&text, 0..0)
                         .help("keep one file per place: merge the two files, or rename one"),
                 );
                 continue;
@@ -240,7 +242,7 @@ fn validate(
     stale_after_years: i32,
     this_year: i32,
     diags: &mut Diagnostics,
-) -> Option<Place> {
+) -> Option<(Place, Option<std::ops::Range<usize>>)> {
     let errors_before = diags.errors().count();
     let parent = slug.rsplit_once('/').map(|(p, _)| p.to_string());
     let name = match file.name {
@@ -254,6 +256,7 @@ fn validate(
             String::new()
         }
     };
+    let iso3_span = file.iso3.as_ref().map(Spanned::span);
     let iso3 = file.iso3.and_then(|code| {
         let ok = code.get_ref().len() == 3 && code.get_ref().bytes().all(|b| b.is_ascii_uppercase());
         if !ok {
@@ -284,7 +287,8 @@ fn validate(
         },
     };
 
-    let mut grouped: BTreeMap<(usize, String), Series> = BTreeMap::new();
+    // Ordered as the catalogue, then as sources.toml, so pages list sources the way the author ranked them.
+    let mut grouped: BTreeMap<(usize, usize, String), Series> = BTreeMap::new();
     let mut first_year_at: BTreeMap<(String, String, i64), std::ops::Range<usize>> = BTreeMap::new();
     for series in file.series {
         let indicator_id = series.indicator.get_ref();
@@ -311,7 +315,8 @@ fn validate(
             );
             continue;
         }
-        let entry = grouped.entry((order, source_id.clone())).or_insert_with(|| Series {
+        let rank = sources[source_id].rank;
+        let entry = grouped.entry((order, rank, source_id.clone())).or_insert_with(|| Series {
             indicator: indicator.id.clone(),
             source: source_id.clone(),
             note: None,
@@ -355,7 +360,7 @@ fn validate(
     };
     warn_if_stale(rel, text, &name, &series, indicators, stale_after_years, this_year, &latest_year_at, diags);
 
-    (diags.errors().count() == errors_before).then(|| Place {
+    (diags.errors().count() == errors_before).then(|| (Place {
         slug: slug.to_string(),
         name,
         iso3,
@@ -364,7 +369,7 @@ fn validate(
         parent,
         file: rel.to_string(),
         series,
-    })
+    }, iso3_span))
 }
 
 fn observation(

@@ -1,0 +1,196 @@
+//! `salud build` on the good fixture site and on the repository's own default site, checked
+//! the way a user would: exit code, summary line, and the HTML written.
+
+mod common;
+
+use std::fs;
+
+use common::*;
+
+fn built(name: &str) -> (std::path::PathBuf, String) {
+    let site = site_with(name, None);
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    (site, stdout(&out))
+}
+
+#[test]
+fn builds_every_page_and_reports_one_summary_line() {
+    let (site, summary) = built("good-summary");
+    assert!(
+        summary.starts_with("Built 5 places, 8 pages, 9 files (") && summary.contains(" ms into public"),
+        "{summary}"
+    );
+    assert_eq!(summary.lines().count(), 1);
+    for page in [
+        "index.html",
+        "404.html",
+        "style.css",
+        "about/index.html",
+        "testland/index.html",
+        "testland/north/index.html",
+        "testland/north/centre/index.html",
+        "testland/south/index.html",
+        "otherland/index.html",
+    ] {
+        assert!(site.join("public").join(page).is_file(), "missing {page}");
+    }
+}
+
+#[test]
+fn place_page_shows_values_with_year_unit_and_source() {
+    let (site, _) = built("good-place");
+    let html = read(&site.join("public/testland/index.html"));
+    // Latest value of each source, never averaged, with the other source's same-year value.
+    assert!(html.contains(r#"<td class="num value">17</td>"#), "{html}");
+    assert!(html.contains(r#"<td class="num value">21</td>"#));
+    assert!(html.contains("Same year, other sources: 19.3 ("), "the 2021 WDI value 19.25 shown beside the profile's 21");
+    assert!(html.contains("per 1,000 live births"));
+    assert!(html.contains("World Bank, World Development Indicators"));
+    assert!(html.contains("Reference: SDG 3.2 target for 2030: 25") || html.contains("SDG 3.2 target for 2030: 25"));
+    // Shown at the catalogue's precision, not the source's 8 decimals.
+    assert!(html.contains(r#"<td class="num value">4.5</td>"#));
+    // Licence of each source used on the page.
+    assert!(html.contains(r#"<a href="https://creativecommons.org/licenses/by/4.0/">CC BY 4.0</a>"#));
+    // Breadcrumbs and sub-regions side by side.
+    assert!(html.contains(r#"<li><a href="../index.html">Home</a></li>"#));
+    assert!(html.contains(r#"<a href="../testland/north/index.html">Norte Ñuñoa</a>"#));
+    assert!(html.contains("30.1") == false, "only the latest value of a region is in the comparison");
+    assert!(html.contains("28.4 <span class=\"year\">2023</span>"));
+}
+
+#[test]
+fn narratives_render_markdown_and_escape_raw_html() {
+    let (site, _) = built("good-narrative");
+    let html = read(&site.join("public/testland/index.html"));
+    assert!(html.contains(r#"<h2 id="health-in-testland">Health in Testland</h2>"#));
+    assert!(html.contains("&lt;script&gt;alert"), "raw HTML must be shown as text");
+    assert!(!html.contains("<script>alert"));
+    assert!(html.contains("<table>"));
+    assert!(html.contains("footnote-definition"));
+    let site_page = read(&site.join("public/testland/north/centre/index.html"));
+    assert!(site_page.contains("up to 500"), "the qualifier stays with the value");
+    assert!(site_page.contains(r#"<li><a href="../../../testland/index.html">Testland</a></li>"#));
+    assert!(site_page.contains(r#"<li><a href="../../../testland/north/index.html">Norte Ñuñoa</a></li>"#));
+}
+
+#[test]
+fn home_groups_places_by_world_region() {
+    let (site, _) = built("good-home");
+    let html = read(&site.join("public/index.html"));
+    let latin = html.find(r#"<h3 id="latin-america-caribbean">Latin America &amp; Caribbean</h3>"#).expect("region heading");
+    let africa = html.find(r#"<h3 id="sub-saharan-africa">Sub-Saharan Africa</h3>"#).expect("region heading");
+    assert!(latin < africa);
+    assert!(html.contains(r#"<a href="testland/index.html">Testland</a>"#));
+    assert!(html.contains("1,234.5"), "thousands separated");
+    assert!(html.contains("Welcome to the <strong>test</strong> profiles."));
+}
+
+#[test]
+fn every_link_is_relative() {
+    let (site, _) = built("good-links");
+    for (path, bytes) in snapshot(&site.join("public")) {
+        if !path.ends_with(".html") {
+            continue;
+        }
+        let html = String::from_utf8(bytes).unwrap();
+        for attr in ["href=\"", "src=\""] {
+            for (i, _) in html.match_indices(attr) {
+                let value = &html[i + attr.len()..];
+                assert!(!value.starts_with('/'), "{path}: absolute link {}", &value[..value.find('"').unwrap()]);
+            }
+        }
+        // Every internal link resolves to a file of the output.
+        let dir = std::path::Path::new(&path).parent().unwrap().to_path_buf();
+        for (i, _) in html.match_indices("href=\"") {
+            let value = &html[i + 6..];
+            let target = &value[..value.find('"').unwrap()];
+            if target.starts_with("http") || target.starts_with('#') {
+                continue;
+            }
+            let target = target.split('#').next().unwrap();
+            let resolved = site.join("public").join(&dir).join(target);
+            assert!(resolved.is_file(), "{path}: broken link {target}");
+        }
+    }
+}
+
+#[test]
+fn two_builds_are_byte_identical() {
+    let site = site_with("good-twice", None);
+    assert!(salud_in(&site, &["build", "--output", "one"]).status.success());
+    assert!(salud_in(&site, &["build", "--output", "two"]).status.success());
+    assert_eq!(snapshot(&site.join("one")), snapshot(&site.join("two")));
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let (site, _) = built("good-then-broken");
+    let before = snapshot(&site.join("public"));
+    let file = site.join("data/places/testland.toml");
+    let mut text = read(&file);
+    text.push_str("\n[[series]\n");
+    fs::write(&file, text).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--> data/places/testland.toml:28:10"), "{}", stderr(&out));
+    assert_eq!(snapshot(&site.join("public")), before);
+}
+
+#[test]
+fn refuses_an_output_folder_that_would_lose_files() {
+    let site = site_with("good-refuse", None);
+    let out = salud_in(&site, &["build", "--output", "."]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("it is the site's folder or contains it"), "{}", stderr(&out));
+
+    fs::create_dir_all(site.join("papers")).unwrap();
+    fs::write(site.join("papers/thesis.txt"), "precious").unwrap();
+    let out = salud_in(&site, &["build", "--output", "papers"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("salud did not write it"), "{}", stderr(&out));
+    assert_eq!(read(&site.join("papers/thesis.txt")), "precious");
+
+    let out = salud_in(&site, &["build", "--output", "data"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(site.join("data/indicators.toml").is_file());
+}
+
+#[test]
+fn the_site_overrides_theme_templates_by_name() {
+    let site = site_with("good-override", None);
+    fs::create_dir_all(site.join("templates")).unwrap();
+    fs::write(site.join("templates/404.html"), "{% extends \"base.html\" %}{% block main %}Lost: {{ title }}{% endblock main %}").unwrap();
+    fs::create_dir_all(site.join("static")).unwrap();
+    fs::write(site.join("static/logo.txt"), "logo").unwrap();
+    assert!(salud_in(&site, &["build"]).status.success());
+    assert!(read(&site.join("public/404.html")).contains("Lost: Page not found"));
+    assert_eq!(read(&site.join("public/logo.txt")), "logo");
+}
+
+#[test]
+fn a_template_error_names_the_template() {
+    let site = site_with("good-bad-template", None);
+    fs::create_dir_all(site.join("templates")).unwrap();
+    fs::write(site.join("templates/page.html"), "{% extends \"base.html\" %}{% block main %}{{ nosuch.field }}{% endblock main %}").unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("the template page.html failed"), "{}", stderr(&out));
+    assert!(!site.join("public").exists());
+}
+
+#[test]
+fn help_and_version() {
+    let out = salud(&["--help"]);
+    assert!(stdout(&out).contains("build") && stdout(&out).contains("import"));
+    let out = salud(&["--version"]);
+    assert_eq!(stdout(&out).trim(), format!("salud {}", env!("CARGO_PKG_VERSION")));
+}
+
+#[test]
+fn not_a_site_is_a_clear_error() {
+    let dir = scratch("not-a-site");
+    let out = salud_in(&dir, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("this folder is not a salud site: it has no data/ folder"), "{}", stderr(&out));
+}

@@ -1,0 +1,112 @@
+//! The repository's own site, on real data: what a newcomer's first `salud build` shows.
+
+mod common;
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use common::*;
+
+/// Built once for all tests of this file, into a scratch folder (the repo's public/ is left alone).
+fn built() -> &'static PathBuf {
+    static OUT: OnceLock<PathBuf> = OnceLock::new();
+    OUT.get_or_init(|| {
+        let out = scratch("default-site").join("public");
+        let run = salud(&["build", "--root", &repo_root().to_string_lossy(), "--output", &out.to_string_lossy()]);
+        assert!(run.status.success(), "{}", stderr(&run));
+        assert!(stdout(&run).starts_with("Built "), "{}", stdout(&run));
+        out
+    })
+}
+
+/// The text of a page with tags removed and whitespace collapsed, as a reader sees it.
+fn visible_text(html: &str) -> String {
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn key_row(text: &str, value: &str, year: &str, source: &str) -> bool {
+    text.contains(&format!("{value} {year} {source}"))
+}
+
+#[test]
+fn peru_shows_the_profile_figures_beside_the_current_series() {
+    let html = read(&built().join("peru/index.html"));
+    let text = visible_text(&html);
+    let profile = "Save the Children, country health profile of Peru";
+    for (value, year) in [("21.9", "2010"), ("67", "2010"), ("56.1", "2011"), ("4.8", "2011"), ("85", "2011"), ("9", "2011"), ("18", "2011")] {
+        assert!(key_row(&text, value, year, profile), "Peru's page lacks {value} ({year}) from the profile");
+    }
+    // The same indicators from the World Bank and WHO, each with its own source.
+    assert!(text.contains("Same year, other sources: 9.3 ( World Bank, World Development Indicators )"), "{text}");
+    assert!(text.contains("Same year, other sources: 86 ( World Bank, World Development Indicators )"));
+    assert!(text.contains("Same year, other sources: 51.0 ( WHO, Global Health Expenditure Database )") || text.contains("Same year, other sources: 51 ( WHO, Global Health Expenditure Database )"), "{text}");
+    assert!(key_row(&text, "4.5", "2011", "World Bank, World Development Indicators") || text.contains("4.5 ( World Bank"));
+    for unit in ["per 1,000 live births", "per 100,000 live births", "per 10,000 population", "% of GDP", "% of births"] {
+        assert!(text.contains(unit), "unit {unit}");
+    }
+    // Attribution and licences of every source on the page.
+    assert!(html.contains("CC BY 4.0"));
+    assert!(html.contains("WHO terms of use for data compilations"));
+    assert!(html.contains("INEI"));
+    // Narrative from the seeds' facts.
+    assert!(text.contains("2,100 primary health care facilities"));
+    assert!(text.contains("7.7 physicians per 10,000"));
+}
+
+#[test]
+fn every_department_of_peru_has_a_page_and_is_compared() {
+    let departments = [
+        "amazonas", "ancash", "apurimac", "arequipa", "ayacucho", "cajamarca", "callao", "cusco", "huancavelica",
+        "huanuco", "ica", "junin", "la-libertad", "lambayeque", "lima", "loreto", "madre-de-dios", "moquegua", "pasco",
+        "piura", "puno", "san-martin", "tacna", "tumbes", "ucayali",
+    ];
+    let peru = read(&built().join("peru/index.html"));
+    for d in departments {
+        assert!(built().join("peru").join(d).join("index.html").is_file(), "no page for {d}");
+        assert!(peru.contains(&format!("href=\"../peru/{d}/index.html\"")), "Peru does not link {d}");
+    }
+    let huanuco = visible_text(&read(&built().join("peru/huanuco/index.html")));
+    assert!(huanuco.contains("Chronic child malnutrition"));
+    assert!(huanuco.contains("Future Generations Peru"));
+}
+
+#[test]
+fn programme_sites_keep_their_qualifiers() {
+    let cases = [
+        ("callao/sos-social-centre-callao", "about 520"),
+        ("cusco/sos-social-centre-cusco", "up to 120"),
+        ("junin/sos-social-centre-huancayo", "up to 200"),
+        ("lima/sos-social-centres-zarate", "up to 500"),
+        ("lambayeque/sos-social-centre-chiclayo", "about 170"),
+        ("arequipa/sos-social-centre-arequipa", "up to 140"),
+        ("ayacucho/sos-social-centre-ayacucho", "up to 80"),
+    ];
+    for (path, value) in cases {
+        let html = read(&built().join("peru").join(path).join("index.html"));
+        assert!(html.contains(&format!("<td class=\"num value\">{value}</td>")), "{path} lacks {value}");
+    }
+}
+
+#[test]
+fn every_country_of_the_world_bank_files_has_a_page() {
+    let home = read(&built().join("index.html"));
+    let countries = home.matches("<th scope=\"row\"><a href=\"").count();
+    assert!(countries >= 210, "only {countries} places on the home page");
+    for country in ["peru", "chile", "india", "united-states", "tanzania", "cote-d-ivoire"] {
+        assert!(built().join(country).join("index.html").is_file(), "{country}");
+    }
+    assert!(!built().join("world").exists(), "aggregates are not countries");
+}
