@@ -26,7 +26,10 @@ pub struct BuildReport {
     pub pages: usize,
     pub files: usize,
     pub bytes: usize,
+    pub charts: usize,
     pub millis: u128,
+    /// Milliseconds spent loading, rendering and writing.
+    pub phases: Vec<(&'static str, u128)>,
     pub output: PathBuf,
     pub warnings: Diagnostics,
 }
@@ -34,7 +37,7 @@ pub struct BuildReport {
 /// Builds the whole site in memory.
 pub fn render(site: &Site) -> Result<(Output, crate::render::Counts), Error> {
     let theme = Theme::load(&site.root, &site.config.theme)?;
-    let renderer = Renderer::new(&theme)?;
+    let renderer = Renderer::new(&theme, Some(&site.root))?;
     let mut output = Output::default();
     for (path, bytes) in &theme.statics {
         output.add(path.clone(), bytes.clone());
@@ -57,14 +60,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     if let Some(base) = &options.base_url {
         site.config.base_url = base.clone();
     }
+    let loaded = started.elapsed();
     let (output, counts) = render(&site)?;
+    let rendered = started.elapsed();
     output.write_atomically(&out_dir)?;
+    let phases = [("load", loaded), ("render", rendered - loaded), ("write", started.elapsed() - rendered)];
     Ok(BuildReport {
         places: counts.places,
         pages: counts.pages,
+        charts: counts.charts,
         files: output.files.len(),
         bytes: output.bytes(),
         millis: started.elapsed().as_millis(),
+        phases: phases.iter().map(|(name, d)| (*name, d.as_millis())).collect(),
         output: out_dir,
         warnings,
     })

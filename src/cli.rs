@@ -70,15 +70,20 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
     let (summary, warnings) = match cli.command {
         Command::Build { root, output, base_url } => {
             let report = build::build(&BuildOptions { root: root.clone(), output, base_url })?;
-            let summary = format!(
-                "Built {} places, {} pages, {} files ({} KB) in {} ms into {}",
+            let mut summary = format!(
+                "Built {} places, {} pages, {} charts, {} files ({} KB) in {} ms into {}",
                 report.places,
                 report.pages,
+                report.charts,
                 report.files,
                 report.bytes / 1024,
                 report.millis,
                 build::display_path(&root, &report.output),
             );
+            if cli.verbose {
+                let phases: Vec<String> = report.phases.iter().map(|(name, ms)| format!("{name} {ms} ms")).collect();
+                summary.push_str(&format!(" ({})", phases.join(", ")));
+            }
             (summary, report.warnings.warnings().map(ToString::to_string).collect())
         }
         Command::Import { files, root, source, include_aggregates, parent } => {

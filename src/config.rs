@@ -27,6 +27,8 @@ pub struct Config {
     pub allow_html: bool,
     /// Data older than this many years draw a warning.
     pub stale_after_years: i32,
+    /// Each chart also as a PNG download. Off makes builds of big sites much faster.
+    pub chart_png: bool,
 }
 
 impl Default for Config {
@@ -41,6 +43,7 @@ impl Default for Config {
             licence: String::new(),
             allow_html: false,
             stale_after_years: 10,
+            chart_png: true,
         }
     }
 }

@@ -8,8 +8,10 @@ use std::path::Path;
 use pulldown_cmark::{CowStr, Event, Options, Parser, Tag, TagEnd};
 use serde::Deserialize;
 
+use crate::data::Data;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::format::slugify;
+use crate::shortcodes::{self, Shortcode};
 
 pub const DIR: &str = "content";
 
@@ -28,7 +30,9 @@ pub struct Document {
     /// The file, relative to the site root.
     pub file: String,
     pub front: FrontMatter,
+    /// The rendered Markdown, with a placeholder word where each shortcode goes.
     pub html: String,
+    pub shortcodes: Vec<Shortcode>,
     /// The front matter's summary, or the first paragraph as plain text.
     pub summary: Option<String>,
 }
@@ -51,7 +55,8 @@ pub struct Content {
     pub assets: Vec<String>,
 }
 
-pub fn load(root: &Path, places: &BTreeSet<&str>, allow_html: bool, diags: &mut Diagnostics) -> Content {
+pub fn load(root: &Path, data: &Data, allow_html: bool, diags: &mut Diagnostics) -> Content {
+    let places: BTreeSet<&str> = data.places.keys().map(String::as_str).collect();
     let mut content = Content::default();
     let dir = root.join(DIR);
     if !dir.is_dir() {
@@ -96,6 +101,12 @@ pub fn load(root: &Path, places: &BTreeSet<&str>, allow_html: bool, diags: &mut 
         let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem));
         let target = if name == "_index" { folder.to_string() } else { stem.to_string() };
         let slug: String = target.split('/').map(slugify).collect::<Vec<_>>().join("/");
+        let own_place = places.contains(slug.as_str()).then_some(slug.as_str());
+        for code in &doc.shortcodes {
+            if let Err((message, help)) = shortcodes::validate(code, data, own_place) {
+                diags.push(Diagnostic::error(&rel, message).at(text, code.span.clone()).help(help));
+            }
+        }
         if target.is_empty() {
             content.home = Some(doc);
         } else if places.contains(slug.as_str()) {
@@ -154,9 +165,27 @@ pub fn parse(rel: &str, text: &str, allow_html: bool, diags: &mut Diagnostics) -
             return None;
         }
     };
-    let (html, first_paragraph) = render_markdown(body, allow_html);
+    let body_at = text.len() - body.len();
+    let (body, shortcodes) = match shortcodes::extract(body) {
+        Ok((body, codes)) => {
+            let codes = codes
+                .into_iter()
+                .map(|c| Shortcode { span: c.span.start + body_at..c.span.end + body_at, ..c })
+                .collect::<Vec<_>>();
+            (body, codes)
+        }
+        Err(err) => {
+            diags.push(
+                Diagnostic::error(rel, err.message)
+                    .at(text, err.span.start + body_at..err.span.end + body_at)
+                    .help("write shortcodes as {{ value(indicator=\"neonatal_mortality\") }} or {{ chart(family=\"mortality\") }}"),
+            );
+            return None;
+        }
+    };
+    let (html, first_paragraph) = render_markdown(&body, allow_html);
     let summary = front.summary.clone().or(first_paragraph);
-    Some(Document { file: rel.to_string(), front, html, summary })
+    Some(Document { file: rel.to_string(), front, html, shortcodes, summary })
 }
 
 /// Returns the byte offset of the front matter, its text and the body after it, or `Err`

@@ -5,6 +5,8 @@
 //! [`output::Output`], and written to disk at once.
 
 pub mod build;
+mod cache;
+pub mod charts;
 pub mod cli;
 mod clock;
 pub mod config;
@@ -16,5 +18,6 @@ pub mod format;
 pub mod import;
 pub mod output;
 pub mod render;
+pub mod shortcodes;
 pub mod site;
 pub mod theme;

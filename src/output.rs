@@ -8,6 +8,8 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
+const WRITERS: usize = 8;
+
 /// Written into every output folder so a later build knows it may replace it.
 pub const MARKER: &str = ".salud-output";
 
@@ -60,14 +62,34 @@ impl Output {
         fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         fs::write(dir.join(MARKER), b"This folder is written by salud build and replaced whole by the next build.\n")
             .map_err(|e| Error::io(dir, e))?;
-        for (rel, bytes) in &self.files {
-            let path = dir.join(rel);
-            if let Some(p) = path.parent() {
-                fs::create_dir_all(p).map_err(|e| Error::io(p, e))?;
-            }
-            fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+        let folders: std::collections::BTreeSet<&str> =
+            self.files.keys().filter_map(|rel| rel.rsplit_once('/').map(|(d, _)| d)).collect();
+        for folder in folders {
+            let path = dir.join(folder);
+            fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
         }
-        Ok(())
+        // Creating a file costs a disk round trip on some file systems, far more than writing
+        // its bytes; several writers overlap those waits.
+        let files: Vec<(&String, &Vec<u8>)> = self.files.iter().collect();
+        let chunk = files.len().div_ceil(WRITERS).max(1);
+        std::thread::scope(|scope| {
+            let workers: Vec<_> = files
+                .chunks(chunk)
+                .map(|part| {
+                    scope.spawn(move || {
+                        for (rel, bytes) in part {
+                            let path = dir.join(rel);
+                            fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+                        }
+                        Ok(())
+                    })
+                })
+                .collect();
+            workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|_| Err(Error::Output {
+                path: dir.to_path_buf(),
+                reason: "a writer thread failed".into(),
+            })))
+        })
     }
 }
 

@@ -33,10 +33,7 @@ impl Site {
         let data = Data::load(root, stale, &mut diags);
         let allow_html = config.as_ref().is_some_and(|c| c.allow_html);
         let content = match &data {
-            Some(data) => {
-                let slugs = data.places.keys().map(String::as_str).collect();
-                content::load(root, &slugs, allow_html, &mut diags)
-            }
+            Some(data) => content::load(root, data, allow_html, &mut diags),
             None => Content::default(),
         };
         if let Some(data) = &data {

@@ -22,7 +22,11 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "templates/page.html",
     "templates/404.html",
     "templates/macros.html",
+    "templates/chart.html",
     "static/style.css",
+    "theme.toml",
+    "fonts/DejaVuSans.ttf",
+    "fonts/DejaVuSans-Bold.ttf",
 ];
 
 #[derive(Debug, Default)]
@@ -31,9 +35,19 @@ pub struct Theme {
     pub templates: BTreeMap<String, String>,
     /// Path below the output root (`style.css`) to its bytes.
     pub statics: BTreeMap<String, Vec<u8>>,
+    /// `theme.toml`: settings the code reads (chart style).
+    pub settings: String,
+    /// Fonts for images rendered at build time (charts as PNG), by file name.
+    pub fonts: BTreeMap<String, Vec<u8>>,
 }
 
 impl Theme {
+    /// The chart style of `theme.toml`.
+    pub fn chart_style(&self) -> Result<crate::charts::ChartStyle, Error> {
+        crate::charts::ChartStyle::from_theme_toml(&self.settings)
+            .map_err(|message| Error::Template { name: "theme.toml".into(), message })
+    }
+
     pub fn load(root: &Path, name: &str) -> Result<Theme, Error> {
         let mut theme = Theme::default();
         for (path, bytes) in DEFAULT {
@@ -53,14 +67,18 @@ impl Theme {
 
     fn add_dir(&mut self, base: &Path, only: &str) -> Result<(), Error> {
         let mut files = Output::default();
-        for sub in ["templates", "static"] {
-            if only.is_empty() || only == sub {
+        for sub in ["templates", "static", "fonts"] {
+                if only.is_empty() || only == sub {
                 crate::output::copy_tree(&base.join(sub), &format!("{sub}/"), &mut files)
                     .map_err(|e| Error::io(&base.join(sub), e))?;
             }
         }
         for (path, bytes) in files.files {
             self.add(&path, bytes)?;
+        }
+        if only.is_empty() && base.join("theme.toml").is_file() {
+            let text = std::fs::read(base.join("theme.toml")).map_err(|e| Error::io(&base.join("theme.toml"), e))?;
+            self.add("theme.toml", text)?;
         }
         Ok(())
     }
@@ -74,6 +92,15 @@ impl Theme {
             self.templates.insert(name.to_string(), text);
         } else if let Some(name) = path.strip_prefix("static/") {
             self.statics.insert(name.to_string(), bytes);
+        } else if let Some(name) = path.strip_prefix("fonts/") {
+            if name.ends_with(".ttf") || name.ends_with(".otf") {
+                self.fonts.insert(name.to_string(), bytes);
+            }
+        } else if path == "theme.toml" {
+            self.settings = String::from_utf8(bytes).map_err(|_| Error::Template {
+                name: path.to_string(),
+                message: "the file is not UTF-8 text".into(),
+            })?;
         }
         Ok(())
     }

@@ -51,4 +51,6 @@ cases! {
     narrative_for_a_missing_place => "narrative-without-place",
     broken_front_matter => "broken-front-matter",
     all_problems_are_reported_together => "several-problems",
+    shortcode_with_an_unknown_indicator => "shortcode-unknown-indicator",
+    shortcode_written_wrongly => "shortcode-broken",
 }

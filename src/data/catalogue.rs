@@ -50,6 +50,8 @@ pub enum Category {
     Coverage,
     Nutrition,
     Programme,
+    /// Not an indicator category: the family of charts comparing a place with its peers.
+    Peers,
 }
 
 impl Category {
@@ -63,7 +65,10 @@ impl Category {
     ];
 
     pub fn as_str(self) -> &'static str {
-        Category::ALL.iter().find(|(_, c)| *c == self).map(|(s, _)| *s).unwrap_or_default()
+        match self {
+            Category::Peers => "peers",
+            other => Category::ALL.iter().find(|(_, c)| *c == other).map(|(s, _)| *s).unwrap_or_default(),
+        }
     }
 
     /// The heading readers see for the family.
@@ -75,6 +80,7 @@ impl Category {
             Category::Coverage => "Coverage of services",
             Category::Nutrition => "Child nutrition",
             Category::Programme => "Programme",
+            Category::Peers => "Compared with the region",
         }
     }
 }

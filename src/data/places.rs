@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Indicator, Measure, Source};
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{closest, Diagnostic, Diagnostics};
 use crate::format::slugify;
 
 pub const DIR: &str = "data/places";
@@ -490,30 +490,6 @@ fn warn_if_stale(
     }
 }
 
-/// The known name nearest to a misspelt one, if it is near enough to be the likely intent.
-fn closest<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    known
-        .map(|k| (edit_distance(wrong, k), k))
-        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
-        .min()
-        .map(|(_, k)| k)
-}
-
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut prev = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let cur = row[j + 1];
-            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
-            prev = cur;
-        }
-    }
-    row[b.len()]
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -525,10 +501,4 @@ mod tests {
         assert_eq!(slug_of("data/places/peru/ .toml"), None);
     }
 
-    #[test]
-    fn typos_find_their_intended_name() {
-        let known = ["neonatal_mortality", "under5_mortality", "maternal_mortality"];
-        assert_eq!(closest("neonatal_mortalty", known.into_iter()), Some("neonatal_mortality"));
-        assert_eq!(closest("gdp", known.into_iter()), None);
-    }
 }

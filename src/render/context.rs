@@ -1,106 +1,17 @@
-//! HTML pages from the loaded site, through the theme's Tera templates. Every link is
-//! relative to the page it is on, so the output works under any sub-path and from `file://`.
+//! The data each template gets: plain structs built from the site, with every number already
+//! formatted, so templates only lay them out.
 
 use std::collections::BTreeMap;
 
 use serde::Serialize;
-use tera::{Context, Tera};
+use tera::Context;
 
-use crate::content::Document;
 use crate::data::{Data, Indicator, Observation, Place, Series, Source};
-use crate::error::Error;
 use crate::format;
-use crate::output::Output;
 use crate::site::Site;
-use crate::theme::Theme;
-
-pub struct Renderer {
-    tera: Tera,
-}
-
-/// How many pages of each kind a build rendered.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct Counts {
-    pub places: usize,
-    pub pages: usize,
-}
-
-impl Renderer {
-    pub fn new(theme: &Theme) -> Result<Renderer, Error> {
-        let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html"]);
-        tera.set_escape_fn(escape_html);
-        tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| template_error("the theme", &e))?;
-        Ok(Renderer { tera })
-    }
-
-    pub fn render_site(&self, site: &Site, output: &mut Output) -> Result<Counts, Error> {
-        let mut counts = Counts::default();
-        let nav = nav(site);
-        output.add("index.html", self.render("home.html", &home_context(site, &nav))?);
-        counts.pages += 1;
-        for place in site.data.places.values() {
-            let ctx = place_context(site, place, &nav);
-            output.add(format!("{}/index.html", place.slug), self.render("place.html", &ctx)?);
-            counts.places += 1;
-            counts.pages += 1;
-        }
-        for page in &site.content.pages {
-            let mut ctx = base_context(site, 1, &page.title, &nav);
-            ctx.insert("content", &page.doc.html);
-            ctx.insert("summary", &page.doc.summary);
-            ctx.insert("sources", &sources_list(site.data.sources.values()));
-            output.add(format!("{}/index.html", page.slug), self.render("page.html", &ctx)?);
-            counts.pages += 1;
-        }
-        // The 404 page is served at any depth, so relative links only work from an absolute base.
-        let mut ctx = base_context(site, 0, "Page not found", &nav);
-        if site.config.base_url.starts_with("http") {
-            ctx.insert("root", &format!("{}/", site.config.base_url.trim_end_matches('/')));
-        }
-        output.add("404.html", self.render("404.html", &ctx)?);
-        counts.pages += 1;
-        Ok(counts)
-    }
-
-    fn render(&self, template: &str, ctx: &Context) -> Result<String, Error> {
-        self.tera.render(template, ctx).map_err(|e| template_error(template, &e))
-    }
-}
-
-/// Escapes what HTML needs escaped in text and quoted attributes. Tera's default also
-/// escapes `/`, which makes every link in the output unreadable for no gain.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Tera keeps the useful part of its message (the line, the missing variable) in the
-/// error's sources, so they are all joined.
-fn template_error(name: &str, err: &tera::Error) -> Error {
-    let mut message = err.to_string();
-    let mut source = std::error::Error::source(err);
-    while let Some(cause) = source {
-        message.push_str(": ");
-        message.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    Error::Template { name: name.to_string(), message }
-}
 
 #[derive(Serialize)]
-struct Link {
+pub struct Link {
     name: String,
     url: String,
 }
@@ -115,7 +26,7 @@ struct SiteInfo<'a> {
 }
 
 /// The plain pages, as paths from the site root (the page adds its `root` prefix).
-fn nav(site: &Site) -> Vec<Link> {
+pub fn nav(site: &Site) -> Vec<Link> {
     site.content
         .pages
         .iter()
@@ -124,7 +35,7 @@ fn nav(site: &Site) -> Vec<Link> {
 }
 
 /// What every page gets: the site, the prefix back to the site root, the page title, the nav.
-fn base_context(site: &Site, depth: usize, title: &str, nav: &[Link]) -> Context {
+pub fn base_context(site: &Site, depth: usize, title: &str, nav: &[Link]) -> Context {
     let mut ctx = Context::new();
     let c = &site.config;
     ctx.insert(
@@ -148,7 +59,7 @@ fn url_of(place: &Place) -> String {
 }
 
 #[derive(Serialize)]
-struct SourceView<'a> {
+pub struct SourceView<'a> {
     id: &'a str,
     name: &'a str,
     url: Option<&'a str>,
@@ -170,14 +81,14 @@ fn source_view(s: &Source) -> SourceView<'_> {
     }
 }
 
-fn sources_list<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<SourceView<'a>> {
+pub fn sources_list<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<SourceView<'a>> {
     let mut list: Vec<&Source> = sources.collect();
     list.sort_by_key(|s| s.rank);
     list.into_iter().map(source_view).collect()
 }
 
 /// A value as readers see it: "up to 500", "21.9".
-fn value_text(indicator: &Indicator, obs: &Observation) -> String {
+pub fn value_text(indicator: &Indicator, obs: &Observation) -> String {
     let number = format::number(obs.value, indicator.decimals);
     match &obs.qualifier {
         Some(q) => format!("{q} {number}"),
@@ -253,7 +164,7 @@ struct RegionGroup<'a> {
     table: Comparison<'a>,
 }
 
-fn home_context(site: &Site, nav: &[Link]) -> Context {
+pub fn home_context(site: &Site, nav: &[Link]) -> Context {
     let data = &site.data;
     let mut ctx = base_context(site, 0, &site.config.title, nav);
     let headline: Vec<&Indicator> = data.indicators.iter().filter(|i| i.headline).collect();
@@ -286,8 +197,6 @@ fn home_context(site: &Site, nav: &[Link]) -> Context {
     ctx.insert("groups", &groups);
     ctx.insert("columns", &all_columns);
     ctx.insert("place_count", &data.places.len());
-    ctx.insert("narrative", &site.content.home.as_ref().map(|d| &d.html));
-    ctx.insert("summary", &site.content.home.as_ref().and_then(|d| d.summary.clone()));
     ctx.insert("sources", &sources_list(data.sources.values()));
     ctx
 }
@@ -412,7 +321,7 @@ fn year_tables<'a>(data: &'a Data, place: &'a Place) -> Vec<YearTable<'a>> {
         .collect()
 }
 
-fn place_context(site: &Site, place: &Place, nav: &[Link]) -> Context {
+pub fn place_context(site: &Site, place: &Place, nav: &[Link]) -> Context {
     let data = &site.data;
     let depth = place.depth();
     let mut ctx = base_context(site, depth, &place.name, nav);
@@ -435,9 +344,6 @@ fn place_context(site: &Site, place: &Place, nav: &[Link]) -> Context {
             file: &place.file,
         },
     );
-    let doc: Option<&Document> = site.content.narratives.get(&place.slug);
-    ctx.insert("narrative", &doc.map(|d| &d.html));
-    ctx.insert("summary", &doc.and_then(|d| d.summary.clone()));
     ctx.insert("key_figures", &key_figures(data, place));
     ctx.insert("year_tables", &year_tables(data, place));
     let children: Vec<&Place> = {
@@ -464,3 +370,4 @@ struct PlaceView<'a> {
     world_region: Option<&'a str>,
     file: &'a str,
 }
+

@@ -1,0 +1,403 @@
+//! Charts: which charts a place gets, and what each one holds. A chart is a plain value
+//! (titles, series, bars, with their numbers already formatted); drawing it is a pure function
+//! of that value and the theme's style ([`svg::render`]), so the same data give the same bytes.
+
+pub mod axis;
+pub mod peers;
+pub mod png;
+pub mod style;
+pub mod svg;
+
+use std::collections::BTreeMap;
+
+use crate::data::{Category, Data, Indicator, Place, Series};
+use crate::format;
+
+pub use peers::Peers;
+pub use style::ChartStyle;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Chart {
+    /// The file name without extension, unique within the place: `mortality-per-1-000-live-births`.
+    pub id: String,
+    pub title: String,
+    /// Unit and years, e.g. "per 1,000 live births, 1990-2024".
+    pub subtitle: String,
+    pub unit: String,
+    pub kind: Kind,
+    /// Source names, for the source line inside the image.
+    pub sources: Vec<String>,
+    /// Conversions and caveats readers must see with the chart.
+    pub notes: Vec<String>,
+    /// The indicators drawn, for shortcodes that ask for a chart by indicator.
+    pub indicators: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    /// Values over time; one line per indicator and source.
+    Lines { lines: Vec<Line>, references: Vec<Reference>, first_year: i32, last_year: i32 },
+    /// One bar per place, sorted, with an optional marked value.
+    Bars { bars: Vec<Bar>, marker: Option<Reference>, year: i32 },
+    /// Small bar charts stacked, each with its own scale and unit (never two units on one axis).
+    Panels(Vec<Panel>),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Panel {
+    pub title: String,
+    /// Unit and year.
+    pub subtitle: String,
+    pub bars: Vec<Bar>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub label: String,
+    /// Year, value, the value as shown. Sorted by year; a missing year is a gap.
+    pub points: Vec<(i32, f64, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Bar {
+    pub label: String,
+    pub value: f64,
+    pub text: String,
+    pub highlight: bool,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reference {
+    pub value: f64,
+    pub label: String,
+}
+
+/// The charts of one family on a place's page, or the reason there are none.
+#[derive(Debug, Clone)]
+pub struct Family {
+    pub category: Category,
+    pub charts: Vec<Chart>,
+    /// "No workforce data for Huánuco", when there are no charts.
+    pub empty: Option<String>,
+}
+
+/// Families every country page shows, with a note when the data are missing.
+const ALWAYS: [Category; 3] = [Category::Mortality, Category::Workforce, Category::Expenditure];
+
+/// The short form of a source's name for legends: the part before the first comma.
+pub fn short_source(name: &str) -> &str {
+    name.split(',').next().unwrap_or(name).trim()
+}
+
+impl Chart {
+    /// One sentence with the key numbers, for `<desc>` and the image's alternative text.
+    pub fn description(&self) -> String {
+        match &self.kind {
+            Kind::Lines { lines, references, .. } => {
+                let parts: Vec<String> = lines
+                    .iter()
+                    .filter_map(|l| {
+                        let (y0, _, t0) = l.points.first()?;
+                        let (y1, _, t1) = l.points.last()?;
+                        Some(if y0 == y1 {
+                            format!("{}: {t1} in {y1}", l.label)
+                        } else {
+                            format!("{}: {t0} in {y0}, {t1} in {y1}", l.label)
+                        })
+                    })
+                    .collect();
+                let mut text = format!("{} ({}). {}.", self.title, self.unit, parts.join("; "));
+                for r in references {
+                    text.push_str(&format!(" {}: {}.", r.label, format::number(r.value, 1)));
+                }
+                text
+            }
+            Kind::Bars { bars, marker, year } => {
+                let parts: Vec<String> = bars.iter().map(|b| format!("{} {}", b.label, b.text)).collect();
+                let mut text = format!("{} ({}, {year}): {}.", self.title, self.unit, parts.join(", "));
+                if let Some(m) = marker {
+                    text.push_str(&format!(" {}.", m.label));
+                }
+                text
+            }
+            Kind::Panels(panels) => {
+                let parts: Vec<String> = panels
+                    .iter()
+                    .map(|p| {
+                        let bars: Vec<String> = p.bars.iter().map(|b| format!("{} {}", b.label, b.text)).collect();
+                        format!("{} ({}): {}", p.title, p.subtitle, bars.join(", "))
+                    })
+                    .collect();
+                format!("{}. {}.", self.title, parts.join("; "))
+            }
+        }
+    }
+
+    /// The chart's data as a table: column headers, then rows of cells.
+    pub fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
+        match &self.kind {
+            Kind::Lines { lines, .. } => {
+                let mut headers = vec!["Year".to_string()];
+                headers.extend(lines.iter().map(|l| l.label.clone()));
+                let mut years: Vec<i32> = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)).collect();
+                years.sort_unstable();
+                years.dedup();
+                let rows = years
+                    .into_iter()
+                    .rev()
+                    .map(|y| {
+                        let mut row = vec![y.to_string()];
+                        row.extend(lines.iter().map(|l| {
+                            l.points.iter().find(|p| p.0 == y).map(|p| p.2.clone()).unwrap_or_default()
+                        }));
+                        row
+                    })
+                    .collect();
+                (headers, rows)
+            }
+            Kind::Bars { bars, .. } => (
+                vec!["".to_string(), self.unit.clone()],
+                bars.iter().map(|b| vec![b.label.clone(), b.text.clone()]).collect(),
+            ),
+            Kind::Panels(panels) => {
+                let mut headers = vec!["Indicator".to_string()];
+                headers.extend(panels.first().map(|p| p.bars.iter().map(|b| b.label.clone()).collect::<Vec<_>>()).unwrap_or_default());
+                let rows = panels
+                    .iter()
+                    .map(|p| {
+                        let mut row = vec![format!("{} ({})", p.title, p.subtitle)];
+                        row.extend(p.bars.iter().map(|b| b.text.clone()));
+                        row
+                    })
+                    .collect();
+                (headers, rows)
+            }
+        }
+    }
+}
+
+/// Every chart of a place, grouped by family in catalogue order.
+pub fn for_place(data: &Data, place: &Place, peers: &Peers) -> Vec<Family> {
+    let mut by_category: BTreeMap<Category, Vec<Chart>> = BTreeMap::new();
+    let mut groups: Vec<(Category, &str, Vec<&Indicator>)> = Vec::new();
+    for indicator in &data.indicators {
+        if indicator.category == Category::Programme || place.series_of(&indicator.id).next().is_none() {
+            continue;
+        }
+        match groups.iter_mut().find(|(c, u, _)| *c == indicator.category && *u == indicator.unit) {
+            Some(g) => g.2.push(indicator),
+            None => groups.push((indicator.category, &indicator.unit, vec![indicator])),
+        }
+    }
+    for (category, unit, indicators) in groups {
+        by_category.entry(category).or_default().push(time_chart(data, place, category, unit, &indicators));
+    }
+    for chart in region_charts(data, place) {
+        let category = data.indicator(&chart.indicators[0]).map_or(Category::Coverage, |i| i.category);
+        by_category.entry(category).or_default().push(chart);
+    }
+    let mut families = Vec::new();
+    let shows_all = place.kind != crate::data::PlaceKind::Site;
+    for category in ALWAYS {
+        if !by_category.contains_key(&category) && shows_all {
+            families.push(Family {
+                category,
+                charts: Vec::new(),
+                empty: Some(format!("No {} data for {}.", category.title().to_lowercase(), place.name)),
+            });
+        }
+    }
+    for (category, charts) in by_category {
+        families.push(Family { category, charts, empty: None });
+    }
+    families.sort_by_key(|f| f.category);
+    if let Some(chart) = peers.chart(data, place) {
+        families.push(Family { category: Category::Peers, charts: vec![chart], empty: None });
+    }
+    families
+}
+
+fn time_chart<'a>(data: &'a Data, place: &'a Place, category: Category, unit: &str, indicators: &[&'a Indicator]) -> Chart {
+    let series: Vec<(&Indicator, &Series)> =
+        indicators.iter().flat_map(|i| place.series_of(&i.id).map(move |s| (*i, s))).collect();
+    let several_sources = {
+        let mut ids: Vec<&str> = series.iter().map(|(_, s)| s.source.as_str()).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids.len() > 1
+    };
+    fn source_name<'a>(data: &'a Data, s: &'a Series) -> &'a str {
+        data.sources.get(&s.source).map_or(s.source.as_str(), |x| x.name.as_str())
+    }
+    let source_name = |s: &'a Series| source_name(data, s);
+    let lines: Vec<Line> = series
+        .iter()
+        .map(|(indicator, s)| Line {
+            label: match (several_sources, indicators.len() > 1) {
+                (true, true) => format!("{} ({})", indicator.short_name, short_source(source_name(s))),
+                (true, false) => short_source(source_name(s)).to_string(),
+                (false, _) => indicator.short_name.clone(),
+            },
+            points: s.points.iter().map(|p| (p.year, p.value, format::number(p.value, indicator.decimals))).collect(),
+        })
+        .collect();
+    let first_year = lines.iter().filter_map(|l| l.points.first()).map(|p| p.0).min().unwrap_or(0);
+    let last_year = lines.iter().filter_map(|l| l.points.last()).map(|p| p.0).max().unwrap_or(0);
+    let mut references: Vec<Reference> = Vec::new();
+    for i in indicators {
+        if let Some(r) = &i.reference {
+            if !references.iter().any(|x| x.value == r.value) {
+                // With several indicators on one chart, each line says whose target it is.
+                let label = if indicators.len() > 1 {
+                    format!("{} ({})", r.label, i.short_name.to_lowercase())
+                } else {
+                    r.label.clone()
+                };
+                references.push(Reference { value: r.value, label });
+            }
+        }
+    }
+    let mut sources: Vec<String> = series.iter().map(|(_, s)| source_name(s).to_string()).collect();
+    dedup_keep_order(&mut sources);
+    let mut notes: Vec<String> = series
+        .iter()
+        .filter_map(|(_, s)| s.note.as_ref().map(|n| format!("{}: {n}", short_source(source_name(s)))))
+        .collect();
+    dedup_keep_order(&mut notes);
+    // Two names read well in a title; beyond that the family's name says it better.
+    let title = if indicators.len() > 2 {
+        category.title().to_string()
+    } else {
+        join_names(indicators.iter().map(|i| i.short_name.as_str()))
+    };
+    Chart {
+        id: format!("{}-{}", category.as_str(), format::slugify(unit)),
+        title: format!("{title}, {}", place.name),
+        subtitle: years_subtitle(unit, first_year, last_year),
+        unit: unit.to_string(),
+        kind: Kind::Lines { lines, references, first_year, last_year },
+        sources,
+        notes,
+        indicators: indicators.iter().map(|i| i.id.clone()).collect(),
+    }
+}
+
+fn years_subtitle(unit: &str, first: i32, last: i32) -> String {
+    if first == last {
+        format!("{unit}, {first}")
+    } else {
+        format!("{unit}, {first}–{last}")
+    }
+}
+
+/// "Under-five mortality and neonatal mortality".
+fn join_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+    let names: Vec<String> = names
+        .enumerate()
+        .map(|(i, n)| {
+            let mut chars = n.chars();
+            match chars.next() {
+                // Keep capitals of acronyms ("GDP"); lower the first letter of a later name.
+                Some(c) if i > 0 && !chars.clone().next().is_some_and(char::is_uppercase) => {
+                    c.to_lowercase().chain(chars).collect()
+                }
+                _ => n.to_string(),
+            }
+        })
+        .collect();
+    match names.len() {
+        0 => String::new(),
+        1 => names[0].clone(),
+        n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
+    }
+}
+
+fn dedup_keep_order(items: &mut Vec<String>) {
+    let mut seen = std::collections::BTreeSet::new();
+    items.retain(|i| seen.insert(i.clone()));
+}
+
+/// For each indicator the places inside `place` have, a bar chart comparing them in the year
+/// most of them share, with the place's own value marked.
+fn region_charts<'a>(data: &'a Data, place: &'a Place) -> Vec<Chart> {
+    let children: Vec<&Place> = data.children_of(&place.slug).collect();
+    if children.len() < 2 {
+        return Vec::new();
+    }
+    let mut charts = Vec::new();
+    for indicator in &data.indicators {
+        let latest: Vec<i32> = children
+            .iter()
+            .filter_map(|c| c.latest(&indicator.id, &data.sources).map(|(_, o)| o.year))
+            .collect();
+        if latest.len() < 2 {
+            continue;
+        }
+        let mut counts: BTreeMap<i32, usize> = BTreeMap::new();
+        for y in latest {
+            *counts.entry(y).or_default() += 1;
+        }
+        let year = counts.iter().max_by_key(|(y, n)| (**n, **y)).map(|(y, _)| *y).unwrap_or_default();
+        let value_at = |p: &'a Place| -> Option<(&'a Series, f64)> {
+            let mut s: Vec<&Series> = p.series_of(&indicator.id).collect();
+            s.sort_by_key(|s| data.sources.get(&s.source).map_or(usize::MAX, |x| x.rank));
+            s.into_iter().find_map(|s| s.at(year).map(|o| (s, o.value)))
+        };
+        let mut bars = Vec::new();
+        let mut missing = Vec::new();
+        let mut sources = Vec::new();
+        for child in &children {
+            match value_at(child) {
+                Some((s, v)) => {
+                    sources.push(data.sources.get(&s.source).map_or(s.source.clone(), |x| x.name.clone()));
+                    bars.push(Bar {
+                        label: child.name.clone(),
+                        value: v,
+                        text: format::number(v, indicator.decimals),
+                        highlight: false,
+                    });
+                }
+                None => missing.push(child.name.clone()),
+            }
+        }
+        bars.sort_by(|a, b| b.value.total_cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
+        let marker = value_at(place).map(|(s, v)| {
+            sources.push(data.sources.get(&s.source).map_or(s.source.clone(), |x| x.name.clone()));
+            Reference { value: v, label: format!("{}: {}", place.name, format::number(v, indicator.decimals)) }
+        });
+        dedup_keep_order(&mut sources);
+        let mut notes = Vec::new();
+        if !missing.is_empty() {
+            notes.push(format!("No value for {year}: {}.", missing.join(", ")));
+        }
+        charts.push(Chart {
+            id: format!("regions-{}", format::slugify(&indicator.id)),
+            title: format!("{} inside {}", indicator.short_name, place.name),
+            subtitle: format!("{}, {year}", indicator.unit),
+            unit: indicator.unit.clone(),
+            kind: Kind::Bars { bars, marker, year },
+            sources,
+            notes,
+            indicators: vec![indicator.id.clone()],
+        });
+    }
+    charts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_join_as_a_sentence() {
+        assert_eq!(join_names(["Under-five mortality", "Neonatal mortality"].into_iter()), "Under-five mortality and neonatal mortality");
+        assert_eq!(join_names(["Physicians", "Nurses", "GDP share"].into_iter()), "Physicians, nurses and GDP share");
+        assert_eq!(join_names(["A", "GDP"].into_iter()), "A and GDP");
+    }
+
+    #[test]
+    fn legends_use_the_short_source_name() {
+        assert_eq!(short_source("World Bank, World Development Indicators"), "World Bank");
+        assert_eq!(short_source("Programme report"), "Programme report");
+    }
+}

@@ -1,0 +1,301 @@
+//! HTML pages from the loaded site, through the theme's Tera templates. Every link is
+//! relative to the page it is on, so the output works under any sub-path and from `file://`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use rayon::prelude::*;
+
+use crate::cache::PngCache;
+use crate::charts::png::Rasteriser;
+use crate::charts::{self, Chart, ChartStyle, Peers};
+use crate::data::Place;
+use crate::error::Error;
+use crate::output::Output;
+use crate::site::Site;
+use crate::theme::Theme;
+
+mod context;
+mod resolve;
+
+use context::{base_context, home_context, nav, place_context, sources_list};
+
+pub struct Renderer {
+    tera: Tera,
+    chart_style: ChartStyle,
+    rasteriser: Rasteriser,
+    cache: PngCache,
+    /// What a PNG depends on besides its SVG: the fonts and the scale.
+    fonts_key: Vec<u8>,
+}
+
+/// PNG charts at their SVG size (720 px wide): enough for documents and slides, and cheap
+/// enough to make for every chart; the SVG scales to any size.
+const PNG_SCALE: f32 = 1.0;
+
+/// How many pages of each kind a build rendered.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Counts {
+    pub places: usize,
+    pub pages: usize,
+    pub charts: usize,
+}
+
+impl Renderer {
+    /// `cache_root`: the site folder whose `.salud-cache/` keeps PNGs between builds.
+    pub fn new(theme: &Theme, cache_root: Option<&std::path::Path>) -> Result<Renderer, Error> {
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html"]);
+        tera.set_escape_fn(escape_html);
+        tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| template_error("the theme", &e))?;
+        let chart_style = theme.chart_style()?;
+        let fonts: Vec<Vec<u8>> = theme.fonts.values().cloned().collect();
+        let rasteriser = Rasteriser::new(&fonts, &chart_style.font_family);
+        let mut fonts_key = PNG_SCALE.to_le_bytes().to_vec();
+        for font in &fonts {
+            fonts_key.extend((font.len() as u64).to_le_bytes());
+            fonts_key.extend(font.iter().step_by(4096));
+        }
+        Ok(Renderer { tera, chart_style, rasteriser, cache: PngCache::new(cache_root), fonts_key })
+    }
+
+    pub fn render_site(&self, site: &Site, output: &mut Output) -> Result<Counts, Error> {
+        let data = &site.data;
+        let mut counts = Counts::default();
+        let nav = nav(site);
+        let peers = Peers::compute(data);
+        let places: Vec<&Place> = data.places.values().collect();
+
+        // Charts first, so narratives anywhere can place any place's charts. Places render in
+        // parallel; collecting in map order keeps the output deterministic.
+        let drawn: Vec<Result<(Output, Vec<FamilyView>), Error>> = places
+            .par_iter()
+            .map(|place| {
+                let mut files = Output::default();
+                let families = self.render_charts(site, place, &peers, &mut files)?;
+                Ok((files, families))
+            })
+            .collect();
+        let mut charts: BTreeMap<String, Vec<FamilyView>> = BTreeMap::new();
+        for (place, result) in places.iter().zip(drawn) {
+            let (files, families) = result?;
+            counts.charts += families.iter().map(|f| f.charts.len()).sum::<usize>();
+            output.files.extend(files.files);
+            charts.insert(place.slug.clone(), families);
+        }
+        self.cache.prune();
+
+        let pages: Vec<Result<(String, String), Error>> = places
+            .par_iter()
+            .map(|place| {
+                let mut ctx = place_context(site, place, &nav);
+                ctx.insert("families", &charts[&place.slug]);
+                let doc = site.content.narratives.get(&place.slug);
+                self.insert_document(&mut ctx, doc, Some(&place.slug), site, &charts, place.depth())?;
+                Ok((format!("{}/index.html", place.slug), self.render("place.html", &ctx)?))
+            })
+            .collect();
+        for page in pages {
+            let (path, html) = page?;
+            output.add(path, html);
+            counts.places += 1;
+            counts.pages += 1;
+        }
+
+        let mut ctx = home_context(site, &nav);
+        self.insert_document(&mut ctx, site.content.home.as_ref(), None, site, &charts, 0)?;
+        output.add("index.html", self.render("home.html", &ctx)?);
+        counts.pages += 1;
+        for page in &site.content.pages {
+            let mut ctx = base_context(site, 1, &page.title, &nav);
+            self.insert_document(&mut ctx, Some(&page.doc), None, site, &charts, 1)?;
+            ctx.insert("sources", &sources_list(data.sources.values()));
+            output.add(format!("{}/index.html", page.slug), self.render("page.html", &ctx)?);
+            counts.pages += 1;
+        }
+        // The 404 page is served at any depth, so relative links only work from an absolute base.
+        let mut ctx = base_context(site, 0, "Page not found", &nav);
+        if site.config.base_url.starts_with("http") {
+            ctx.insert("root", &format!("{}/", site.config.base_url.trim_end_matches('/')));
+        }
+        output.add("404.html", self.render("404.html", &ctx)?);
+        counts.pages += 1;
+        Ok(counts)
+    }
+
+    /// Puts a narrative (`narrative`) and its summary into the context, shortcodes filled.
+    fn insert_document(
+        &self,
+        ctx: &mut Context,
+        doc: Option<&crate::content::Document>,
+        own_place: Option<&str>,
+        site: &Site,
+        charts: &BTreeMap<String, Vec<FamilyView>>,
+        depth: usize,
+    ) -> Result<(), Error> {
+        let Some(doc) = doc else {
+            ctx.insert("narrative", &None::<String>);
+            ctx.insert("summary", &None::<String>);
+            return Ok(());
+        };
+        let root = "../".repeat(depth);
+        let chart_html = |view: &ChartView| {
+            let mut c = Context::new();
+            c.insert("c", view);
+            c.insert("root", &root);
+            self.render("chart.html", &c)
+        };
+        let (html, summary) = resolve::resolve(doc, own_place, &site.data, charts, &chart_html)?;
+        ctx.insert("narrative", &html);
+        ctx.insert("summary", &summary);
+        Ok(())
+    }
+
+    /// Draws every chart of a place into `{place}/charts/` (wide SVG, narrow SVG, PNG) and
+    /// returns what the page shows of them.
+    fn render_charts(
+        &self,
+        site: &Site,
+        place: &Place,
+        peers: &Peers,
+        output: &mut Output,
+    ) -> Result<Vec<FamilyView>, Error> {
+        let mut views = Vec::new();
+        for family in charts::for_place(&site.data, place, peers) {
+            let mut charts = Vec::new();
+            for chart in &family.charts {
+                let wide = charts::svg::render(chart, &self.chart_style, self.chart_style.wide);
+                let narrow = charts::svg::render(chart, &self.chart_style, self.chart_style.narrow);
+                let dir = format!("{}/charts/{}", place.slug, chart.id);
+                if site.config.chart_png {
+                    let png = self
+                        .cache
+                        .get_or_make(&[wide.as_bytes(), &self.fonts_key], || self.rasteriser.png(&wide, PNG_SCALE))
+                        .map_err(|message| Error::Template { name: format!("chart {dir}.png"), message })?;
+                    output.add(format!("{dir}.png"), png);
+                }
+                charts.push(ChartView::new(chart, &dir, &wide, &narrow, site.config.chart_png));
+                output.add(format!("{dir}.svg"), wide);
+                output.add(format!("{dir}-narrow.svg"), narrow);
+            }
+            views.push(FamilyView {
+                id: family.category.as_str(),
+                title: family.category.title(),
+                empty: family.empty,
+                charts,
+            });
+        }
+        Ok(views)
+    }
+
+    fn render(&self, template: &str, ctx: &Context) -> Result<String, Error> {
+        self.tera.render(template, ctx).map_err(|e| template_error(template, &e))
+    }
+}
+
+/// Escapes what HTML needs escaped in text and quoted attributes. Tera's default also
+/// escapes `/`, which makes every link in the output unreadable for no gain.
+pub(crate) fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + text.len() / 8);
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Tera keeps the useful part of its message (the line, the missing variable) in the
+/// error's sources, so they are all joined.
+fn template_error(name: &str, err: &tera::Error) -> Error {
+    let mut message = err.to_string();
+    let mut source = std::error::Error::source(err);
+    while let Some(cause) = source {
+        message.push_str(": ");
+        message.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    Error::Template { name: name.to_string(), message }
+}
+
+#[derive(Serialize, Clone)]
+struct FamilyView {
+    id: &'static str,
+    title: &'static str,
+    empty: Option<String>,
+    charts: Vec<ChartView>,
+}
+
+#[derive(Serialize, Clone)]
+struct ChartView {
+    id: String,
+    /// The chart's files without extension, from the site root: `peru/charts/peers`.
+    url: String,
+    indicators: Vec<String>,
+    /// "trend", "regions" or "peers".
+    kind: &'static str,
+    title: String,
+    subtitle: String,
+    description: String,
+    width: u32,
+    height: u32,
+    narrow_width: u32,
+    narrow_height: u32,
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+    sources: Vec<String>,
+    notes: Vec<String>,
+    png: bool,
+}
+
+impl ChartView {
+    fn new(chart: &Chart, url: &str, wide: &str, narrow: &str, png: bool) -> ChartView {
+        let (headers, rows) = chart.table();
+        let (width, height) = view_box(wide);
+        let (narrow_width, narrow_height) = view_box(narrow);
+        ChartView {
+            id: chart.id.clone(),
+            url: url.to_string(),
+            indicators: chart.indicators.clone(),
+            kind: match &chart.kind {
+                charts::Kind::Lines { .. } => "trend",
+                charts::Kind::Bars { .. } => "regions",
+                charts::Kind::Panels(_) => "peers",
+            },
+            title: chart.title.clone(),
+            subtitle: chart.subtitle.clone(),
+            description: chart.description(),
+            width,
+            height,
+            narrow_width,
+            narrow_height,
+            headers,
+            rows,
+            sources: chart.sources.clone(),
+            notes: chart.notes.clone(),
+            png,
+        }
+    }
+}
+
+/// The size an SVG declares in its viewBox, for the `<img>` width and height that keep the
+/// page from jumping while it loads.
+fn view_box(svg: &str) -> (u32, u32) {
+    let numbers: Vec<u32> = svg
+        .split_once("viewBox=\"")
+        .and_then(|(_, rest)| rest.split('"').next())
+        .map(|v| v.split(' ').filter_map(|n| n.parse().ok()).collect())
+        .unwrap_or_default();
+    match numbers[..] {
+        [_, _, w, h] => (w, h),
+        _ => (0, 0),
+    }
+}

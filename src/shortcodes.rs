@@ -1,0 +1,239 @@
+//! Shortcodes in narratives: `{{ value(indicator="...") }}` prints a value from the data and
+//! `{{ chart(indicator="...") }}` or `{{ chart(family="mortality") }}` places a chart, so
+//! the text and the charts always show the same numbers.
+//!
+//! They are parsed when the narrative is loaded (an unknown name is an error with its line),
+//! replaced by placeholder words that Markdown leaves alone, and filled in when the page is
+//! rendered.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Shortcode {
+    pub name: String,
+    pub args: BTreeMap<String, String>,
+    /// Where it is in the file's Markdown body, for messages.
+    pub span: Range<usize>,
+}
+
+impl Shortcode {
+    pub fn arg(&self, key: &str) -> Option<&str> {
+        self.args.get(key).map(String::as_str)
+    }
+
+    /// The word that stands in for shortcode `index` until the page is rendered.
+    pub fn placeholder(index: usize) -> String {
+        format!("saludshortcode{index}x")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub span: Range<usize>,
+    pub message: String,
+}
+
+/// Finds the shortcodes of `markdown`, outside code blocks and code spans, and returns the
+/// text with each replaced by its placeholder.
+pub fn extract(markdown: &str) -> Result<(String, Vec<Shortcode>), ParseError> {
+    let mut out = String::with_capacity(markdown.len());
+    let mut codes = Vec::new();
+    let mut i = 0;
+    let mut in_fence = false;
+    let bytes = markdown.as_bytes();
+    while i < markdown.len() {
+        let at_line_start = i == 0 || bytes[i - 1] == b'\n';
+        if at_line_start && (markdown[i..].starts_with("```") || markdown[i..].starts_with("~~~")) {
+            in_fence = !in_fence;
+        }
+        if in_fence {
+            let end = markdown[i..].find('\n').map_or(markdown.len(), |n| i + n + 1);
+            out.push_str(&markdown[i..end]);
+            i = end;
+            continue;
+        }
+        if bytes[i] == b'`' {
+            // A code span: copy it untouched up to its closing backtick on the same line.
+            let close = markdown[i + 1..].find(['`', '\n']).map(|n| i + 1 + n);
+            let end = match close {
+                Some(c) if bytes[c] == b'`' => c + 1,
+                _ => i + 1,
+            };
+            out.push_str(&markdown[i..end]);
+            i = end;
+            continue;
+        }
+        if markdown[i..].starts_with("{{") {
+            let code = parse_one(markdown, i)?;
+            i = code.span.end;
+            out.push_str(&Shortcode::placeholder(codes.len()));
+            codes.push(code);
+            continue;
+        }
+        let c = markdown[i..].chars().next().expect("inside the string");
+        out.push(c);
+        i += c.len_utf8();
+    }
+    Ok((out, codes))
+}
+
+fn parse_one(text: &str, start: usize) -> Result<Shortcode, ParseError> {
+    let end = text[start..].find("}}").map(|n| start + n + 2).ok_or_else(|| ParseError {
+        span: start..start + 2,
+        message: "this shortcode is never closed with }}".into(),
+    })?;
+    let fail = |message: &str| ParseError { span: start..end, message: message.to_string() };
+    let inner = text[start + 2..end - 2].trim();
+    let open = inner.find('(').ok_or_else(|| fail("a shortcode is written name(key=\"value\"), e.g. {{ value(indicator=\"neonatal_mortality\") }}"))?;
+    let name = inner[..open].trim();
+    if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
+        return Err(fail("a shortcode is written name(key=\"value\"), e.g. {{ value(indicator=\"neonatal_mortality\") }}"));
+    }
+    let rest = inner[open + 1..].trim_end();
+    let body = rest.strip_suffix(')').ok_or_else(|| fail("the shortcode's arguments are not closed with )"))?;
+    let mut args = BTreeMap::new();
+    let mut s = body.trim();
+    while !s.is_empty() {
+        let eq = s.find('=').ok_or_else(|| fail("each argument is written key=\"value\""))?;
+        let key = s[..eq].trim().to_string();
+        let after = s[eq + 1..].trim_start();
+        let value_body = after.strip_prefix('"').ok_or_else(|| fail("argument values are written in \"double quotes\""))?;
+        let close = value_body.find('"').ok_or_else(|| fail("an argument's closing quote is missing"))?;
+        if key.is_empty() || args.insert(key.clone(), value_body[..close].to_string()).is_some() {
+            return Err(fail("each argument has a name and appears once"));
+        }
+        s = value_body[close + 1..].trim_start();
+        s = s.strip_prefix(',').unwrap_or(s).trim_start();
+    }
+    Ok(Shortcode { name: name.to_string(), args, span: start..end })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_shortcodes_and_leaves_code_alone() {
+        let md = "Rate: {{ value(indicator=\"neonatal_mortality\") }}.\n\n`{{ value(indicator=\"x\") }}`\n\n```\n{{ chart(family=\"x\") }}\n```\n\n{{chart(family=\"mortality\", place=\"peru\")}}\n";
+        let (text, codes) = extract(md).unwrap();
+        assert_eq!(codes.len(), 2);
+        assert_eq!(codes[0].name, "value");
+        assert_eq!(codes[0].arg("indicator"), Some("neonatal_mortality"));
+        assert_eq!(codes[1].arg("place"), Some("peru"));
+        assert_eq!(&md[codes[1].span.clone()], "{{chart(family=\"mortality\", place=\"peru\")}}");
+        assert!(text.starts_with("Rate: saludshortcode0x.\n\n`{{ value(indicator=\"x\") }}`"), "{text}");
+        assert!(text.contains("```\n{{ chart(family=\"x\") }}\n```"));
+        assert!(text.ends_with("saludshortcode1x\n"));
+    }
+
+    #[test]
+    fn broken_shortcodes_say_what_is_wrong() {
+        assert_eq!(extract("a {{ value(indicator=\"x\") ").unwrap_err().message, "this shortcode is never closed with }}");
+        assert_eq!(extract("{{ value(indicator=x) }}").unwrap_err().message, "argument values are written in \"double quotes\"");
+        assert_eq!(extract("{{ value }}").unwrap_err().span, 0..11);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics() {
+        let pieces = ["{{", "}}", "(", ")", "=", "\"", "`", "```", "\n", "é", "value", " ", ","];
+        let mut state: u32 = 7;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 12) {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            if let Ok((out, codes)) = extract(&text) {
+                assert!(codes.iter().all(|c| c.span.end <= text.len()));
+                assert!(out.len() <= text.len() + codes.len() * 20);
+            }
+        }
+    }
+}
+
+/// Checks a shortcode against the data: its name, its arguments, and that the place it is
+/// about has what it asks for. `place` is the narrative's own place, if it has one.
+pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>) -> Result<(), (String, String)> {
+    let allowed: &[&str] = match code.name.as_str() {
+        "value" => &["indicator", "place", "source"],
+        "chart" => &["indicator", "family", "place", "kind"],
+        other => {
+            return Err((
+                format!("`{other}` is not a shortcode"),
+                "use {{ value(indicator=\"...\") }} or {{ chart(indicator=\"...\") }}".into(),
+            ))
+        }
+    };
+    if let Some(key) = code.args.keys().find(|k| !allowed.contains(&k.as_str())) {
+        return Err((
+            format!("{}() has no argument `{key}`", code.name),
+            format!("its arguments are {}", allowed.join(", ")),
+        ));
+    }
+    let slug = match code.arg("place").or(place) {
+        Some(s) => s,
+        None => {
+            return Err((
+                format!("{}() here needs to know which place it is about", code.name),
+                "add place=\"...\" with the place's path, e.g. place=\"peru\"".into(),
+            ))
+        }
+    };
+    let Some(target) = data.places.get(slug) else {
+        return Err((format!("there is no place `{slug}`"), "use a place's path as in data/places/, e.g. \"peru/huanuco\"".into()));
+    };
+    if let Some(kind) = code.arg("kind") {
+        if !["trend", "regions"].contains(&kind) {
+            return Err((format!("`{kind}` is not a kind of chart"), "use kind=\"trend\" (over time, the default) or kind=\"regions\" (the places inside, compared)".into()));
+        }
+        if kind == "regions" && data.children_of(slug).count() < 2 {
+            return Err((format!("{} has no regions to compare", target.name), "leave out kind=\"regions\", or name a place with regions".into()));
+        }
+    }
+    match (code.arg("indicator"), code.arg("family")) {
+        (Some(id), None) => {
+            if data.indicator(id).is_none() {
+                let help = match crate::diagnostic::closest(id, data.indicators.iter().map(|i| i.id.as_str())) {
+                    Some(close) => format!("did you mean `{close}`? The indicators are defined in data/indicators.toml"),
+                    None => "use an indicator id of data/indicators.toml, e.g. indicator=\"neonatal_mortality\"".into(),
+                };
+                return Err((format!("`{id}` is not an indicator of the catalogue"), help));
+            }
+            let mut series = target.series_of(id).peekable();
+            if series.peek().is_none() {
+                return Err((
+                    format!("{} has no data for `{id}`", target.name),
+                    "add the data to the place's file, or quote another indicator".into(),
+                ));
+            }
+            if let Some(source) = code.arg("source") {
+                if !target.series_of(id).any(|s| s.source == source) {
+                    return Err((
+                        format!("{} has no `{id}` values from the source `{source}`", target.name),
+                        "leave out source= to use the latest value of any source".into(),
+                    ));
+                }
+            }
+            Ok(())
+        }
+        (None, Some(family)) if code.name == "chart" => {
+            let known = ["mortality", "workforce", "expenditure", "coverage", "nutrition", "peers"];
+            if !known.contains(&family) {
+                return Err((format!("`{family}` is not a family of charts"), format!("use one of {}", known.join(", "))));
+            }
+            let has = family == "peers"
+                || data.indicators.iter().any(|i| i.category.as_str() == family && target.series_of(&i.id).next().is_some());
+            if !has {
+                return Err((format!("{} has no {family} data to chart", target.name), "choose a family the place has data for".into()));
+            }
+            Ok(())
+        }
+        _ if code.name == "chart" => Err((
+            "chart() needs either indicator=\"...\" or family=\"...\"".into(),
+            "e.g. {{ chart(family=\"mortality\") }}".into(),
+        )),
+        _ => Err(("value() needs indicator=\"...\"".into(), "e.g. {{ value(indicator=\"neonatal_mortality\") }}".into())),
+    }
+}
