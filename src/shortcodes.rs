@@ -201,8 +201,14 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
                 };
                 return Err((format!("`{id}` is not an indicator of the catalogue"), help));
             }
-            let mut series = target.series_of(id).peekable();
-            if series.peek().is_none() {
+            if code.arg("kind") == Some("regions") {
+                if data.children_of(slug).filter(|c| c.series_of(id).next().is_some()).count() < 2 {
+                    return Err((
+                        format!("fewer than two places inside {} have data for `{id}`", target.name),
+                        "a comparison of regions needs at least two of them with data".into(),
+                    ));
+                }
+            } else if target.series_of(id).next().is_none() {
                 return Err((
                     format!("{} has no data for `{id}`", target.name),
                     "add the data to the place's file, or quote another indicator".into(),

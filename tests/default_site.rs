@@ -110,3 +110,47 @@ fn every_country_of_the_world_bank_files_has_a_page() {
     }
     assert!(!built().join("world").exists(), "aggregates are not countries");
 }
+
+#[test]
+fn peru_has_the_three_families_of_charts_and_a_bar_chart_of_its_departments() {
+    let public = built();
+    let html = read(&public.join("peru/index.html"));
+    for (file, unit, years) in [
+        ("mortality-per-1-000-live-births", "per 1,000 live births", "1960–2024"),
+        ("mortality-per-100-000-live-births", "per 100,000 live births", "1985–2023"),
+        ("workforce-per-10-000-population", "per 10,000 population", "1960–2018"),
+        ("expenditure-of-gdp", "% of GDP", "2000–2022"),
+    ] {
+        assert!(html.contains(&format!("src=\"../peru/charts/{file}.svg\"")), "Peru's page lacks {file}");
+        let svg = read(&public.join(format!("peru/charts/{file}.svg")));
+        assert!(svg.contains("<title>") && svg.contains("<desc>"), "{file}");
+        assert!(svg.contains(&format!("{unit}, {years}")), "{file}: unit and years");
+        assert!(svg.contains("\nSource: ") && svg.contains("World Bank, World Development"), "{file}: source");
+        assert!(public.join(format!("peru/charts/{file}.png")).is_file());
+    }
+    let workforce = visible_text(&read(&public.join("peru/charts/workforce-per-10-000-population.svg")));
+    assert!(workforce.contains("WHO threshold for the SDGs (doctors, nurses and midwives): 44.5"));
+    assert!(workforce.contains("World Bank: Converted from the source&apos;s per 1,000 people (multiplied by 10)."));
+    let mortality = read(&public.join("peru/charts/mortality-per-1-000-live-births.svg"));
+    assert!(mortality.contains("SDG 3.2 target for 2030 (under-five mortality): 25"));
+    assert!(mortality.contains("SDG 3.2 target for 2030 (neonatal mortality): 12"));
+    let maternal = read(&public.join("peru/charts/mortality-per-100-000-live-births.svg"));
+    assert!(maternal.contains("SDG 3.1 target for 2030: 70"));
+
+    let bars = read(&public.join("peru/charts/regions-child-stunting.svg"));
+    assert!(bars.contains("<title>Chronic child malnutrition inside Peru</title>"));
+    for department in ["Huancavelica", "Huánuco", "Lima", "Loreto", "Tacna"] {
+        assert!(bars.contains(&format!("\n{department}\n")), "{department} missing from the bar chart");
+    }
+    assert!(bars.contains("\nPeru: "), "the country's value is marked");
+}
+
+#[test]
+fn a_place_without_a_family_of_data_says_so() {
+    let html = read(&built().join("peru/huanuco/index.html"));
+    assert!(html.contains("No health workforce data for Huánuco."));
+    assert!(html.contains("No mortality data for Huánuco."));
+    // The narrative quotes the data through shortcodes and places Peru's comparison chart.
+    assert!(html.contains("% of children under 5 (2025)</span> were stunted in Huánuco"));
+    assert!(html.contains("src=\"../../peru/charts/regions-child-stunting.svg\""));
+}
