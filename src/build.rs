@@ -27,6 +27,7 @@ pub struct BuildReport {
     pub files: usize,
     pub bytes: usize,
     pub charts: usize,
+    pub pdfs: usize,
     pub millis: u128,
     /// Milliseconds spent loading, rendering and writing.
     pub phases: Vec<(&'static str, u128)>,
@@ -69,6 +70,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         places: counts.places,
         pages: counts.pages,
         charts: counts.charts,
+        pdfs: counts.pdfs,
         files: output.files.len(),
         bytes: output.bytes(),
         millis: started.elapsed().as_millis(),

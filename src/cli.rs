@@ -71,10 +71,11 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Build { root, output, base_url } => {
             let report = build::build(&BuildOptions { root: root.clone(), output, base_url })?;
             let mut summary = format!(
-                "Built {} places, {} pages, {} charts, {} files ({} KB) in {} ms into {}",
+                "Built {} places, {} pages, {} charts, {} PDFs, {} files ({} KB) in {} ms into {}",
                 report.places,
                 report.pages,
                 report.charts,
+                report.pdfs,
                 report.files,
                 report.bytes / 1024,
                 report.millis,

@@ -29,6 +29,27 @@ pub struct Config {
     pub stale_after_years: i32,
     /// Each chart also as a PNG download. Off makes builds of big sites much faster.
     pub chart_png: bool,
+    /// A PDF profile of every place. Off for a fast preview.
+    pub pdf: bool,
+    /// The paper size of the PDF profiles.
+    pub paper: Paper,
+}
+
+#[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Paper {
+    A4,
+    Letter,
+}
+
+impl Paper {
+    /// The name Typst's `page(paper: ...)` knows it by.
+    pub fn typst_name(self) -> &'static str {
+        match self {
+            Paper::A4 => "a4",
+            Paper::Letter => "us-letter",
+        }
+    }
 }
 
 impl Default for Config {
@@ -44,6 +65,8 @@ impl Default for Config {
             allow_html: false,
             stale_after_years: 10,
             chart_png: true,
+            pdf: true,
+            paper: Paper::A4,
         }
     }
 }

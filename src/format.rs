@@ -30,6 +30,15 @@ pub fn number(value: f64, max_decimals: usize) -> String {
     grouped
 }
 
+/// A file size as readers expect it: "840 bytes", "84 KB", "1.2 MB".
+pub fn size(bytes: usize) -> String {
+    match bytes {
+        b if b < 1000 => format!("{b} bytes"),
+        b if b < 1_000_000 => format!("{} KB", (b + 500) / 1000),
+        b => format!("{} MB", number(b as f64 / 1e6, 1)),
+    }
+}
+
 /// Rounds a plain decimal text ("19.25") to `decimals` places, halves away from zero as
 /// readers expect ("19.3"); binary rounding would give 19.2. Drops no digits it need not.
 fn round_half_up(text: &str, decimals: usize) -> String {
@@ -169,6 +178,13 @@ mod tests {
         assert_eq!(number(0.05, 1), "0.1");
         assert_eq!(number(9.95, 1), "10.0");
         assert_eq!(number(2.5, 0), "3");
+    }
+
+    #[test]
+    fn sizes_read_naturally() {
+        assert_eq!(size(840), "840 bytes");
+        assert_eq!(size(84_400), "84 KB");
+        assert_eq!(size(1_250_000), "1.3 MB");
     }
 
     #[test]

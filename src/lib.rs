@@ -17,6 +17,7 @@ pub mod error;
 pub mod format;
 pub mod import;
 pub mod output;
+pub mod profile;
 pub mod render;
 pub mod shortcodes;
 pub mod site;

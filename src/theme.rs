@@ -25,6 +25,7 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "templates/chart.html",
     "static/style.css",
     "theme.toml",
+    "profile.typ",
     "fonts/DejaVuSans.ttf",
     "fonts/DejaVuSans-Bold.ttf",
 ];
@@ -37,8 +38,10 @@ pub struct Theme {
     pub statics: BTreeMap<String, Vec<u8>>,
     /// `theme.toml`: settings the code reads (chart style).
     pub settings: String,
-    /// Fonts for images rendered at build time (charts as PNG), by file name.
+    /// Fonts for images and documents rendered at build time (PNG charts, PDF profiles).
     pub fonts: BTreeMap<String, Vec<u8>>,
+    /// The Typst template of the PDF profile.
+    pub profile: String,
 }
 
 impl Theme {
@@ -76,15 +79,22 @@ impl Theme {
         for (path, bytes) in files.files {
             self.add(&path, bytes)?;
         }
-        if only.is_empty() && base.join("theme.toml").is_file() {
-            let text = std::fs::read(base.join("theme.toml")).map_err(|e| Error::io(&base.join("theme.toml"), e))?;
-            self.add("theme.toml", text)?;
+        for file in ["theme.toml", "profile.typ"] {
+            if only.is_empty() && base.join(file).is_file() {
+                let text = std::fs::read(base.join(file)).map_err(|e| Error::io(&base.join(file), e))?;
+                self.add(file, text)?;
+            }
         }
         Ok(())
     }
 
     fn add(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), Error> {
-        if let Some(name) = path.strip_prefix("templates/") {
+        if path == "profile.typ" || path == "templates/profile.typ" {
+            self.profile = String::from_utf8(bytes).map_err(|_| Error::Template {
+                name: "profile.typ".into(),
+                message: "the file is not UTF-8 text".into(),
+            })?;
+        } else if let Some(name) = path.strip_prefix("templates/") {
             let text = String::from_utf8(bytes).map_err(|_| Error::Template {
                 name: name.to_string(),
                 message: "the file is not UTF-8 text".into(),

@@ -8,6 +8,7 @@ use serde::Deserialize;
 pub struct ChartStyle {
     pub wide: Size,
     pub narrow: Size,
+    pub print: Size,
     pub font_family: String,
     pub title_size: u32,
     pub text_size: u32,

@@ -16,6 +16,7 @@ pub struct Source {
     pub id: String,
     /// Position in sources.toml: when two sources have the same latest year, the one listed
     /// first is preferred for overviews.
+    #[serde(skip)]
     pub rank: usize,
     pub name: String,
     pub publisher: Option<String>,

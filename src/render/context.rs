@@ -180,7 +180,7 @@ pub fn home_context(site: &Site, nav: &[Link]) -> Context {
     let mut groups: Vec<RegionGroup> = groups
         .into_iter()
         .map(|((_, region), mut places)| {
-            places.sort_by(|a, b| a.name.cmp(&b.name));
+            places.sort_by_cached_key(|p| format::slugify(&p.name));
             RegionGroup { id: format::slugify(&region), table: comparison(data, &places, &headline, ""), region }
         })
         .collect();
@@ -348,7 +348,7 @@ pub fn place_context(site: &Site, place: &Place, nav: &[Link]) -> Context {
     ctx.insert("year_tables", &year_tables(data, place));
     let children: Vec<&Place> = {
         let mut c: Vec<&Place> = data.children_of(&place.slug).collect();
-        c.sort_by(|a, b| a.name.cmp(&b.name));
+        c.sort_by_cached_key(|p| format::slugify(&p.name));
         c
     };
     let all: Vec<&Indicator> = data.indicators.iter().collect();

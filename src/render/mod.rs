@@ -12,6 +12,8 @@ use crate::cache::PngCache;
 use crate::charts::png::Rasteriser;
 use crate::charts::{self, Chart, ChartStyle, Peers};
 use crate::data::Place;
+use crate::format;
+use crate::profile::{self, pdf::Typesetter, ProfileChart};
 use crate::error::Error;
 use crate::output::Output;
 use crate::site::Site;
@@ -24,12 +26,19 @@ use context::{base_context, home_context, nav, place_context, sources_list};
 
 pub struct Renderer {
     tera: Tera,
+    typesetter: Typesetter,
     chart_style: ChartStyle,
     rasteriser: Rasteriser,
     cache: PngCache,
     /// What a PNG depends on besides its SVG: the fonts and the scale.
     fonts_key: Vec<u8>,
 }
+
+/// Names how PNGs are encoded, so a cached PNG from other settings is never reused; change
+/// it with any change to `charts::png`.
+const PNG_ENCODING: &str = "rgb8 zlib-default filter-sub";
+
+const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// PNG charts at their SVG size (720 px wide): enough for documents and slides, and cheap
 /// enough to make for every chart; the SVG scales to any size.
@@ -41,6 +50,7 @@ pub struct Counts {
     pub places: usize,
     pub pages: usize,
     pub charts: usize,
+    pub pdfs: usize,
 }
 
 impl Renderer {
@@ -54,15 +64,27 @@ impl Renderer {
         let chart_style = theme.chart_style()?;
         let fonts: Vec<Vec<u8>> = theme.fonts.values().cloned().collect();
         let rasteriser = Rasteriser::new(&fonts, &chart_style.font_family);
-        let mut fonts_key = PNG_SCALE.to_le_bytes().to_vec();
+        let mut fonts_key = format!("{} {PNG_ENCODING}", env!("CARGO_PKG_VERSION")).into_bytes();
+        fonts_key.extend(PNG_SCALE.to_le_bytes());
         for font in &fonts {
             fonts_key.extend((font.len() as u64).to_le_bytes());
             fonts_key.extend(font.iter().step_by(4096));
         }
-        Ok(Renderer { tera, chart_style, rasteriser, cache: PngCache::new(cache_root), fonts_key })
+        let typesetter = Typesetter::new(&theme.profile, &fonts);
+        Ok(Renderer { tera, typesetter, chart_style, rasteriser, cache: PngCache::new(cache_root), fonts_key })
     }
 
     pub fn render_site(&self, site: &Site, output: &mut Output) -> Result<Counts, Error> {
+        // Typst recurses deeply while typesetting; rayon's default 2 MB thread stacks are not
+        // enough, so the build runs in its own pool with room to spare.
+        let pool = rayon::ThreadPoolBuilder::new()
+            .stack_size(STACK_SIZE)
+            .build()
+            .map_err(|e| Error::Output { path: site.root.clone(), reason: format!("cannot start worker threads: {e}") })?;
+        pool.install(|| self.render_all(site, output))
+    }
+
+    fn render_all(&self, site: &Site, output: &mut Output) -> Result<Counts, Error> {
         let data = &site.data;
         let mut counts = Counts::default();
         let nav = nav(site);
@@ -71,20 +93,24 @@ impl Renderer {
 
         // Charts first, so narratives anywhere can place any place's charts. Places render in
         // parallel; collecting in map order keeps the output deterministic.
-        let drawn: Vec<Result<(Output, Vec<FamilyView>), Error>> = places
+        let drawn: Vec<Result<(Output, Vec<FamilyView>, Downloads), Error>> = places
             .par_iter()
             .map(|place| {
                 let mut files = Output::default();
-                let families = self.render_charts(site, place, &peers, &mut files)?;
-                Ok((files, families))
+                let (families, print) = self.render_charts(site, place, &peers, &mut files)?;
+                let downloads = self.render_downloads(site, place, print, &mut files)?;
+                Ok((files, families, downloads))
             })
             .collect();
         let mut charts: BTreeMap<String, Vec<FamilyView>> = BTreeMap::new();
+        let mut downloads: BTreeMap<String, Downloads> = BTreeMap::new();
         for (place, result) in places.iter().zip(drawn) {
-            let (files, families) = result?;
+            let (files, families, links) = result?;
             counts.charts += families.iter().map(|f| f.charts.len()).sum::<usize>();
+            counts.pdfs += usize::from(links.pdf.is_some());
             output.files.extend(files.files);
             charts.insert(place.slug.clone(), families);
+            downloads.insert(place.slug.clone(), links);
         }
         self.cache.prune();
 
@@ -93,6 +119,7 @@ impl Renderer {
             .map(|place| {
                 let mut ctx = place_context(site, place, &nav);
                 ctx.insert("families", &charts[&place.slug]);
+                ctx.insert("downloads", &downloads[&place.slug]);
                 let doc = site.content.narratives.get(&place.slug);
                 self.insert_document(&mut ctx, doc, Some(&place.slug), site, &charts, place.depth())?;
                 Ok((format!("{}/index.html", place.slug), self.render("place.html", &ctx)?))
@@ -105,7 +132,19 @@ impl Renderer {
             counts.pages += 1;
         }
 
+        let all_csv = profile::data::csv(data, data.places.values());
+        let all_json = profile::data::json(data, data.places.values());
         let mut ctx = home_context(site, &nav);
+        ctx.insert(
+            "downloads",
+            &Downloads {
+                pdf: None,
+                csv: Some(Link::new("salud-data-all.csv", all_csv.len())),
+                json: Some(Link::new("salud-data-all.json", all_json.len())),
+            },
+        );
+        output.add("salud-data-all.csv", all_csv);
+        output.add("salud-data-all.json", all_json);
         self.insert_document(&mut ctx, site.content.home.as_ref(), None, site, &charts, 0)?;
         output.add("index.html", self.render("home.html", &ctx)?);
         counts.pages += 1;
@@ -162,8 +201,9 @@ impl Renderer {
         place: &Place,
         peers: &Peers,
         output: &mut Output,
-    ) -> Result<Vec<FamilyView>, Error> {
+    ) -> Result<(Vec<FamilyView>, Vec<(ProfileChart, String)>), Error> {
         let mut views = Vec::new();
+        let mut print = Vec::new();
         for family in charts::for_place(&site.data, place, peers) {
             let mut charts = Vec::new();
             for chart in &family.charts {
@@ -177,7 +217,18 @@ impl Renderer {
                         .map_err(|message| Error::Template { name: format!("chart {dir}.png"), message })?;
                     output.add(format!("{dir}.png"), png);
                 }
-                charts.push(ChartView::new(chart, &dir, &wide, &narrow, site.config.chart_png));
+                let view = ChartView::new(chart, &dir, &wide, &narrow, site.config.chart_png);
+                print.push((
+                    ProfileChart {
+                        family: family.category.as_str().to_string(),
+                        kind: view.kind.to_string(),
+                        file: format!("/charts/{}.svg", chart.id),
+                        title: chart.title.clone(),
+                        alt: view.description.clone(),
+                    },
+                    charts::svg::render(chart, &self.chart_style, self.chart_style.print),
+                ));
+                charts.push(view);
                 output.add(format!("{dir}.svg"), wide);
                 output.add(format!("{dir}-narrow.svg"), narrow);
             }
@@ -188,7 +239,43 @@ impl Renderer {
                 charts,
             });
         }
-        Ok(views)
+        Ok((views, print))
+    }
+
+    /// The place's PDF profile (when the site wants them) and its data as CSV and JSON.
+    fn render_downloads(
+        &self,
+        site: &Site,
+        place: &Place,
+        print: Vec<(ProfileChart, String)>,
+        output: &mut Output,
+    ) -> Result<Downloads, Error> {
+        let name = place.slug.rsplit('/').next().unwrap_or(&place.slug);
+        let base = format!("{}/salud-", place.slug);
+        let csv = profile::data::csv(&site.data, std::iter::once(place));
+        let json = profile::data::json(&site.data, std::iter::once(place));
+        let mut links = Downloads {
+            pdf: None,
+            csv: Some(Link::new(&format!("{base}data-{name}.csv"), csv.len())),
+            json: Some(Link::new(&format!("{base}data-{name}.json"), json.len())),
+        };
+        output.add(format!("{base}data-{name}.csv"), csv);
+        output.add(format!("{base}data-{name}.json"), json);
+        if site.config.pdf {
+            let summary = site.content.narratives.get(&place.slug).and_then(|d| d.summary.clone());
+            let summary = summary.filter(|s| !s.contains("saludshortcode"));
+            let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+            let mut charts = Vec::new();
+            for (chart, svg) in print {
+                files.insert(chart.file.clone(), svg.into_bytes());
+                charts.push(chart);
+            }
+            files.insert("/data.json".into(), profile::template_data(site, place, summary, charts));
+            let (pdf, _pages) = self.typesetter.pdf(files)?;
+            links.pdf = Some(Link::new(&format!("{base}profile-{name}.pdf"), pdf.len()));
+            output.add(format!("{base}profile-{name}.pdf"), pdf);
+        }
+        Ok(links)
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<String, Error> {
@@ -298,4 +385,24 @@ fn view_box(svg: &str) -> (u32, u32) {
         [_, _, w, h] => (w, h),
         _ => (0, 0),
     }
+}
+
+/// A download offered on a page: its path from the site root and its size in words.
+#[derive(Serialize, Clone)]
+struct Link {
+    url: String,
+    size: String,
+}
+
+impl Link {
+    fn new(url: &str, bytes: usize) -> Link {
+        Link { url: url.to_string(), size: format::size(bytes) }
+    }
+}
+
+#[derive(Serialize, Clone)]
+struct Downloads {
+    pdf: Option<Link>,
+    csv: Option<Link>,
+    json: Option<Link>,
 }

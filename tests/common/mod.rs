@@ -79,3 +79,12 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files.sort();
     files
 }
+
+/// Fails with the list of files that differ between two folders (not their bytes).
+pub fn assert_same_files(a: &Path, b: &Path) {
+    let (a, b) = (snapshot(a), snapshot(b));
+    let names = |s: &[(String, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "the two folders hold different files");
+    let differing: Vec<&String> = a.iter().zip(&b).filter(|(x, y)| x.1 != y.1).map(|(x, _)| &x.0).collect();
+    assert!(differing.is_empty(), "these files differ: {differing:?}");
+}

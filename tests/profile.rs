@@ -1,0 +1,175 @@
+//! Downloadable profiles: a PDF brief, a CSV and a JSON per place, checked with poppler's
+//! tools (pdftotext, pdfinfo, pdffonts, pdftoppm) as a reader's software would see them.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::*;
+
+fn poppler(tool: &str, args: &[&str]) -> String {
+    let out = Command::new(tool)
+        .args(args)
+        .output()
+        .unwrap_or_else(|_| panic!("this test needs {tool}: install Debian's poppler-utils; .ci/run does"));
+    assert!(out.status.success(), "{tool} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn pdf_text(pdf: &Path) -> String {
+    poppler("pdftotext", &["-layout", &pdf.to_string_lossy(), "-"])
+}
+
+fn pages(pdf: &Path) -> usize {
+    let info = poppler("pdfinfo", &[&pdf.to_string_lossy()]);
+    let line = info.lines().find(|l| l.starts_with("Pages:")).expect("pdfinfo prints the page count");
+    line[6..].trim().parse().unwrap()
+}
+
+/// Every font of the PDF, with whether it is embedded.
+fn fonts(pdf: &Path) -> Vec<(String, bool)> {
+    poppler("pdffonts", &[&pdf.to_string_lossy()])
+        .lines()
+        .skip(2)
+        .map(|l| {
+            let cols: Vec<&str> = l.split_whitespace().collect();
+            // name type [encoding...] emb sub uni object ID
+            let emb = cols[cols.len() - 5] == "yes";
+            (cols[0].to_string(), emb)
+        })
+        .collect()
+}
+
+fn build(name: &str, config: &str) -> std::path::PathBuf {
+    let site = site_with(name, None);
+    if !config.is_empty() {
+        let path = site.join("config.toml");
+        let text = read(&path) + config;
+        std::fs::write(path, text).unwrap();
+    }
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    site
+}
+
+#[test]
+fn every_place_gets_a_pdf_a_csv_and_a_json_linked_with_their_sizes() {
+    let site = build("profile-files", "");
+    let public = site.join("public");
+    for (dir, name) in [("testland", "testland"), ("otherland", "otherland"), ("testland/north", "north"), ("testland/north/centre", "centre")] {
+        for file in [format!("salud-profile-{name}.pdf"), format!("salud-data-{name}.csv"), format!("salud-data-{name}.json")] {
+            let path = public.join(dir).join(&file);
+            assert!(path.is_file(), "missing {dir}/{file}");
+            let html = read(&public.join(dir).join("index.html"));
+            let size = std::fs::metadata(&path).unwrap().len();
+            let words = if size < 1000 { format!("{size} bytes") } else { format!("{} KB", (size + 500) / 1000) };
+            let link = format!("{dir}/{file}\" download>");
+            assert!(html.contains(&link), "{dir}: no link to {file}");
+            assert!(html.contains(&format!("({words})")), "{dir}: the size of {file} ({words}) is not shown");
+        }
+    }
+    let home = read(&public.join("index.html"));
+    assert!(home.contains("<a href=\"salud-data-all.csv\" download>data as CSV</a>"));
+    assert!(home.contains("<a href=\"salud-data-all.json\" download>data as JSON</a>"));
+}
+
+#[test]
+fn the_pdf_is_a_two_page_brief_with_embedded_fonts_and_searchable_text() {
+    let site = build("profile-pdf", "");
+    let pdf = site.join("public/testland/salud-profile-testland.pdf");
+    let text = pdf_text(&pdf);
+    for expected in ["Testland", "KEY FIGURES", "Under-five mortality rate", "17", "2023", "per 1,000 live births", "World Bank, World Development Indicators", "Norte Ñuñoa", "28.4 (2023)", "A country that exists only in tests.", "CC BY 4.0", "Test profiles"] {
+        assert!(text.contains(expected), "the PDF text lacks {expected:?}:\n{text}");
+    }
+    assert!(pages(&pdf) <= 2);
+    let fonts = fonts(&pdf);
+    assert!(!fonts.is_empty());
+    assert!(fonts.iter().all(|(_, embedded)| *embedded), "{fonts:?}");
+    assert!(poppler("pdfinfo", &[&pdf.to_string_lossy()]).contains("595.276 x 841.89 pts (A4)"));
+}
+
+#[test]
+fn paper_size_and_pdf_switch_come_from_the_config() {
+    let site = build("profile-letter", "paper = \"letter\"\n");
+    let pdf = site.join("public/testland/salud-profile-testland.pdf");
+    assert!(poppler("pdfinfo", &[&pdf.to_string_lossy()]).contains("612 x 792 pts (letter)"));
+
+    let site = build("profile-off", "pdf = false\n");
+    assert!(!site.join("public/testland/salud-profile-testland.pdf").exists());
+    let html = read(&site.join("public/testland/index.html"));
+    assert!(!html.contains(".pdf"));
+    assert!(html.contains("salud-data-testland.csv"));
+}
+
+#[test]
+fn the_csv_parses_and_round_trips_to_the_data() {
+    let site = build("profile-csv", "");
+    let bytes = std::fs::read(site.join("public/salud-data-all.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(bytes.as_slice());
+    assert_eq!(
+        reader.headers().unwrap().iter().collect::<Vec<_>>(),
+        ["place", "iso3", "indicator", "name", "unit", "year", "value", "source", "qualifier"]
+    );
+    let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
+    let find = |place: &str, indicator: &str, year: &str, source: &str| {
+        rows.iter()
+            .find(|r| r[0] == place && r[2] == indicator && r[5] == year && r[7] == source)
+            .unwrap_or_else(|| panic!("no row for {place} {indicator} {year}"))
+            .clone()
+    };
+    // Exactly the values of the data files, at their full precision.
+    assert_eq!(find("Testland", "health_expenditure_gdp", "2021", "World Bank, World Development Indicators")[6].parse::<f64>().unwrap(), 4.53341627);
+    assert_eq!(find("Testland", "under5_mortality", "2021", "World Bank, World Development Indicators")[6], "19.25");
+    assert_eq!(find("Testland", "under5_mortality", "2021", "Country profile 2011")[6], "21");
+    assert_eq!(find("Otherland", "physicians_density", "2019", "World Bank, World Development Indicators")[1], "OTH");
+    let centre = find("Community centre", "people_served_daily", "2023", "Programme report");
+    assert_eq!((centre[6].as_str(), centre[8].as_str()), ("500", "up to"));
+    assert_eq!(find("Norte Ñuñoa", "child_stunting", "2023", "INEI, ENDES")[4], "% of children under 5");
+    // One row per value of the data: 3 + 1 + 1 (Testland), 1 (Otherland), 2 + 1 (regions), 1 (site).
+    assert_eq!(rows.len(), 10);
+    // The quoting of RFC 4180: a comma inside a field is quoted.
+    let text = String::from_utf8(bytes).unwrap();
+    assert!(text.contains("\"per 1,000 live births\""));
+    assert!(text.ends_with("\r\n"));
+}
+
+#[test]
+fn the_json_has_the_values_and_the_catalogue_entries_they_use() {
+    let site = build("profile-json", "");
+    let json = read(&site.join("public/testland/salud-data-testland.json"));
+    assert!(json.contains("\"path\": \"testland\""));
+    assert!(json.contains("\"value\": 4.53341627"));
+    assert!(json.contains("\"under5_mortality\": {\n      \"name\": \"Under-five mortality rate\""), "{json}");
+    assert!(json.contains("\"licence\": \"CC BY 4.0\""));
+    assert!(!json.contains("people_served_daily"), "only the entries this place uses");
+}
+
+#[test]
+fn peru_pdf_holds_its_figures_and_departments_on_two_pages() {
+    let scratch_dir = scratch("profile-peru");
+    let public = scratch_dir.join("public");
+    let out = salud(&["build", "--root", &repo_root().to_string_lossy(), "--output", &public.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = public.join("peru/salud-profile-peru.pdf");
+    let text = pdf_text(&pdf);
+    for expected in ["Peru", "21.9", "67", "56.1", "Huánuco", "Huancavelica", "Community-managed primary care"] {
+        assert!(text.contains(expected), "Peru's PDF lacks {expected:?}:\n{text}");
+    }
+    assert!(pages(&pdf) <= 2, "Peru's PDF has {} pages", pages(&pdf));
+    assert!(fonts(&pdf).iter().all(|(_, embedded)| *embedded));
+    // Page 1 as an image, for a person to judge.
+    let artifacts = repo_root().join("tests/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let prefix = artifacts.join("peru-profile");
+    poppler("pdftoppm", &["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", &pdf.to_string_lossy(), &prefix.to_string_lossy()]);
+    assert!(artifacts.join("peru-profile.png").is_file());
+    // Every place of the default site has its profile, and none is longer than two pages.
+    for entry in walkdir::WalkDir::new(&public) {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy();
+        if name.starts_with("salud-profile-") && name.ends_with(".pdf") && name.contains("ayacucho") {
+            assert!(pages(entry.path()) <= 2, "{}", entry.path().display());
+        }
+    }
+}
