@@ -80,7 +80,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     })
 }
 
-/// Whether `path` is inside `root` (used to print the output folder relative to the site).
+/// `path` relative to `root` when it is inside it, for the summary line.
 pub fn display_path(root: &Path, path: &Path) -> String {
     path.strip_prefix(root).unwrap_or(path).display().to_string()
 }

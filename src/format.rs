@@ -181,6 +181,26 @@ mod tests {
     }
 
     #[test]
+    fn formatted_numbers_read_back_within_half_a_unit_of_their_last_digit() {
+        let mut state: u64 = 42;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let magnitude = 10f64.powi((state % 9) as i32 - 3);
+            let value = (state >> 11) as f64 / (1u64 << 53) as f64 * magnitude * if state % 5 == 0 { -1.0 } else { 1.0 };
+            let decimals = (state % 4) as usize;
+            let text = number(value, decimals);
+            let back: f64 = text.replace(',', "").parse().unwrap_or_else(|_| panic!("{value} -> {text}"));
+            let shown = text.split_once('.').map_or(0, |(_, f)| f.len());
+            assert!(shown <= decimals, "{value} -> {text}");
+            assert!((back - value).abs() <= 0.5 * 10f64.powi(-(shown as i32)) + 1e-9, "{value} -> {text}");
+            let int_part = text.trim_start_matches('-').split('.').next().unwrap();
+            assert!(int_part.split(',').skip(1).all(|g| g.len() == 3), "{text}");
+        }
+    }
+
+    #[test]
     fn sizes_read_naturally() {
         assert_eq!(size(840), "840 bytes");
         assert_eq!(size(84_400), "84 KB");

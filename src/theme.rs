@@ -60,9 +60,12 @@ impl Theme {
         if dir.is_dir() {
             theme.add_dir(&dir, "")?;
         } else if name != "default" {
-            return Err(Error::Import(format!(
-                "config.toml names the theme \"{name}\", but there is no folder themes/{name}/ (use theme = \"default\" for the built-in theme)"
-            )));
+            return Err(Error::Template {
+                name: format!("themes/{name}/"),
+                message: format!(
+                    "config.toml names the theme \"{name}\", but there is no such folder (use theme = \"default\" for the built-in theme)"
+                ),
+            });
         }
         theme.add_dir(root, "templates")?;
         Ok(theme)

@@ -40,8 +40,8 @@ fn encode_rgb(pixmap: &tiny_skia::Pixmap) -> Result<Vec<u8>, String> {
         let mut encoder = png::Encoder::new(&mut out, pixmap.width(), pixmap.height());
         encoder.set_color(png::ColorType::Rgb);
         encoder.set_depth(png::BitDepth::Eight);
-        encoder.set_compression(png::Compression::Default);
-        encoder.set_filter(png::FilterType::Sub);
+        encoder.set_compression(png::Compression::Balanced);
+        encoder.set_filter(png::Filter::Sub);
         let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
         writer.write_image_data(&rgb).map_err(|e| e.to_string())?;
     }

@@ -137,7 +137,7 @@ struct Comparison<'a> {
     rows: Vec<Row>,
 }
 
-fn comparison<'a>(data: &'a Data, places: &[&Place], indicators: &[&'a Indicator], prefix: &str) -> Comparison<'a> {
+fn comparison<'a>(data: &'a Data, places: &[&Place], indicators: &[&'a Indicator]) -> Comparison<'a> {
     let used: Vec<&Indicator> = indicators
         .iter()
         .copied()
@@ -149,7 +149,7 @@ fn comparison<'a>(data: &'a Data, places: &[&Place], indicators: &[&'a Indicator
             .iter()
             .map(|p| Row {
                 name: p.name.clone(),
-                url: format!("{prefix}{}", url_of(p)),
+                url: url_of(p),
                 kind: p.kind.as_str(),
                 cells: used.iter().map(|i| latest_cell(data, p, i)).collect(),
             })
@@ -181,7 +181,7 @@ pub fn home_context(site: &Site, nav: &[Link]) -> Context {
         .into_iter()
         .map(|((_, region), mut places)| {
             places.sort_by_cached_key(|p| format::slugify(&p.name));
-            RegionGroup { id: format::slugify(&region), table: comparison(data, &places, &headline, ""), region }
+            RegionGroup { id: format::slugify(&region), table: comparison(data, &places, &headline), region }
         })
         .collect();
     // Every group shows the same columns, so readers can compare across regions.
@@ -352,7 +352,7 @@ pub fn place_context(site: &Site, place: &Place, nav: &[Link]) -> Context {
         c
     };
     let all: Vec<&Indicator> = data.indicators.iter().collect();
-    let sub = comparison(data, &children, &all, "");
+    let sub = comparison(data, &children, &all);
     ctx.insert("children", &sub);
     let used = place.series.iter().map(|s| s.source.as_str());
     let mut ids: Vec<&str> = used.collect();

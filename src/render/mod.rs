@@ -36,7 +36,7 @@ pub struct Renderer {
 
 /// Names how PNGs are encoded, so a cached PNG from other settings is never reused; change
 /// it with any change to `charts::png`.
-const PNG_ENCODING: &str = "rgb8 zlib-default filter-sub";
+const PNG_ENCODING: &str = "png 0.18 rgb8 balanced sub";
 
 const STACK_SIZE: usize = 64 * 1024 * 1024;
 
