@@ -38,6 +38,24 @@ pub enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Start a new site in a new folder, with sample data that builds at once.
+    New {
+        /// The folder to create (it must not exist, or be empty).
+        dir: PathBuf,
+    },
+    /// Check the site for problems without building it: everything build checks, plus dead
+    /// links, unused indicators, zeros that mean "not reported" and sudden jumps.
+    Check {
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// text for people, json for CI.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+        /// Fail (exit 1) on warnings too, not only on errors.
+        #[arg(long)]
+        strict: bool,
+    },
     /// Add indicator data from World Bank, WHO or ENDES CSV files to data/places/.
     Import {
         /// CSV files to read; their layout is recognised from their first lines.
@@ -59,15 +77,41 @@ pub enum Command {
     },
 }
 
-/// What a successful command leaves for `main` to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+/// What a command leaves for `main` to print, and its exit code.
 pub struct Outcome {
     pub summary: String,
     pub warnings: Vec<String>,
     pub verbose: bool,
+    pub failed: bool,
 }
 
 pub fn run(cli: Cli) -> Result<Outcome, Error> {
+    let mut failed = false;
     let (summary, warnings) = match cli.command {
+        Command::Check { root, format, strict } => {
+            let diags = crate::check::check(&root)?;
+            let (errors, warnings) = (diags.errors().count(), diags.warnings().count());
+            failed = errors > 0 || (strict && warnings > 0);
+            let report = match format {
+                Format::Json => crate::check::to_json(&diags),
+                Format::Text => {
+                    let mut text: String = diags.0.iter().map(|d| format!("{d}\n\n")).collect();
+                    text.push_str(&format!(
+                        "{errors} {}, {warnings} {}",
+                        if errors == 1 { "error" } else { "errors" },
+                        if warnings == 1 { "warning" } else { "warnings" }
+                    ));
+                    text
+                }
+            };
+            (report, Vec::new())
+        }
         Command::Build { root, output, base_url } => {
             let report = build::build(&BuildOptions { root: root.clone(), output, base_url })?;
             let mut summary = format!(
@@ -87,13 +131,21 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             }
             (summary, report.warnings.warnings().map(ToString::to_string).collect())
         }
+        Command::New { dir } => {
+            let files = crate::new::create(&dir)?;
+            let summary = format!(
+                "Created a site with {files} files in {shown}. Next: salud build --root {shown}, then open {shown}/public/index.html",
+                shown = dir.display()
+            );
+            (summary, Vec::new())
+        }
         Command::Import { files, root, source, include_aggregates, parent } => {
             let report = import::import(&ImportOptions { root, files, source, include_aggregates, parent })?;
             (report.summary(), report.conflicts)
         }
     };
     let warnings = if cli.quiet { Vec::new() } else { warnings };
-    Ok(Outcome { summary, warnings, verbose: cli.verbose })
+    Ok(Outcome { summary, warnings, verbose: cli.verbose, failed })
 }
 
 #[cfg(test)]

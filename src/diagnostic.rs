@@ -76,6 +76,12 @@ impl Diagnostic {
         self
     }
 
+    /// Points the message at a position found earlier.
+    pub fn located(mut self, location: &Location) -> Diagnostic {
+        self.location = Some(location.clone());
+        self
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self

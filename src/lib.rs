@@ -7,6 +7,7 @@
 pub mod build;
 mod cache;
 pub mod charts;
+pub mod check;
 pub mod cli;
 mod clock;
 pub mod config;
@@ -16,6 +17,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod format;
 pub mod import;
+pub mod new;
 pub mod output;
 pub mod profile;
 pub mod render;

@@ -12,10 +12,14 @@ fn main() -> ExitCode {
             if hidden > 0 && !outcome.verbose {
                 eprintln!("... and {hidden} more warnings (add --verbose to see them all)\n");
             }
-            if !quiet {
+            if !quiet || outcome.failed {
                 println!("{}", outcome.summary);
             }
-            ExitCode::SUCCESS
+            if outcome.failed {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
         }
         Err(err) => {
             eprintln!("{err}");

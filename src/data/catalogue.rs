@@ -14,6 +14,8 @@ pub const FILE: &str = "data/indicators.toml";
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
     pub id: String,
+    /// Where the indicator's table starts in the catalogue, for messages about it.
+    pub at: crate::diagnostic::Location,
     pub name: String,
     /// For table headers and chart legends; the name when not given.
     pub short_name: String,
@@ -277,6 +279,7 @@ fn validate(
     let name = file.name.map(Spanned::into_inner).unwrap_or_default();
     Some(Indicator {
         id: id.to_string(),
+        at: crate::diagnostic::Location::from_span(text, span),
         short_name: file.short_name.unwrap_or_else(|| name.clone()),
         name,
         unit: file.unit.map(Spanned::into_inner).unwrap_or_default(),

@@ -13,6 +13,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 pub use catalogue::{Category, CodeMap, Indicator, Measure, Reference};
 pub use places::{Observation, Place, PlaceKind, Series};
 pub use sources::Source;
+pub use catalogue::FILE as CATALOGUE_FILE;
 pub use places::DIR as PLACES_DIR;
 
 /// Everything under `data/`, validated.

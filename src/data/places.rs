@@ -93,6 +93,8 @@ impl Series {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
     pub year: i32,
+    /// Where the value is written, for messages about it.
+    pub at: crate::diagnostic::Location,
     pub value: f64,
     /// "about", "up to"...: kept because the source said it, and shown beside the value.
     pub qualifier: Option<String>,
@@ -457,7 +459,8 @@ fn observation(
         }
         _ => {}
     }
-    Some(Observation { year, value: number, qualifier, note })
+    let at = crate::diagnostic::Location::from_span(text, span);
+    Some(Observation { year, at, value: number, qualifier, note })
 }
 
 #[allow(clippy::too_many_arguments)]

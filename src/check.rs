@@ -1,0 +1,248 @@
+//! `salud check`: everything `build` validates, without writing anything, plus the problems a
+//! build need not stop for but a person should look at before publishing: dead links, unused
+//! indicators, zeros that mean "not reported", and sudden jumps in a series. Values are only
+//! ever flagged, never changed.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::data::{Data, Measure};
+use crate::diagnostic::{Diagnostic, Diagnostics, Location};
+use crate::error::Error;
+use crate::output::Output;
+use crate::site::Site;
+
+/// A value more than this many times its neighbours, or less than its inverse, is flagged.
+const JUMP: f64 = 3.0;
+
+/// Every problem of the site at `root`: load errors and warnings, then the checks below.
+pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
+    let (mut site, mut diags) = match Site::load(root) {
+        Ok(loaded) => loaded,
+        Err(diags) => return Ok(diags),
+    };
+    unused_indicators(&site.data, &mut diags);
+    zeros_and_jumps(&site.data, &mut diags);
+    // Links are checked against the site as it would be built; PDFs and PNGs do not change
+    // which pages exist, so they are skipped to keep the check fast.
+    site.config.pdf = false;
+    site.config.chart_png = false;
+    let (output, _) = crate::build::render(&site)?;
+    dead_links(&site, &output, &mut diags);
+    Ok(diags)
+}
+
+fn unused_indicators(data: &Data, diags: &mut Diagnostics) {
+    let used: BTreeSet<&str> = data.places.values().flat_map(|p| p.series.iter().map(|s| s.indicator.as_str())).collect();
+    for indicator in data.indicators.iter().filter(|i| !used.contains(i.id.as_str())) {
+        diags.push(
+            Diagnostic::warning(crate::data::CATALOGUE_FILE, format!("no place has data for the indicator `{}`", indicator.id))
+                .located(&indicator.at)
+                .help("add data for it, or remove it from the catalogue if it is not needed"),
+        );
+    }
+}
+
+fn zeros_and_jumps(data: &Data, diags: &mut Diagnostics) {
+    for place in data.places.values() {
+        for series in &place.series {
+            let Some(indicator) = data.indicator(&series.indicator) else { continue };
+            let points = &series.points;
+            // Zeros are flagged on their own and count as missing for the jump test.
+            let values: Vec<Option<f64>> = points.iter().map(|p| (p.value > 0.0).then_some(p.value)).collect();
+            for (i, obs) in points.iter().enumerate() {
+                if obs.value == 0.0 && indicator.measure == Measure::Rate {
+                    diags.push(
+                        Diagnostic::warning(&place.file, format!("{} of {} is 0 in {}", indicator.short_name, place.name, obs.year))
+                            .located(&obs.at)
+                            .help("a rate or density of 0 is almost always a source's way of writing \"not reported\"; if so, remove the year"),
+                    );
+                    continue;
+                }
+                let jumps = jump_at(&values, i);
+                if jumps {
+                    let around: Vec<String> = [i.checked_sub(1), Some(i + 1)]
+                        .into_iter()
+                        .flatten()
+                        .filter_map(|j| points.get(j))
+                        .map(|p| format!("{} in {}", crate::format::number(p.value, 3), p.year))
+                        .collect();
+                    diags.push(
+                        Diagnostic::warning(
+                            &place.file,
+                            format!(
+                                "{} of {} jumps to {} in {} (next to {})",
+                                indicator.short_name,
+                                place.name,
+                                crate::format::number(obs.value, 3),
+                                obs.year,
+                                around.join(" and ")
+                            ),
+                        )
+                        .located(&obs.at)
+                        .help("a value more than 3 times, or less than a third of, its neighbours is often a typo or a unit change; compare it with the source"),
+                    );
+                }
+            }
+        }
+    }
+}
+
+fn far(a: f64, b: f64) -> bool {
+    a / b > JUMP || a / b < 1.0 / JUMP
+}
+
+/// A value far (in the same direction) from both its neighbours.
+fn spike(values: &[Option<f64>], i: usize) -> bool {
+    let (Some(Some(v)), Some(Some(before)), Some(Some(after))) =
+        (values.get(i), i.checked_sub(1).and_then(|j| values.get(j)), values.get(i + 1))
+    else {
+        return false;
+    };
+    far(*v, *before) && far(*v, *after) && (v > before) == (v > after)
+}
+
+/// Whether the value at `i` jumps: a spike between two neighbours, or, with only one
+/// neighbour, far from it when that neighbour is not itself the spike.
+fn jump_at(values: &[Option<f64>], i: usize) -> bool {
+    let Some(Some(v)) = values.get(i) else { return false };
+    let before = i.checked_sub(1).and_then(|j| values.get(j).copied().flatten()).map(|x| (i - 1, x));
+    let after = values.get(i + 1).copied().flatten().map(|x| (i + 1, x));
+    match (before, after) {
+        (Some(_), Some(_)) => spike(values, i),
+        (Some((j, n)), None) | (None, Some((j, n))) => far(*v, n) && !spike(values, j),
+        (None, None) => false,
+    }
+}
+
+/// Links in narratives that lead to no page of the site, or to an anchor the page lacks.
+fn dead_links(site: &Site, output: &Output, diags: &mut Diagnostics) {
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut has_anchor = |path: &str, anchor: &str| -> bool {
+        ids.entry(path.to_string())
+            .or_insert_with(|| output.files.get(path).map(|b| html_ids(&String::from_utf8_lossy(b))).unwrap_or_default())
+            .contains(anchor)
+    };
+    let mut documents: Vec<(&crate::content::Document, String)> = Vec::new();
+    if let Some(home) = &site.content.home {
+        documents.push((home, "index.html".to_string()));
+    }
+    for (slug, doc) in &site.content.narratives {
+        documents.push((doc, format!("{slug}/index.html")));
+    }
+    for page in &site.content.pages {
+        documents.push((&page.doc, format!("{}/index.html", page.slug)));
+    }
+    for (doc, page) in documents {
+        let Ok(text) = std::fs::read_to_string(site.root.join(&doc.file)) else { continue };
+        for href in hrefs(&doc.html) {
+            if href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") {
+                continue;
+            }
+            let (path, anchor) = href.split_once('#').map_or((href.as_str(), None), |(p, a)| (p, Some(a)));
+            let target = if path.is_empty() { Some(page.clone()) } else { resolve(&page, path) };
+            let target = target.map(|t| if t.is_empty() || t.ends_with('/') { format!("{t}index.html") } else { t });
+            let problem = match &target {
+                None => Some("it leads outside the site".to_string()),
+                Some(t) if !output.files.contains_key(t) => Some(format!("there is no page {t}")),
+                Some(t) => match anchor {
+                    Some(a) if !a.is_empty() && !has_anchor(t, a) => Some(format!("{t} has no anchor #{a}")),
+                    _ => None,
+                },
+            };
+            if let Some(problem) = problem {
+                let at = text.find(&format!("({href}")).map(|i| i + 1).or_else(|| text.find(&href));
+                let d = Diagnostic::warning(&doc.file, format!("the link {href} leads nowhere: {problem}"))
+                    .help("links between pages are relative to the page, e.g. ../peru/index.html#key-figures");
+                diags.push(match at {
+                    Some(i) => d.located(&Location::from_span(&text, i..i + href.len())),
+                    None => d,
+                });
+            }
+        }
+    }
+}
+
+/// `../chile/index.html` seen from `peru/index.html` is `chile/index.html`; `None` when the
+/// link climbs above the site root.
+fn resolve(page: &str, link: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page.split('/').collect();
+    parts.pop();
+    for part in link.split('/') {
+        match part {
+            "." | "" => {}
+            ".." => {
+                parts.pop()?;
+            }
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    Some(if link.ends_with('/') && !joined.is_empty() { format!("{joined}/") } else { joined })
+}
+
+fn hrefs(html: &str) -> Vec<String> {
+    attribute_values(html, "href=\"")
+}
+
+fn html_ids(html: &str) -> BTreeSet<String> {
+    attribute_values(html, " id=\"").into_iter().collect()
+}
+
+fn attribute_values(html: &str, marker: &str) -> Vec<String> {
+    html.match_indices(marker)
+        .filter_map(|(i, _)| {
+            let rest = &html[i + marker.len()..];
+            rest.find('"').map(|end| rest[..end].replace("&amp;", "&"))
+        })
+        .collect()
+}
+
+/// The report as JSON, for CI: one object per problem.
+pub fn to_json(diags: &Diagnostics) -> String {
+    let items: Vec<serde_json::Value> = diags
+        .0
+        .iter()
+        .map(|d| {
+            serde_json::json!({
+                "severity": if d.is_error() { "error" } else { "warning" },
+                "file": d.file,
+                "line": d.location.as_ref().map(|l| l.line),
+                "column": d.location.as_ref().map(|l| l.column),
+                "message": d.message,
+                "help": d.help,
+            })
+        })
+        .collect();
+    serde_json::to_string_pretty(&serde_json::json!({
+        "errors": diags.errors().count(),
+        "warnings": diags.warnings().count(),
+        "problems": items,
+    }))
+    .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_spike_is_flagged_and_its_neighbours_are_not() {
+        let v = |xs: &[f64]| xs.iter().map(|x| (*x > 0.0).then_some(*x)).collect::<Vec<_>>();
+        let series = v(&[0.0, 12.5, 125.0, 13.0]);
+        let flagged: Vec<usize> = (0..series.len()).filter(|i| jump_at(&series, *i)).collect();
+        assert_eq!(flagged, [2]);
+        // A step at the end (a unit change) is flagged; a steady series is not.
+        let step = v(&[10.0, 11.0, 12.0, 120.0]);
+        assert_eq!((0..4).filter(|i| jump_at(&step, *i)).collect::<Vec<_>>(), [3]);
+        let steady = v(&[10.0, 20.0, 35.0, 60.0]);
+        assert!((0..4).all(|i| !jump_at(&steady, i)));
+    }
+
+    #[test]
+    fn links_resolve_relative_to_their_page() {
+        assert_eq!(resolve("peru/index.html", "../chile/index.html").as_deref(), Some("chile/index.html"));
+        assert_eq!(resolve("peru/index.html", "huanuco/index.html").as_deref(), Some("peru/huanuco/index.html"));
+        assert_eq!(resolve("index.html", "../x.html"), None);
+        assert_eq!(resolve("about/index.html", "../").as_deref(), Some(""));
+    }
+}
