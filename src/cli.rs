@@ -38,6 +38,20 @@ pub enum Command {
         #[arg(long)]
         base_url: Option<String>,
     },
+    /// Preview the site at http://127.0.0.1:1111, rebuilt and reloaded as you save files.
+    Serve {
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        /// The address to listen on; only this computer can see the site unless you change it.
+        #[arg(long, default_value = "127.0.0.1")]
+        interface: String,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
     /// Start a new site in a new folder, with sample data that builds at once.
     New {
         /// The folder to create (it must not exist, or be empty).
@@ -130,6 +144,15 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
                 summary.push_str(&format!(" ({})", phases.join(", ")));
             }
             (summary, report.warnings.warnings().map(ToString::to_string).collect())
+        }
+        Command::Serve { root, port, interface, open } => {
+            if open {
+                let url = format!("http://{interface}:{port}/");
+                // Best effort: the address is printed either way.
+                let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" }).arg(&url).spawn();
+            }
+            crate::serve::serve(&crate::serve::ServeOptions { root, interface, port })?;
+            (String::new(), Vec::new())
         }
         Command::New { dir } => {
             let files = crate::new::create(&dir)?;

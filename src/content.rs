@@ -56,7 +56,7 @@ pub struct Content {
 }
 
 pub fn load(root: &Path, data: &Data, allow_html: bool, diags: &mut Diagnostics) -> Content {
-    let places: BTreeSet<&str> = data.places.keys().map(String::as_str).collect();
+    let places: BTreeSet<&str> = data.places.keys().chain(&data.broken).map(String::as_str).collect();
     let mut content = Content::default();
     let dir = root.join(DIR);
     if !dir.is_dir() {
@@ -103,6 +103,9 @@ pub fn load(root: &Path, data: &Data, allow_html: bool, diags: &mut Diagnostics)
         let slug: String = target.split('/').map(slugify).collect::<Vec<_>>().join("/");
         let own_place = places.contains(slug.as_str()).then_some(slug.as_str());
         for code in &doc.shortcodes {
+            if code.arg("place").or(own_place).is_some_and(|p| data.broken.contains(p)) {
+                continue;
+            }
             if let Err((message, help)) = shortcodes::validate(code, data, own_place) {
                 diags.push(Diagnostic::error(&rel, message).at(text, code.span.clone()).help(help));
             }

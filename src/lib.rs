@@ -21,6 +21,7 @@ pub mod new;
 pub mod output;
 pub mod profile;
 pub mod render;
+pub mod serve;
 pub mod shortcodes;
 pub mod site;
 pub mod theme;

@@ -24,6 +24,9 @@ pub struct Data {
     pub sources: BTreeMap<String, Source>,
     /// Keyed by the place's path, e.g. `peru/huanuco`; a parent sorts before its children.
     pub places: BTreeMap<String, Place>,
+    /// Paths of places whose file has errors (already reported), so that narratives and
+    /// shortcodes about them draw no second, misleading error.
+    pub broken: std::collections::BTreeSet<String>,
 }
 
 impl Data {
@@ -31,8 +34,8 @@ impl Data {
         let indicators = catalogue::load(root, diags);
         let sources = sources::load(root, diags);
         let (indicators, sources) = (indicators?, sources?);
-        let places = places::load(root, &indicators, &sources, stale_after_years, diags);
-        Some(Data { indicators, sources, places })
+        let (places, broken) = places::load(root, &indicators, &sources, stale_after_years, diags);
+        Some(Data { indicators, sources, places, broken })
     }
 
     /// The catalogue alone, for commands that need no places (import).

@@ -1,7 +1,7 @@
 //! `data/places/`: one TOML file per place. A region's parent is the folder it sits in, so
 //! `data/places/peru/huanuco.toml` is Huánuco, inside `data/places/peru.toml`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use serde::Deserialize;
@@ -131,8 +131,10 @@ pub fn load(
     sources: &BTreeMap<String, Source>,
     stale_after_years: i32,
     diags: &mut Diagnostics,
-) -> BTreeMap<String, Place> {
+) -> (BTreeMap<String, Place>, BTreeSet<String>) {
     let mut places = BTreeMap::new();
+    // Places whose file has errors: they exist, so nothing else is reported about them.
+    let mut broken = BTreeSet::new();
     let mut iso3_seen: BTreeMap<String, String> = BTreeMap::new();
     let mut folders = Vec::new();
     let dir = root.join(DIR);
@@ -141,7 +143,7 @@ pub fn load(
             Diagnostic::error(DIR, "there is no data/places folder")
                 .help("create data/places/ with one TOML file per place, e.g. data/places/peru.toml"),
         );
-        return places;
+        return (places, broken);
     }
     let this_year = crate::clock::this_year();
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
@@ -176,9 +178,13 @@ pub fn load(
             continue;
         };
         let Some((file, text)) = super::read_toml::<PlaceFile>(root, &rel, diags) else {
+            broken.insert(slug);
             continue;
         };
         let place = validate(&rel, &slug, file, &text, indicators, sources, stale_after_years, this_year, diags);
+        if place.is_none() {
+            broken.insert(slug.clone());
+        }
         if let Some((place, iso3_span)) = place {
             if let (Some(iso3), Some(span)) = (&place.iso3, iso3_span) {
                 if let Some(other) = iso3_seen.insert(iso3.clone(), rel.clone()) {
@@ -202,7 +208,7 @@ pub fn load(
     }
     for folder in folders {
         if let Some(slug) = slug_of(&format!("{folder}.toml")) {
-            if !places.contains_key(&slug) {
+            if !places.contains_key(&slug) && !broken.contains(&slug) {
                 diags.push(
                     Diagnostic::error(&folder, format!("the folder has no place file {folder}.toml"))
                         .help("a folder holds the regions of a place; add the place's own file beside the folder"),
@@ -211,7 +217,7 @@ pub fn load(
         }
     }
     inherit_world_regions(&mut places);
-    places
+    (places, broken)
 }
 
 /// `data/places/peru/Huánuco.toml` -> `peru/huanuco`.

@@ -26,6 +26,9 @@ use context::{base_context, home_context, nav, place_context, sources_list};
 
 pub struct Renderer {
     tera: Tera,
+    /// Worker threads with stacks large enough for Typst, which recurses deeply while
+    /// typesetting (rayon's default 2 MB is not enough).
+    pool: rayon::ThreadPool,
     typesetter: Typesetter,
     chart_style: ChartStyle,
     rasteriser: Rasteriser,
@@ -43,6 +46,15 @@ const STACK_SIZE: usize = 64 * 1024 * 1024;
 /// PNG charts at their SVG size (720 px wide): enough for documents and slides, and cheap
 /// enough to make for every chart; the SVG scales to any size.
 const PNG_SCALE: f32 = 1.0;
+
+/// What [`Renderer::draw`] made that pages refer to: chart figures and download links.
+#[derive(Default)]
+pub struct Drawn {
+    charts: BTreeMap<String, Vec<FamilyView>>,
+    downloads: BTreeMap<String, Downloads>,
+    site_downloads: Downloads,
+    counts: Counts,
+}
 
 /// How many pages of each kind a build rendered.
 #[derive(Debug, Default, Clone, Copy)]
@@ -71,98 +83,111 @@ impl Renderer {
             fonts_key.extend(font.iter().step_by(4096));
         }
         let typesetter = Typesetter::new(&theme.profile, &fonts);
-        Ok(Renderer { tera, typesetter, chart_style, rasteriser, cache: PngCache::new(cache_root), fonts_key })
-    }
-
-    pub fn render_site(&self, site: &Site, output: &mut Output) -> Result<Counts, Error> {
-        // Typst recurses deeply while typesetting; rayon's default 2 MB thread stacks are not
-        // enough, so the build runs in its own pool with room to spare.
         let pool = rayon::ThreadPoolBuilder::new()
             .stack_size(STACK_SIZE)
             .build()
-            .map_err(|e| Error::Output { path: site.root.clone(), reason: format!("cannot start worker threads: {e}") })?;
-        pool.install(|| self.render_all(site, output))
+            .map_err(|e| Error::Template { name: "worker threads".into(), message: e.to_string() })?;
+        Ok(Renderer { tera, pool, typesetter, chart_style, rasteriser, cache: PngCache::new(cache_root), fonts_key })
     }
 
-    fn render_all(&self, site: &Site, output: &mut Output) -> Result<Counts, Error> {
-        let data = &site.data;
-        let mut counts = Counts::default();
-        let nav = nav(site);
-        let peers = Peers::compute(data);
-        let places: Vec<&Place> = data.places.values().collect();
+    /// Renders the whole site: charts and downloads, then pages.
+    pub fn render_site(&self, site: &Site, output: &mut Output) -> Result<Counts, Error> {
+        let drawn = self.draw(site, output)?;
+        let pages = self.pages(site, &drawn, &|_| true, output)?;
+        Ok(Counts { pages, places: site.data.places.len(), ..drawn.counts })
+    }
 
-        // Charts first, so narratives anywhere can place any place's charts. Places render in
-        // parallel; collecting in map order keeps the output deterministic.
-        let drawn: Vec<Result<(Output, Vec<FamilyView>, Downloads), Error>> = places
-            .par_iter()
-            .map(|place| {
-                let mut files = Output::default();
-                let (families, print) = self.render_charts(site, place, &peers, &mut files)?;
-                let downloads = self.render_downloads(site, place, print, &mut files)?;
-                Ok((files, families, downloads))
-            })
-            .collect();
-        let mut charts: BTreeMap<String, Vec<FamilyView>> = BTreeMap::new();
-        let mut downloads: BTreeMap<String, Downloads> = BTreeMap::new();
-        for (place, result) in places.iter().zip(drawn) {
-            let (files, families, links) = result?;
-            counts.charts += families.iter().map(|f| f.charts.len()).sum::<usize>();
-            counts.pdfs += usize::from(links.pdf.is_some());
-            output.files.extend(files.files);
-            charts.insert(place.slug.clone(), families);
-            downloads.insert(place.slug.clone(), links);
-        }
-        self.cache.prune();
-
-        let pages: Vec<Result<(String, String), Error>> = places
-            .par_iter()
-            .map(|place| {
-                let mut ctx = place_context(site, place, &nav);
-                ctx.insert("families", &charts[&place.slug]);
-                ctx.insert("downloads", &downloads[&place.slug]);
-                let doc = site.content.narratives.get(&place.slug);
-                self.insert_document(&mut ctx, doc, Some(&place.slug), site, &charts, place.depth())?;
-                Ok((format!("{}/index.html", place.slug), self.render("place.html", &ctx)?))
-            })
-            .collect();
-        for page in pages {
-            let (path, html) = page?;
-            output.add(path, html);
-            counts.places += 1;
-            counts.pages += 1;
-        }
-
-        let all_csv = profile::data::csv(data, data.places.values());
-        let all_json = profile::data::json(data, data.places.values());
-        let mut ctx = home_context(site, &nav);
-        ctx.insert(
-            "downloads",
-            &Downloads {
+    /// Everything but the HTML pages: charts, PDF profiles, data downloads. Its result lets
+    /// [`Renderer::pages`] run again alone when only narratives change.
+    pub fn draw(&self, site: &Site, output: &mut Output) -> Result<Drawn, Error> {
+        self.pool.install(|| {
+            let data = &site.data;
+            let peers = Peers::compute(data);
+            let places: Vec<&Place> = data.places.values().collect();
+            // Places draw in parallel; collecting in map order keeps the output deterministic.
+            let drawn: Vec<Result<(Output, Vec<FamilyView>, Downloads), Error>> = places
+                .par_iter()
+                .map(|place| {
+                    let mut files = Output::default();
+                    let (families, print) = self.render_charts(site, place, &peers, &mut files)?;
+                    let downloads = self.render_downloads(site, place, print, &mut files)?;
+                    Ok((files, families, downloads))
+                })
+                .collect();
+            let mut result = Drawn::default();
+            for (place, item) in places.iter().zip(drawn) {
+                let (files, families, links) = item?;
+                result.counts.charts += families.iter().map(|f| f.charts.len()).sum::<usize>();
+                result.counts.pdfs += usize::from(links.pdf.is_some());
+                output.files.extend(files.files);
+                result.charts.insert(place.slug.clone(), families);
+                result.downloads.insert(place.slug.clone(), links);
+            }
+            self.cache.prune();
+            let all_csv = profile::data::csv(data, data.places.values());
+            let all_json = profile::data::json(data, data.places.values());
+            result.site_downloads = Downloads {
                 pdf: None,
                 csv: Some(Link::new("salud-data-all.csv", all_csv.len())),
                 json: Some(Link::new("salud-data-all.json", all_json.len())),
-            },
-        );
-        output.add("salud-data-all.csv", all_csv);
-        output.add("salud-data-all.json", all_json);
-        self.insert_document(&mut ctx, site.content.home.as_ref(), None, site, &charts, 0)?;
-        output.add("index.html", self.render("home.html", &ctx)?);
-        counts.pages += 1;
-        for page in &site.content.pages {
+            };
+            output.add("salud-data-all.csv", all_csv);
+            output.add("salud-data-all.json", all_json);
+            Ok(result)
+        })
+    }
+
+    /// The HTML pages whose output path `wanted` accepts, from the loaded site and what
+    /// [`Renderer::draw`] made. Returns how many pages it wrote.
+    pub fn pages(&self, site: &Site, drawn: &Drawn, wanted: &(dyn Fn(&str) -> bool + Sync), output: &mut Output) -> Result<usize, Error> {
+        let data = &site.data;
+        let nav = nav(site);
+        let (charts, downloads) = (&drawn.charts, &drawn.downloads);
+        let places: Vec<&Place> = data.places.values().filter(|p| wanted(&format!("{}/index.html", p.slug))).collect();
+        let rendered: Vec<Result<(String, String), Error>> = self.pool.install(|| {
+            places
+                .par_iter()
+                .map(|place| {
+                    let mut ctx = place_context(site, place, &nav);
+                    ctx.insert("families", &charts[&place.slug]);
+                    ctx.insert("downloads", &downloads[&place.slug]);
+                    let doc = site.content.narratives.get(&place.slug);
+                    self.insert_document(&mut ctx, doc, Some(&place.slug), site, charts, place.depth())?;
+                    Ok((format!("{}/index.html", place.slug), self.render("place.html", &ctx)?))
+                })
+                .collect()
+        });
+        let mut count = 0;
+        for page in rendered {
+            let (path, html) = page?;
+            output.add(path, html);
+            count += 1;
+        }
+
+        if wanted("index.html") {
+            let mut ctx = home_context(site, &nav);
+            ctx.insert("downloads", &drawn.site_downloads);
+            self.insert_document(&mut ctx, site.content.home.as_ref(), None, site, charts, 0)?;
+            output.add("index.html", self.render("home.html", &ctx)?);
+            count += 1;
+        }
+        for page in site.content.pages.iter().filter(|p| wanted(&format!("{}/index.html", p.slug))) {
             let mut ctx = base_context(site, 1, &page.title, &nav);
-            self.insert_document(&mut ctx, Some(&page.doc), None, site, &charts, 1)?;
+            self.insert_document(&mut ctx, Some(&page.doc), None, site, charts, 1)?;
             ctx.insert("sources", &sources_list(data.sources.values()));
             output.add(format!("{}/index.html", page.slug), self.render("page.html", &ctx)?);
-            counts.pages += 1;
+            count += 1;
         }
-        // The 404 page is served at any depth, so relative links only work from an absolute base.
-        let mut ctx = base_context(site, 0, "Page not found", &nav);
-        if site.config.base_url.starts_with("http") {
-            ctx.insert("root", &format!("{}/", site.config.base_url.trim_end_matches('/')));
+        if wanted("404.html") {
+            // Served at any depth, so relative links only work from an absolute base.
+            let mut ctx = base_context(site, 0, "Page not found", &nav);
+            if site.config.base_url.starts_with("http") {
+                ctx.insert("root", &format!("{}/", site.config.base_url.trim_end_matches('/')));
+            }
+            output.add("404.html", self.render("404.html", &ctx)?);
+            count += 1;
         }
-        output.add("404.html", self.render("404.html", &ctx)?);
-        counts.pages += 1;
-        Ok(counts)
+        Ok(count)
     }
 
     /// Puts a narrative (`narrative`) and its summary into the context, shortcodes filled.
@@ -400,7 +425,7 @@ impl Link {
     }
 }
 
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Clone, Default)]
 struct Downloads {
     pdf: Option<Link>,
     csv: Option<Link>,

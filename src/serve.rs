@@ -1,0 +1,385 @@
+//! `salud serve`: the site built in memory and served over HTTP on loopback, rebuilt when a
+//! file changes, with open pages told to reload (server-sent events). A broken edit shows its
+//! error in the terminal and over the page; the server keeps running.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Condvar, Mutex};
+use std::time::{Duration, Instant, SystemTime};
+
+use crate::error::Error;
+use crate::output::Output;
+use crate::render::{Drawn, Renderer};
+use crate::site::Site;
+use crate::theme::Theme;
+
+/// Where the page listens for reload events; no site file can have this path.
+const EVENTS: &str = "/__salud/events";
+/// At most this many requests are handled at once; more wait for a free slot.
+const WORKERS: usize = 16;
+const POLL: Duration = Duration::from_millis(100);
+
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub interface: String,
+    pub port: u16,
+}
+
+/// The site as served, or the error of the last build, and a generation number that changes
+/// with each rebuild. Pages and drawn files (charts, downloads) are kept apart so that a
+/// narrative edit replaces pages without copying the charts.
+#[derive(Default)]
+struct State {
+    pages: Output,
+    drawn: Arc<Output>,
+    error: Option<String>,
+    generation: u64,
+}
+
+impl State {
+    fn get(&self, rel: &str) -> Option<&Vec<u8>> {
+        self.pages.files.get(rel).or_else(|| self.drawn.files.get(rel))
+    }
+}
+
+type Shared = Arc<(Mutex<State>, Condvar)>;
+
+/// Runs until the process is stopped (Ctrl-C). Prints one line per rebuild.
+pub fn serve(options: &ServeOptions) -> Result<(), Error> {
+    let listener = TcpListener::bind((options.interface.as_str(), options.port)).map_err(|e| Error::Output {
+        path: PathBuf::from(format!("{}:{}", options.interface, options.port)),
+        reason: format!("cannot listen there ({e}); choose another --port"),
+    })?;
+    let address = listener.local_addr().map_err(|e| Error::io(&options.root, e))?;
+    let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
+    let mut builder = Builder { root: options.root.clone(), last: None };
+    builder.rebuild(&shared, &[]);
+    println!("Serving {} at http://{address}/ (Ctrl-C to stop)", options.root.display());
+
+    let watched = shared.clone();
+    std::thread::spawn(move || builder.watch(&watched));
+
+    let busy = Arc::new(AtomicUsize::new(0));
+    for stream in listener.incoming().flatten() {
+        while busy.load(Ordering::SeqCst) >= WORKERS {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        busy.fetch_add(1, Ordering::SeqCst);
+        let (shared, busy) = (shared.clone(), busy.clone());
+        std::thread::spawn(move || {
+            let _ = handle(stream, &shared);
+            busy.fetch_sub(1, Ordering::SeqCst);
+        });
+    }
+    Ok(())
+}
+
+/// Rebuilds, keeping what the last good build drew so a narrative edit only re-renders the
+/// pages that show it.
+struct Builder {
+    root: PathBuf,
+    last: Option<Prepared>,
+}
+
+struct Prepared {
+    site: Site,
+    renderer: Renderer,
+    drawn: Drawn,
+    files: Arc<Output>,
+    pages: Output,
+}
+
+impl Builder {
+    fn watch(&mut self, shared: &Shared) {
+        let mut seen = snapshot(&self.root);
+        loop {
+            std::thread::sleep(POLL);
+            let now = snapshot(&self.root);
+            if now != seen {
+                let changed: Vec<PathBuf> = now
+                    .iter()
+                    .filter(|(p, t)| seen.get(*p) != Some(t))
+                    .map(|(p, _)| p.clone())
+                    .chain(seen.keys().filter(|p| !now.contains_key(*p)).cloned())
+                    .collect();
+                seen = now;
+                self.rebuild(shared, &changed);
+            }
+        }
+    }
+
+    fn rebuild(&mut self, shared: &Shared, changed: &[PathBuf]) {
+        let started = Instant::now();
+        let only_text = !changed.is_empty()
+            && changed.iter().all(|p| p.starts_with(self.root.join("content")) && p.extension().is_some_and(|e| e == "md"));
+        let result = if only_text && self.last.is_some() { self.pages_only() } else { self.build() };
+        let (lock, signal) = &**shared;
+        let mut state = lock.lock().expect("state lock");
+        match result {
+            Ok(()) => {
+                let last = self.last.as_ref().expect("a good build is kept");
+                state.pages = last.pages.clone();
+                state.drawn = last.files.clone();
+                state.error = None;
+                println!("Rebuilt in {} ms{}", started.elapsed().as_millis(), if only_text { " (pages only)" } else { "" });
+            }
+            Err(err) => {
+                eprintln!("{err}\n\nThe server keeps running; the pages show this error until you fix it.");
+                state.error = Some(err.to_string());
+            }
+        }
+        state.generation += 1;
+        signal.notify_all();
+    }
+
+    /// Everything, as `salud build` does, but in memory and without PDFs and PNGs (previews
+    /// skip the slow downloads).
+    fn build(&mut self) -> Result<(), Error> {
+        let (mut site, _) = Site::load(&self.root).map_err(Error::Site)?;
+        site.config.pdf = false;
+        site.config.chart_png = false;
+        let theme = Theme::load(&site.root, &site.config.theme)?;
+        let renderer = Renderer::new(&theme, None)?;
+        let mut files = Output::default();
+        for (path, bytes) in &theme.statics {
+            files.add(path.clone(), bytes.clone());
+        }
+        let drawn = renderer.draw(&site, &mut files)?;
+        let mut pages = Output::default();
+        renderer.pages(&site, &drawn, &|_| true, &mut pages)?;
+        add_statics(&site, &mut pages)?;
+        self.last = Some(Prepared { site, renderer, drawn, files: Arc::new(files), pages });
+        Ok(())
+    }
+
+    /// Only narratives changed: reads the content again and re-renders the pages whose text
+    /// changed. A page added or removed changes every page's navigation, so then all pages.
+    fn pages_only(&mut self) -> Result<(), Error> {
+        let last = self.last.as_mut().expect("checked by the caller");
+        let mut diags = crate::diagnostic::Diagnostics::default();
+        let content = crate::content::load(&self.root, &last.site.data, last.site.config.allow_html, &mut diags);
+        if diags.has_errors() {
+            return Err(Error::Site(diags));
+        }
+        let old = std::mem::replace(&mut last.site.content, content);
+        let new = &last.site.content;
+        let same_pages = old.pages.iter().map(|p| &p.slug).eq(new.pages.iter().map(|p| &p.slug));
+        let mut wanted: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        if old.home != new.home {
+            wanted.insert("index.html".into());
+        }
+        for slug in old.narratives.keys().chain(new.narratives.keys()) {
+            if old.narratives.get(slug) != new.narratives.get(slug) {
+                wanted.insert(format!("{slug}/index.html"));
+            }
+        }
+        for page in &new.pages {
+            if old.pages.iter().find(|p| p.slug == page.slug) != Some(page) {
+                wanted.insert(format!("{}/index.html", page.slug));
+            }
+        }
+        let all = !same_pages;
+        last.renderer.pages(&last.site, &last.drawn, &|path| all || wanted.contains(path), &mut last.pages)?;
+        add_statics(&last.site, &mut last.pages)?;
+        Ok(())
+    }
+}
+
+fn add_statics(site: &Site, output: &mut Output) -> Result<(), Error> {
+    for asset in &site.content.assets {
+        let path = site.root.join(asset);
+        output.add(asset.trim_start_matches("content/").to_string(), std::fs::read(&path).map_err(|e| Error::io(&path, e))?);
+    }
+    crate::output::copy_tree(&site.root.join("static"), "", output).map_err(|e| Error::io(&site.root.join("static"), e))?;
+    Ok(())
+}
+
+/// Modification time and size of every file salud reads, to notice edits by polling (no
+/// platform file-watching API needed, and a missed event cannot leave the preview stale).
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, (SystemTime, u64)> {
+    let mut files = BTreeMap::new();
+    let config = root.join(crate::config::FILE);
+    for path in [config].into_iter().chain(["content", "data", "themes", "templates", "static"].iter().map(|d| root.join(d))) {
+        for entry in walkdir::WalkDir::new(&path).into_iter().flatten() {
+            if let Ok(meta) = entry.metadata() {
+                if meta.is_file() {
+                    files.insert(entry.path().to_path_buf(), (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()));
+                }
+            }
+        }
+    }
+    files
+}
+
+fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
+    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    // One line of at most 8 KB is all a request may send that matters here.
+    reader.by_ref().take(8192).read_line(&mut request_line)?;
+    loop {
+        let mut header = String::new();
+        if reader.by_ref().take(8192).read_line(&mut header)? == 0 || header.trim().is_empty() {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let mut stream = stream;
+    if method != "GET" && method != "HEAD" {
+        return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"Only GET and HEAD.\n", method == "HEAD");
+    }
+    let path = target.split(['?', '#']).next().unwrap_or("/");
+    if path == EVENTS {
+        return events(&mut stream, shared);
+    }
+    let (lock, _) = &**shared;
+    let state = lock.lock().expect("state lock");
+    let found = file_for(path).and_then(|rel| state.get(&rel).map(|bytes| (rel, bytes.clone())));
+    let error = state.error.clone();
+    let not_found = state.get("404.html").cloned();
+    drop(state);
+    match found {
+        Some((rel, bytes)) => {
+            let kind = content_type(&rel);
+            let body = if kind.starts_with("text/html") { inject(&bytes, error.as_deref()) } else { bytes };
+            respond(&mut stream, "200 OK", kind, &body, method == "HEAD")
+        }
+        None => {
+            let body = inject(&not_found.unwrap_or_else(|| b"<p>Not found</p>".to_vec()), error.as_deref());
+            respond(&mut stream, "404 Not Found", "text/html; charset=utf-8", &body, method == "HEAD")
+        }
+    }
+}
+
+/// The output file a URL path names, or `None` for paths that try to leave the site.
+fn file_for(path: &str) -> Option<String> {
+    let decoded = percent_decode(path)?;
+    let mut parts = Vec::new();
+    for part in decoded.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => return None,
+            p if p.contains('\\') || p.contains('\0') => return None,
+            p => parts.push(p),
+        }
+    }
+    let mut rel = parts.join("/");
+    if decoded.ends_with('/') || rel.is_empty() {
+        rel = if rel.is_empty() { "index.html".into() } else { format!("{rel}/index.html") };
+    }
+    Some(rel)
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = text.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+fn content_type(path: &str) -> &'static str {
+    match path.rsplit('.').next().unwrap_or("") {
+        "html" => "text/html; charset=utf-8",
+        "css" => "text/css; charset=utf-8",
+        "svg" => "image/svg+xml",
+        "png" => "image/png",
+        "pdf" => "application/pdf",
+        "csv" => "text/csv; charset=utf-8",
+        "json" => "application/json",
+        "js" => "text/javascript; charset=utf-8",
+        "xml" => "application/xml",
+        "txt" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Adds the reload script, and the error of a failed build as an overlay, to a page. Only
+/// `serve` does this; built sites carry no script.
+fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
+    let mut extra = String::from(
+        "<script>new EventSource(\"/__salud/events\").onmessage = function () { location.reload(); };</script>",
+    );
+    if let Some(error) = error {
+        let escaped = error.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        extra.push_str(&format!(
+            "<div id=\"salud-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:9999;overflow:auto;background:rgba(29,35,39,.95);color:#fff;padding:2rem;font:14px/1.5 monospace\"><h2 style=\"color:#ffb4a8\">The site does not build</h2><pre style=\"white-space:pre-wrap\">{escaped}</pre><p>Fix the file and save it: this page reloads by itself.</p></div>"
+        ));
+    }
+    let text = String::from_utf8_lossy(html);
+    match text.rfind("</body>") {
+        Some(at) => format!("{}{extra}{}", &text[..at], &text[at..]).into_bytes(),
+        None => format!("{text}{extra}").into_bytes(),
+    }
+}
+
+/// Holds the connection open and sends `reload` after each rebuild.
+fn events(stream: &mut TcpStream, shared: &Shared) -> std::io::Result<()> {
+    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: connected\n\n")?;
+    stream.flush()?;
+    let (lock, signal) = &**shared;
+    let mut generation = lock.lock().expect("state lock").generation;
+    loop {
+        let state = lock.lock().expect("state lock");
+        let (state, timeout) = signal
+            .wait_timeout_while(state, Duration::from_secs(15), |s| s.generation == generation)
+            .expect("state lock");
+        let message: &[u8] = if timeout.timed_out() { b": still here\n\n" } else { b"data: reload\n\n" };
+        generation = state.generation;
+        drop(state);
+        // A closed tab makes this write fail, which ends the connection's thread.
+        stream.write_all(message)?;
+        stream.flush()?;
+    }
+}
+
+fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8], head: bool) -> std::io::Result<()> {
+    let header = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    stream.write_all(header.as_bytes())?;
+    if !head {
+        stream.write_all(body)?;
+    }
+    stream.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_never_leave_the_site() {
+        assert_eq!(file_for("/").as_deref(), Some("index.html"));
+        assert_eq!(file_for("/peru/").as_deref(), Some("peru/index.html"));
+        assert_eq!(file_for("/peru/charts/peers.svg").as_deref(), Some("peru/charts/peers.svg"));
+        assert_eq!(file_for("/peru/hu%C3%A1nuco/").as_deref(), Some("peru/huánuco/index.html"));
+        assert_eq!(file_for("/../Cargo.toml"), None);
+        assert_eq!(file_for("/%2e%2e/Cargo.toml"), None);
+        assert_eq!(file_for("/a/../../b"), None);
+        assert_eq!(file_for("/%zz"), None);
+    }
+
+    #[test]
+    fn the_reload_script_and_the_error_go_before_the_end_of_the_body() {
+        let page = inject(b"<html><body><p>x</p></body></html>", Some("error: <bad>"));
+        let page = String::from_utf8(page).unwrap();
+        assert!(page.contains("new EventSource(\"/__salud/events\")"));
+        assert!(page.contains("error: &lt;bad&gt;"));
+        assert!(page.ends_with("</body></html>"));
+    }
+}
