@@ -18,6 +18,8 @@ pub struct BuildOptions {
     pub output: Option<PathBuf>,
     /// Overrides `base_url` of config.toml, e.g. for a deploy to another address.
     pub base_url: Option<String>,
+    /// Show progress on standard error (for a terminal).
+    pub progress: bool,
 }
 
 #[derive(Debug)]
@@ -37,8 +39,23 @@ pub struct BuildReport {
 
 /// Builds the whole site in memory.
 pub fn render(site: &Site) -> Result<(Output, crate::render::Counts), Error> {
+    render_with(site, false)
+}
+
+fn render_with(site: &Site, progress: bool) -> Result<(Output, crate::render::Counts), Error> {
     let theme = Theme::load(&site.root, &site.config.theme)?;
-    let renderer = Renderer::new(&theme, Some(&site.root))?;
+    let mut renderer = Renderer::new(&theme, Some(&site.root))?;
+    if progress {
+        renderer.on_progress(|done, total| {
+            // A line rewritten in place, at most every 10 places, cleared at the end.
+            if done % 10 == 0 || done == total {
+                eprint!("\rDrawing charts and profiles: {done} of {total} places");
+            }
+            if done == total {
+                eprint!("\r{}\r", " ".repeat(60));
+            }
+        });
+    }
     let mut output = Output::default();
     for (path, bytes) in &theme.statics {
         output.add(path.clone(), bytes.clone());
@@ -62,7 +79,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         site.config.base_url = base.clone();
     }
     let loaded = started.elapsed();
-    let (output, counts) = render(&site)?;
+    let (output, counts) = render_with(&site, options.progress)?;
     let rendered = started.elapsed();
     output.write_atomically(&out_dir)?;
     let phases = [("load", loaded), ("render", rendered - loaded), ("write", started.elapsed() - rendered)];

@@ -127,7 +127,8 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             (report, Vec::new())
         }
         Command::Build { root, output, base_url } => {
-            let report = build::build(&BuildOptions { root: root.clone(), output, base_url })?;
+            let progress = !cli.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let report = build::build(&BuildOptions { root: root.clone(), output, base_url, progress })?;
             let mut summary = format!(
                 "Built {} places, {} pages, {} charts, {} PDFs, {} files ({} KB) in {} ms into {}",
                 report.places,

@@ -26,6 +26,8 @@ use context::{base_context, home_context, nav, place_context, sources_list};
 
 pub struct Renderer {
     tera: Tera,
+    /// Called as places are drawn (done, total), to show progress on a terminal.
+    progress: Option<Box<dyn Fn(usize, usize) + Send + Sync>>,
     /// Worker threads with stacks large enough for Typst, which recurses deeply while
     /// typesetting (rayon's default 2 MB is not enough).
     pool: rayon::ThreadPool,
@@ -87,7 +89,11 @@ impl Renderer {
             .stack_size(STACK_SIZE)
             .build()
             .map_err(|e| Error::Template { name: "worker threads".into(), message: e.to_string() })?;
-        Ok(Renderer { tera, pool, typesetter, chart_style, rasteriser, cache: PngCache::new(cache_root), fonts_key })
+        Ok(Renderer { tera, progress: None, pool, typesetter, chart_style, rasteriser, cache: PngCache::new(cache_root), fonts_key })
+    }
+
+    pub fn on_progress(&mut self, report: impl Fn(usize, usize) + Send + Sync + 'static) {
+        self.progress = Some(Box::new(report));
     }
 
     /// Renders the whole site: charts and downloads, then pages.
@@ -105,12 +111,16 @@ impl Renderer {
             let peers = Peers::compute(data);
             let places: Vec<&Place> = data.places.values().collect();
             // Places draw in parallel; collecting in map order keeps the output deterministic.
+            let done = std::sync::atomic::AtomicUsize::new(0);
             let drawn: Vec<Result<(Output, Vec<FamilyView>, Downloads), Error>> = places
                 .par_iter()
                 .map(|place| {
                     let mut files = Output::default();
                     let (families, print) = self.render_charts(site, place, &peers, &mut files)?;
                     let downloads = self.render_downloads(site, place, print, &mut files)?;
+                    if let Some(report) = &self.progress {
+                        report(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, places.len());
+                    }
                     Ok((files, families, downloads))
                 })
                 .collect();
