@@ -109,50 +109,6 @@ fn parse_one(text: &str, start: usize) -> Result<Shortcode, ParseError> {
     Ok(Shortcode { name: name.to_string(), args, span: start..end })
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_shortcodes_and_leaves_code_alone() {
-        let md = "Rate: {{ value(indicator=\"neonatal_mortality\") }}.\n\n`{{ value(indicator=\"x\") }}`\n\n```\n{{ chart(family=\"x\") }}\n```\n\n{{chart(family=\"mortality\", place=\"peru\")}}\n";
-        let (text, codes) = extract(md).unwrap();
-        assert_eq!(codes.len(), 2);
-        assert_eq!(codes[0].name, "value");
-        assert_eq!(codes[0].arg("indicator"), Some("neonatal_mortality"));
-        assert_eq!(codes[1].arg("place"), Some("peru"));
-        assert_eq!(&md[codes[1].span.clone()], "{{chart(family=\"mortality\", place=\"peru\")}}");
-        assert!(text.starts_with("Rate: saludshortcode0x.\n\n`{{ value(indicator=\"x\") }}`"), "{text}");
-        assert!(text.contains("```\n{{ chart(family=\"x\") }}\n```"));
-        assert!(text.ends_with("saludshortcode1x\n"));
-    }
-
-    #[test]
-    fn broken_shortcodes_say_what_is_wrong() {
-        assert_eq!(extract("a {{ value(indicator=\"x\") ").unwrap_err().message, "this shortcode is never closed with }}");
-        assert_eq!(extract("{{ value(indicator=x) }}").unwrap_err().message, "argument values are written in \"double quotes\"");
-        assert_eq!(extract("{{ value }}").unwrap_err().span, 0..11);
-    }
-
-    #[test]
-    fn arbitrary_text_never_panics() {
-        let pieces = ["{{", "}}", "(", ")", "=", "\"", "`", "```", "\n", "é", "value", " ", ","];
-        let mut state: u32 = 7;
-        for _ in 0..20_000 {
-            let mut text = String::new();
-            for _ in 0..(state % 12) {
-                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
-            }
-            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-            if let Ok((out, codes)) = extract(&text) {
-                assert!(codes.iter().all(|c| c.span.end <= text.len()));
-                assert!(out.len() <= text.len() + codes.len() * 20);
-            }
-        }
-    }
-}
-
 /// Checks a shortcode against the data: its name, its arguments, and that the place it is
 /// about has what it asks for. `place` is the narrative's own place, if it has one.
 pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>) -> Result<(), (String, String)> {
@@ -241,5 +197,49 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
             "e.g. {{ chart(family=\"mortality\") }}".into(),
         )),
         _ => Err(("value() needs indicator=\"...\"".into(), "e.g. {{ value(indicator=\"neonatal_mortality\") }}".into())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_shortcodes_and_leaves_code_alone() {
+        let md = "Rate: {{ value(indicator=\"neonatal_mortality\") }}.\n\n`{{ value(indicator=\"x\") }}`\n\n```\n{{ chart(family=\"x\") }}\n```\n\n{{chart(family=\"mortality\", place=\"peru\")}}\n";
+        let (text, codes) = extract(md).unwrap();
+        assert_eq!(codes.len(), 2);
+        assert_eq!(codes[0].name, "value");
+        assert_eq!(codes[0].arg("indicator"), Some("neonatal_mortality"));
+        assert_eq!(codes[1].arg("place"), Some("peru"));
+        assert_eq!(&md[codes[1].span.clone()], "{{chart(family=\"mortality\", place=\"peru\")}}");
+        assert!(text.starts_with("Rate: saludshortcode0x.\n\n`{{ value(indicator=\"x\") }}`"), "{text}");
+        assert!(text.contains("```\n{{ chart(family=\"x\") }}\n```"));
+        assert!(text.ends_with("saludshortcode1x\n"));
+    }
+
+    #[test]
+    fn broken_shortcodes_say_what_is_wrong() {
+        assert_eq!(extract("a {{ value(indicator=\"x\") ").unwrap_err().message, "this shortcode is never closed with }}");
+        assert_eq!(extract("{{ value(indicator=x) }}").unwrap_err().message, "argument values are written in \"double quotes\"");
+        assert_eq!(extract("{{ value }}").unwrap_err().span, 0..11);
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics() {
+        let pieces = ["{{", "}}", "(", ")", "=", "\"", "`", "```", "\n", "é", "value", " ", ","];
+        let mut state: u32 = 7;
+        for _ in 0..20_000 {
+            let mut text = String::new();
+            for _ in 0..(state % 12) {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                text.push_str(pieces[(state >> 16) as usize % pieces.len()]);
+            }
+            state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            if let Ok((out, codes)) = extract(&text) {
+                assert!(codes.iter().all(|c| c.span.end <= text.len()));
+                assert!(out.len() <= text.len() + codes.len() * 20);
+            }
+        }
     }
 }

@@ -49,6 +49,12 @@ const STACK_SIZE: usize = 64 * 1024 * 1024;
 /// enough to make for every chart; the SVG scales to any size.
 const PNG_SCALE: f32 = 1.0;
 
+/// What drawing one place made: its files, its chart figures, its download links.
+type PlaceDrawing = (Output, Vec<FamilyView>, Downloads);
+
+/// The charts offered to the PDF template, with their print-sized SVG.
+type PrintCharts = Vec<(ProfileChart, String)>;
+
 /// What [`Renderer::draw`] made that pages refer to: chart figures and download links.
 #[derive(Default)]
 pub struct Drawn {
@@ -112,7 +118,7 @@ impl Renderer {
             let places: Vec<&Place> = data.places.values().collect();
             // Places draw in parallel; collecting in map order keeps the output deterministic.
             let done = std::sync::atomic::AtomicUsize::new(0);
-            let drawn: Vec<Result<(Output, Vec<FamilyView>, Downloads), Error>> = places
+            let drawn: Vec<Result<PlaceDrawing, Error>> = places
                 .par_iter()
                 .map(|place| {
                     let mut files = Output::default();
@@ -236,7 +242,7 @@ impl Renderer {
         place: &Place,
         peers: &Peers,
         output: &mut Output,
-    ) -> Result<(Vec<FamilyView>, Vec<(ProfileChart, String)>), Error> {
+    ) -> Result<(Vec<FamilyView>, PrintCharts), Error> {
         let mut views = Vec::new();
         let mut print = Vec::new();
         for family in charts::for_place(&site.data, place, peers) {
@@ -282,7 +288,7 @@ impl Renderer {
         &self,
         site: &Site,
         place: &Place,
-        print: Vec<(ProfileChart, String)>,
+        print: PrintCharts,
         output: &mut Output,
     ) -> Result<Downloads, Error> {
         let name = place.slug.rsplit('/').next().unwrap_or(&place.slug);
