@@ -303,8 +303,11 @@ impl Renderer {
         output.add(format!("{base}data-{name}.csv"), csv);
         output.add(format!("{base}data-{name}.json"), json);
         if site.config.pdf {
-            let summary = site.content.narratives.get(&place.slug).and_then(|d| d.summary.clone());
-            let summary = summary.filter(|s| !s.contains("saludshortcode"));
+            // The summary's value shortcodes are filled in; charts have no place in it.
+            let summary = match site.content.narratives.get(&place.slug) {
+                Some(doc) => resolve::resolve(doc, Some(&place.slug), &site.data, &BTreeMap::new(), &|_| Ok(String::new()))?.1,
+                None => None,
+            };
             let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
             let mut charts = Vec::new();
             for (chart, svg) in print {
