@@ -45,6 +45,9 @@ fn floor_char_boundary(text: &str, mut i: usize) -> usize {
     i
 }
 
+/// How many characters of a line a message shows at most.
+const WINDOW: usize = 100;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
@@ -104,14 +107,20 @@ impl fmt::Display for Diagnostic {
                 let gutter = " ".repeat(loc.line.to_string().len());
                 writeln!(f, "{gutter}--> {}:{}:{}", self.file, loc.line, loc.column)?;
                 writeln!(f, "{gutter} |")?;
-                writeln!(f, "{} | {}", loc.line, loc.line_text)?;
-                let pad: String = loc
-                    .line_text
+                // A very long line (minified data, a runaway value) is shown around the caret only.
+                let chars: Vec<char> = loc.line_text.chars().collect();
+                let from = (loc.column - 1).saturating_sub(WINDOW / 2).min(chars.len());
+                let to = (from + WINDOW).min(chars.len());
+                let (before, after) = (if from > 0 { "…" } else { "" }, if to < chars.len() { "…" } else { "" });
+                let shown: String = chars[from..to].iter().collect();
+                writeln!(f, "{} | {before}{shown}{after}", loc.line)?;
+                let pad: String = before
                     .chars()
-                    .take(loc.column - 1)
+                    .chain(chars[from..(loc.column - 1).min(to)].iter().copied())
                     .map(|c| if c == '\t' { '\t' } else { ' ' })
                     .collect();
-                write!(f, "{gutter} | {pad}{}", "^".repeat(loc.width))?;
+                let width = loc.width.min(to.saturating_sub(loc.column - 1)).max(1);
+                write!(f, "{gutter} | {pad}{}", "^".repeat(width))?;
                 if let Some(help) = &self.help {
                     write!(f, "\n{gutter} = help: {help}")?;
                 }
@@ -211,6 +220,19 @@ mod tests {
         let known = ["neonatal_mortality", "under5_mortality", "maternal_mortality"];
         assert_eq!(closest("neonatal_mortalty", known.into_iter()), Some("neonatal_mortality"));
         assert_eq!(closest("gdp", known.into_iter()), None);
+    }
+
+    #[test]
+    fn a_long_line_is_shown_around_the_caret() {
+        let text = format!("v = {}oops{}\n", "[".repeat(500), "]".repeat(500));
+        let at = text.find("oops").unwrap();
+        let shown = Diagnostic::error("x.toml", "bad").at(&text, at..at + 4).to_string();
+        let line = shown.lines().nth(3).unwrap();
+        assert!(line.starts_with("1 | …[[[") && line.ends_with("]]]…") && line.contains("oops"), "{line}");
+        assert!(line.chars().count() < 110);
+        let caret = shown.lines().nth(4).unwrap();
+        assert_eq!(caret.find('^'), line.find("oops").map(|b| line[..b].chars().count()));
+        assert!(shown.contains(" --> x.toml:1:505"));
     }
 
     #[test]

@@ -53,4 +53,5 @@ cases! {
     all_problems_are_reported_together => "several-problems",
     shortcode_with_an_unknown_indicator => "shortcode-unknown-indicator",
     shortcode_written_wrongly => "shortcode-broken",
+    deeply_nested_toml => "deeply-nested",
 }

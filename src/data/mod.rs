@@ -106,6 +106,11 @@ pub(crate) fn toml_error(rel: &str, text: &str, err: &toml::de::Error) -> Diagno
         (message, "add the missing key to this table")
     } else if message.starts_with("duplicate key") {
         (message, "each key may appear only once in a table; remove or merge the repeated one")
+    } else if message.contains("recurs") {
+        (
+            format!("this is not valid TOML: {message}"),
+            "tables or lists nest deeper than any salud data file needs; this is not indicator data (was the wrong file saved here?)",
+        )
     } else if message.starts_with("invalid type") {
         (message, "write the value in the expected form: text in \"quotes\", numbers without quotes")
     } else {
