@@ -90,3 +90,22 @@ fn peru_fits_a_phone_and_a_desktop_without_sideways_scrolling() {
         eprintln!("screenshot: {}", shot.display());
     }
 }
+
+#[test]
+fn printing_a_place_page_gives_a_clean_brief() {
+    let scratch_dir = scratch("browser-print");
+    let site = site_with("browser-print-site", None);
+    let public = scratch_dir.join("public");
+    let out = salud(&["build", "--root", &site.to_string_lossy(), "--output", &public.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = scratch_dir.join("testland.pdf");
+    let url = format!("file://{}", public.join("testland/index.html").display());
+    run_chromium(&scratch_dir.join("profile"), "1280,1000", &["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())], &url);
+    let text = Command::new("pdftotext").args([&pdf.to_string_lossy(), "-"]).output().expect("pdftotext (poppler-utils) is installed");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Testland") && text.contains("Key figures"), "{text}");
+    assert!(text.contains("Sources and licences"), "the attribution is printed");
+    for gone in ["Download this profile", "Data of this chart", "Skip to the content", "About these profiles"] {
+        assert!(!text.contains(gone), "{gone:?} is printed:\n{text}");
+    }
+}

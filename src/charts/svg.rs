@@ -485,6 +485,17 @@ mod tests {
         ChartStyle::from_theme_toml(include_str!("../../themes/default/theme.toml")).unwrap()
     }
 
+    /// Compares with `tests/golden/NAME`; `SALUD_BLESS=1` rewrites the file after a
+    /// deliberate change (then look at it before committing).
+    fn assert_golden(name: &str, svg: &str) {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden").join(name);
+        if std::env::var_os("SALUD_BLESS").is_some() {
+            std::fs::write(&path, svg).unwrap();
+        }
+        let golden = std::fs::read_to_string(&path).unwrap();
+        assert_eq!(svg, golden, "{name} differs; run with SALUD_BLESS=1 to accept a deliberate change");
+    }
+
     pub fn sample_lines() -> Chart {
         Chart {
             id: "mortality-per-1-000-live-births".into(),
@@ -512,12 +523,7 @@ mod tests {
     #[test]
     fn lines_chart_matches_its_golden_file() {
         let svg = render(&sample_lines(), &style(), style().wide);
-        let golden = include_str!("../../tests/golden/chart-lines.svg");
-        if svg != golden && std::env::var_os("SALUD_BLESS").is_some() {
-            std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/chart-lines.svg"), &svg).unwrap();
-            return;
-        }
-        assert_eq!(svg, golden, "run with SALUD_BLESS=1 to accept a deliberate change, then look at the file");
+        assert_golden("chart-lines.svg", &svg);
     }
 
     #[test]
@@ -540,12 +546,7 @@ mod tests {
             indicators: vec!["child_stunting".into()],
         };
         let svg = render(&chart, &style(), style().narrow);
-        let golden = include_str!("../../tests/golden/chart-bars.svg");
-        if svg != golden && std::env::var_os("SALUD_BLESS").is_some() {
-            std::fs::write(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/golden/chart-bars.svg"), &svg).unwrap();
-            return;
-        }
-        assert_eq!(svg, golden, "run with SALUD_BLESS=1 to accept a deliberate change, then look at the file");
+        assert_golden("chart-bars.svg", &svg);
     }
 
     #[test]
