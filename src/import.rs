@@ -46,8 +46,10 @@ pub struct ImportReport {
 impl ImportReport {
     pub fn summary(&self) -> String {
         format!(
-            "Imported {} files: {} values added, {} already present, {} conflicts kept as they were; {} places created, {} changed; {} rows of country groups skipped",
-            self.files, self.added, self.unchanged, self.conflicts.len(), self.places_created, self.places_changed, self.skipped_aggregates
+            "Imported {} {}: {} values added, {} already present, {} conflicts kept as they were; {} places created, {} changed; {} rows of country groups skipped",
+            self.files,
+            if self.files == 1 { "file" } else { "files" },
+            self.added, self.unchanged, self.conflicts.len(), self.places_created, self.places_changed, self.skipped_aggregates
         )
     }
 }
