@@ -42,10 +42,14 @@ impl PngCache {
         Ok(bytes)
     }
 
-    /// Removes the entries this build did not use.
+    /// Removes the entries this build did not use. A build that made no PNG at all (PNGs
+    /// turned off, or `salud check`) leaves the cache alone for the next build that does.
     pub fn prune(&self) {
         let Some(dir) = &self.dir else { return };
         let used = self.used.lock().expect("cache lock");
+        if used.is_empty() {
+            return;
+        }
         let Ok(entries) = fs::read_dir(dir) else { return };
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
@@ -94,9 +98,13 @@ mod tests {
         assert_eq!(cache.get_or_make(&[b"svg"], &mut make), Ok(vec![1, 2, 3]));
         assert_eq!(cache.get_or_make(&[b"svg"], &mut make), Ok(vec![1, 2, 3]));
         assert_eq!(made, 1);
+        // A build without PNGs keeps the cache; one that used other PNGs prunes this one.
+        PngCache::new(Some(&root)).prune();
+        assert_eq!(fs::read_dir(root.join(DIR)).unwrap().count(), 1);
         let other = PngCache::new(Some(&root));
+        assert_eq!(other.get_or_make(&[b"another svg"], || Ok::<_, ()>(vec![4])), Ok(vec![4]));
         other.prune();
-        assert_eq!(fs::read_dir(root.join(DIR)).unwrap().count(), 0);
+        assert_eq!(fs::read_dir(root.join(DIR)).unwrap().count(), 1);
         fs::remove_dir_all(&root).unwrap();
     }
 }
