@@ -37,6 +37,11 @@ impl Output {
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         let staging = parent.join(format!(".{name}.salud-new"));
         let previous = parent.join(format!(".{name}.salud-old"));
+        // A build killed between the two renames of the fallback below leaves the old output
+        // aside: put it back before anything else.
+        if !dir.exists() && previous.exists() {
+            fs::rename(&previous, dir).map_err(|e| Error::io(&previous, e))?;
+        }
         for leftover in [&staging, &previous] {
             if leftover.exists() {
                 fs::remove_dir_all(leftover).map_err(|e| Error::io(leftover, e))?;
@@ -45,17 +50,20 @@ impl Output {
         self.write_into(&staging).inspect_err(|_| {
             let _ = fs::remove_dir_all(&staging);
         })?;
-        if dir.exists() {
-            fs::rename(dir, &previous).map_err(|e| Error::io(dir, e))?;
+        if !dir.exists() {
+            return fs::rename(&staging, dir).map_err(|e| Error::io(dir, e));
         }
+        // One atomic swap where the system has it: at every instant `dir` is either the whole
+        // old output or the whole new one.
+        if exchange(&staging, dir).is_ok() {
+            return fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e));
+        }
+        fs::rename(dir, &previous).map_err(|e| Error::io(dir, e))?;
         if let Err(err) = fs::rename(&staging, dir) {
             let _ = fs::rename(&previous, dir);
             return Err(Error::io(dir, err));
         }
-        if previous.exists() {
-            fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e))?;
-        }
-        Ok(())
+        fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e))
     }
 
     fn write_into(&self, dir: &Path) -> Result<(), Error> {
@@ -119,6 +127,28 @@ fn check_replaceable(dir: &Path) -> Result<(), Error> {
         });
     }
     Ok(())
+}
+
+/// Swaps two existing paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let a = CString::new(a.as_os_str().as_bytes())?;
+    let b = CString::new(b.as_os_str().as_bytes())?;
+    // SAFETY: both pointers are valid NUL-terminated strings for the duration of the call.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, a.as_ptr(), libc::AT_FDCWD, b.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(io::Error::last_os_error())
+    }
+}
+
+/// Elsewhere the two-rename fallback is used.
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
+    Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
 }
 
 /// Refuses an output folder that is the site root or contains it.

@@ -194,3 +194,49 @@ fn not_a_site_is_a_clear_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("this folder is not a salud site: it has no data/ folder"), "{}", stderr(&out));
 }
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_old_output_or_the_new_one_never_a_mix() {
+    let site = site_with("killed", None);
+    assert!(salud_in(&site, &["build"]).status.success());
+    let old = snapshot(&site.join("public"));
+    copy_dir(&site.join("public"), &site.join("old-copy"));
+    let narrative = site.join("content/testland/_index.md");
+    fs::write(&narrative, read(&narrative) + "\nA new sentence.\n").unwrap();
+    assert!(salud_in(&site, &["build", "--output", "expected"]).status.success());
+    let new = snapshot(&site.join("expected"));
+    assert_ne!(old, new);
+
+    // Delays spread over a whole build, from before it reads anything to after it is done.
+    let mut state: u64 = 12345;
+    let (mut saw_old, mut saw_new) = (0, 0);
+    for _ in 0..20 {
+        state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        let delay = std::time::Duration::from_micros((state >> 33) % 120_000);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_salud"))
+            .current_dir(&site)
+            .arg("build")
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let now = snapshot(&site.join("public"));
+        if now == old {
+            saw_old += 1;
+        } else {
+            assert_eq!(now, new, "after a kill at {delay:?}, public/ is neither the old output nor the new one");
+            saw_new += 1;
+            // Put the old output back so each round replaces it again.
+            fs::remove_dir_all(site.join("public")).unwrap();
+            copy_dir(&site.join("old-copy"), &site.join("public"));
+            assert_eq!(snapshot(&site.join("public")), old);
+        }
+    }
+    eprintln!("20 kills: {saw_old} left the old output, {saw_new} the new one");
+    // The next build after the kills still works and gives the new output.
+    assert!(salud_in(&site, &["build"]).status.success());
+    assert_eq!(snapshot(&site.join("public")), new);
+}
