@@ -61,12 +61,19 @@ fn render_with(site: &Site, progress: bool) -> Result<(Output, crate::render::Co
         output.add(path.clone(), bytes.clone());
     }
     let counts = renderer.render_site(site, &mut output)?;
-    for asset in &site.content.assets {
-        let bytes = std::fs::read(site.root.join(asset)).map_err(|e| Error::io(&site.root.join(asset), e))?;
-        output.add(asset.trim_start_matches("content/").to_string(), bytes);
-    }
-    output::copy_tree(&site.root.join("static"), "", &mut output).map_err(|e| Error::io(&site.root.join("static"), e))?;
+    add_site_files(site, &mut output)?;
     Ok((output, counts))
+}
+
+/// The files the site ships as they are: content/'s images and documents beside the pages,
+/// and static/ at the root.
+pub(crate) fn add_site_files(site: &Site, output: &mut Output) -> Result<(), Error> {
+    for asset in &site.content.assets {
+        let path = site.root.join(asset);
+        output.add(asset.trim_start_matches("content/").to_string(), std::fs::read(&path).map_err(|e| Error::io(&path, e))?);
+    }
+    output::copy_tree(&site.root.join("static"), "", output).map_err(|e| Error::io(&site.root.join("static"), e))?;
+    Ok(())
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {

@@ -133,7 +133,6 @@ fn dead_links(site: &Site, output: &Output, diags: &mut Diagnostics) {
         documents.push((&page.doc, format!("{}/index.html", page.slug)));
     }
     for (doc, page) in documents {
-        let Ok(text) = std::fs::read_to_string(site.root.join(&doc.file)) else { continue };
         for href in hrefs(&doc.html) {
             if href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") {
                 continue;
@@ -150,6 +149,8 @@ fn dead_links(site: &Site, output: &Output, diags: &mut Diagnostics) {
                 },
             };
             if let Some(problem) = problem {
+                // The source is read again only to point at the link's line.
+                let text = std::fs::read_to_string(site.root.join(&doc.file)).unwrap_or_default();
                 let at = text.find(&format!("({href}")).map(|i| i + 1).or_else(|| text.find(&href));
                 let d = Diagnostic::warning(&doc.file, format!("the link {href} leads nowhere: {problem}"))
                     .help("links between pages are relative to the page, e.g. ../peru/index.html#key-figures");

@@ -150,7 +150,7 @@ impl Builder {
         let drawn = renderer.draw(&site, &mut files)?;
         let mut pages = Output::default();
         renderer.pages(&site, &drawn, &|_| true, &mut pages)?;
-        add_statics(&site, &mut pages)?;
+        crate::build::add_site_files(&site, &mut pages)?;
         self.last = Some(Prepared { site, renderer, drawn, files: Arc::new(files), pages });
         Ok(())
     }
@@ -183,18 +183,9 @@ impl Builder {
         }
         let all = !same_pages;
         last.renderer.pages(&last.site, &last.drawn, &|path| all || wanted.contains(path), &mut last.pages)?;
-        add_statics(&last.site, &mut last.pages)?;
+        crate::build::add_site_files(&last.site, &mut last.pages)?;
         Ok(())
     }
-}
-
-fn add_statics(site: &Site, output: &mut Output) -> Result<(), Error> {
-    for asset in &site.content.assets {
-        let path = site.root.join(asset);
-        output.add(asset.trim_start_matches("content/").to_string(), std::fs::read(&path).map_err(|e| Error::io(&path, e))?);
-    }
-    crate::output::copy_tree(&site.root.join("static"), "", output).map_err(|e| Error::io(&site.root.join("static"), e))?;
-    Ok(())
 }
 
 /// Modification time and size of every file salud reads, to notice edits by polling (no

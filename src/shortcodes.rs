@@ -181,7 +181,7 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
             Ok(())
         }
         (None, Some(family)) if code.name == "chart" => {
-            let known = ["mortality", "workforce", "expenditure", "coverage", "nutrition", "peers"];
+            let known: Vec<&str> = crate::data::Category::family_names().collect();
             if !known.contains(&family) {
                 return Err((format!("`{family}` is not a family of charts"), format!("use one of {}", known.join(", "))));
             }

@@ -73,6 +73,11 @@ impl Category {
         }
     }
 
+    /// The names a `chart(family="...")` shortcode accepts: every category and `peers`.
+    pub fn family_names() -> impl Iterator<Item = &'static str> {
+        Category::ALL.iter().map(|(name, _)| *name).filter(|n| *n != "programme").chain(["peers"])
+    }
+
     /// The heading readers see for the family.
     pub fn title(self) -> &'static str {
         match self {
