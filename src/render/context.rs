@@ -196,7 +196,7 @@ pub fn home_context(site: &Site, nav: &[Link]) -> Context {
     }
     ctx.insert("groups", &groups);
     ctx.insert("columns", &all_columns);
-    ctx.insert("place_count", &data.places.len());
+    ctx.insert("place_count", &data.children_of("").count());
     ctx.insert("sources", &sources_list(data.sources.values()));
     ctx
 }
