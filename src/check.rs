@@ -22,13 +22,32 @@ pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
     };
     unused_indicators(&site.data, &mut diags);
     zeros_and_jumps(&site.data, &mut diags);
+    untranslated(&site, &mut diags);
     // Links are checked against the site as it would be built; PDFs and PNGs do not change
     // which pages exist, so they are skipped to keep the check fast.
     site.config.pdf = false;
     site.config.chart_png = false;
+    site.config.social_images = false;
     let (output, _) = crate::build::render(&site)?;
     dead_links(&site, &output, &mut diags);
     Ok(diags)
+}
+
+/// Every narrative and page without a translation into one of the site's other languages:
+/// its readers get the main language's text, with a note.
+fn untranslated(site: &Site, diags: &mut Diagnostics) {
+    for lang in site.config.languages.keys() {
+        for doc in site.content.untranslated(lang) {
+            let translation = match doc.file.strip_suffix(".md") {
+                Some(stem) => format!("{stem}.{lang}.md"),
+                None => format!("{}.{lang}", doc.file),
+            };
+            diags.push(
+                Diagnostic::warning(&doc.file, format!("no translation into \"{lang}\": its pages show this text in the main language, with a note"))
+                    .help(format!("write the translation as {translation}")),
+            );
+        }
+    }
 }
 
 fn unused_indicators(data: &Data, diags: &mut Diagnostics) {

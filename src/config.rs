@@ -1,6 +1,7 @@
 //! `config.toml`: the site's title, address and options. Every key has a default, so a site
 //! needs only what differs.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::Deserialize;
@@ -18,7 +19,11 @@ pub struct Config {
     /// it; every link between pages stays relative.
     pub base_url: String,
     pub theme: String,
+    /// The main language: its pages sit at the site root.
     pub language: String,
+    /// The other languages, each with its pages under its code (`es/peru/`) and the site's
+    /// title and description in it.
+    pub languages: BTreeMap<String, LanguageConfig>,
     /// Who publishes the site, for the footer.
     pub publisher: String,
     /// The licence of the site's own text; data keep their sources' licences.
@@ -31,8 +36,19 @@ pub struct Config {
     pub chart_png: bool,
     /// A PDF profile of every place. Off for a fast preview.
     pub pdf: bool,
+    /// A link-preview picture (1200 x 630 PNG) of every place, for social media.
+    pub social_images: bool,
     /// The paper size of the PDF profiles.
     pub paper: Paper,
+}
+
+/// What the site says of itself in another language; left out, the main language's text.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LanguageConfig {
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub licence: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, Deserialize, PartialEq, Eq)]
@@ -60,12 +76,14 @@ impl Default for Config {
             base_url: String::new(),
             theme: "default".to_string(),
             language: "en".to_string(),
+            languages: BTreeMap::new(),
             publisher: String::new(),
             licence: String::new(),
             allow_html: false,
             stale_after_years: 10,
             chart_png: true,
             pdf: true,
+            social_images: true,
             paper: Paper::A4,
         }
     }
@@ -87,6 +105,46 @@ impl Config {
             );
             return None;
         }
+        for code in std::iter::once(&config.language).chain(config.languages.keys()) {
+            let plain = code.len() >= 2
+                && code.len() <= 8
+                && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
+                && !code.starts_with('-');
+            if !plain {
+                let at = text.find(&format!("\"{code}\"")).or_else(|| text.find(&format!("languages.{code}"))).unwrap_or(0);
+                diags.push(
+                    Diagnostic::error(FILE, format!("\"{code}\" is not a language code"))
+                        .at(&text, at..at + code.len() + 2)
+                        .help("use a lowercase code such as \"en\", \"es\" or \"pt-br\"; it becomes part of the pages' addresses"),
+                );
+                return None;
+            }
+        }
+        if config.languages.contains_key(&config.language) {
+            let at = text.find(&format!("languages.{}", config.language)).unwrap_or(0);
+            diags.push(
+                Diagnostic::error(FILE, format!("\"{}\" is the main language and also listed under [languages]", config.language))
+                    .at(&text, at..at + 10 + config.language.len())
+                    .help("list only the other languages under [languages]; the main one is `language`"),
+            );
+            return None;
+        }
         Some(config)
+    }
+
+    /// Every language of the site, the main one first.
+    pub fn all_languages(&self) -> Vec<String> {
+        std::iter::once(self.language.clone()).chain(self.languages.keys().cloned()).collect()
+    }
+
+    /// The config as readers of `lang` see it: title, description and licence translated.
+    pub fn localized(&self, lang: &str) -> Config {
+        let mut out = self.clone();
+        if let Some(l) = self.languages.get(lang) {
+            out.title = l.title.clone().unwrap_or(out.title);
+            out.description = l.description.clone().unwrap_or(out.description);
+            out.licence = l.licence.clone().unwrap_or(out.licence);
+        }
+        out
     }
 }

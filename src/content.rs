@@ -35,6 +35,9 @@ pub struct Document {
     pub shortcodes: Vec<Shortcode>,
     /// The front matter's summary, or the first paragraph as plain text.
     pub summary: Option<String>,
+    /// The language it is written in, when it is a translation (`_index.es.md`); `None` for
+    /// the site's main language.
+    pub lang: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -53,9 +56,45 @@ pub struct Content {
     pub pages: Vec<Page>,
     /// Files other than Markdown (images, PDFs), copied beside the pages: relative paths.
     pub assets: Vec<String>,
+    /// The translations (`_index.es.md`), by language code.
+    pub translated: BTreeMap<String, Content>,
 }
 
-pub fn load(root: &Path, data: &Data, allow_html: bool, diags: &mut Diagnostics) -> Content {
+impl Content {
+    /// The content readers of `lang` get: each translation where there is one, the main
+    /// language's text where not (its `lang` stays `None`, so the page can say so).
+    pub fn localized(&self, lang: &str) -> Content {
+        let Some(t) = self.translated.get(lang) else { return Content { translated: BTreeMap::new(), ..self.clone() } };
+        let mut narratives = self.narratives.clone();
+        narratives.extend(t.narratives.clone());
+        let pages = self
+            .pages
+            .iter()
+            .map(|p| t.pages.iter().find(|tp| tp.slug == p.slug).cloned().unwrap_or_else(|| p.clone()))
+            .collect();
+        Content {
+            home: t.home.clone().or_else(|| self.home.clone()),
+            narratives,
+            pages,
+            assets: self.assets.clone(),
+            translated: BTreeMap::new(),
+        }
+    }
+
+    /// Every document that has no translation into `lang`, by file.
+    pub fn untranslated(&self, lang: &str) -> Vec<&Document> {
+        let empty = Content::default();
+        let t = self.translated.get(lang).unwrap_or(&empty);
+        let mut missing: Vec<&Document> = Vec::new();
+        missing.extend(self.home.iter().filter(|_| t.home.is_none()));
+        missing.extend(self.narratives.iter().filter(|(slug, _)| !t.narratives.contains_key(*slug)).map(|(_, d)| d));
+        missing.extend(self.pages.iter().filter(|p| !t.pages.iter().any(|tp| tp.slug == p.slug)).map(|p| &p.doc));
+        missing
+    }
+}
+
+/// `languages`: the codes of the site's other languages, whose translations are read.
+pub fn load(root: &Path, data: &Data, allow_html: bool, languages: &[String], diags: &mut Diagnostics) -> Content {
     let places: BTreeSet<&str> = data.places.keys().chain(&data.broken).map(String::as_str).collect();
     let mut content = Content::default();
     let dir = root.join(DIR);
@@ -87,16 +126,27 @@ pub fn load(root: &Path, data: &Data, allow_html: bool, diags: &mut Diagnostics)
             content.assets.push(rel);
             continue;
         };
-        if stem.rsplit('/').next().is_some_and(|name| name.contains('.')) {
-            diags.push(
-                Diagnostic::warning(&rel, "this looks like a translation; this version of salud builds one language, so it was skipped")
-                    .help("rename it without the language code to use it as the page"),
-            );
-            continue;
-        }
+        let (stem, lang) = match stem.rsplit_once('.') {
+            Some((base, code)) if !code.contains('/') => {
+                if !languages.iter().any(|l| l == code) {
+                    diags.push(
+                        Diagnostic::warning(&rel, format!("this looks like a translation into \"{code}\", which config.toml does not list, so it was skipped"))
+                            .help(format!("add the language to config.toml ([languages.{code}]), or rename the file without \".{code}\"")),
+                    );
+                    continue;
+                }
+                (base, Some(code.to_string()))
+            }
+            _ => (stem, None),
+        };
         let Some(text) = crate::data::read_text(root, &rel, diags) else { continue };
-        let Some(doc) = parse(&rel, &text, allow_html, diags) else { continue };
+        let Some(mut doc) = parse(&rel, &text, allow_html, diags) else { continue };
+        doc.lang = lang.clone();
         let text = text.as_str();
+        let content = match &lang {
+            Some(code) => content.translated.entry(code.clone()).or_default(),
+            None => &mut content,
+        };
 
         let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem));
         let target = if name == "_index" { folder.to_string() } else { stem.to_string() };
@@ -135,6 +185,19 @@ pub fn load(root: &Path, data: &Data, allow_html: bool, diags: &mut Diagnostics)
         }
     }
     content.pages.sort_by(|a, b| (a.doc.front.weight, &a.title).cmp(&(b.doc.front.weight, &b.title)));
+    for (code, t) in &mut content.translated {
+        let pages = &content.pages;
+        t.pages.retain(|p| {
+            let known = pages.iter().any(|m| m.slug == p.slug);
+            if !known {
+                diags.push(
+                    Diagnostic::warning(&p.doc.file, format!("this translation into \"{code}\" has no page in the main language, so it was skipped"))
+                        .help(format!("write content/{}.md first; each language's page list follows the main language's", p.slug)),
+                );
+            }
+            known
+        });
+    }
     content
 }
 
@@ -188,7 +251,7 @@ pub fn parse(rel: &str, text: &str, allow_html: bool, diags: &mut Diagnostics) -
     };
     let (html, first_paragraph) = render_markdown(&body, allow_html);
     let summary = front.summary.clone().or(first_paragraph);
-    Some(Document { file: rel.to_string(), front, html, shortcodes, summary })
+    Some(Document { file: rel.to_string(), front, html, shortcodes, summary, lang: None })
 }
 
 /// Returns the byte offset of the front matter, its text and the body after it, or `Err`

@@ -16,6 +16,7 @@ pub mod data;
 pub mod diagnostic;
 pub mod error;
 pub mod format;
+pub mod i18n;
 pub mod import;
 pub mod new;
 pub mod output;

@@ -141,6 +141,7 @@ impl Builder {
         let (mut site, _) = Site::load(&self.root).map_err(Error::Site)?;
         site.config.pdf = false;
         site.config.chart_png = false;
+        site.config.social_images = false;
         let theme = Theme::load(&site.root, &site.config.theme)?;
         let renderer = Renderer::new(&theme, None)?;
         let mut files = Output::default();
@@ -160,7 +161,13 @@ impl Builder {
     fn pages_only(&mut self) -> Result<(), Error> {
         let last = self.last.as_mut().expect("checked by the caller");
         let mut diags = crate::diagnostic::Diagnostics::default();
-        let content = crate::content::load(&self.root, &last.site.data, last.site.config.allow_html, &mut diags);
+        let content = crate::content::load(
+            &self.root,
+            &last.site.data,
+            last.site.config.allow_html,
+            &last.site.config.languages.keys().cloned().collect::<Vec<_>>(),
+            &mut diags,
+        );
         if diags.has_errors() {
             return Err(Error::Site(diags));
         }

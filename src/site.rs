@@ -32,8 +32,9 @@ impl Site {
         let stale = config.as_ref().map_or(Config::default().stale_after_years, |c| c.stale_after_years);
         let data = Data::load(root, stale, &mut diags);
         let allow_html = config.as_ref().is_some_and(|c| c.allow_html);
+        let others: Vec<String> = config.as_ref().map(|c| c.languages.keys().cloned().collect()).unwrap_or_default();
         let content = match &data {
-            Some(data) => content::load(root, data, allow_html, &mut diags),
+            Some(data) => content::load(root, data, allow_html, &others, &mut diags),
             None => Content::default(),
         };
         if let Some(data) = &data {
@@ -44,6 +45,22 @@ impl Site {
                 Ok((Site { root: root.to_path_buf(), config, data, content }, diags))
             }
             _ => Err(diags),
+        }
+    }
+}
+
+impl Site {
+    /// The site as readers of `lang` see it: data, content and settings in that language
+    /// where translated, in the main language where not.
+    pub fn localized(&self, lang: &str) -> Site {
+        if lang == self.config.language {
+            return self.clone();
+        }
+        Site {
+            root: self.root.clone(),
+            config: self.config.localized(lang),
+            data: self.data.localized(lang),
+            content: self.content.localized(lang),
         }
     }
 }

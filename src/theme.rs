@@ -23,9 +23,15 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "templates/404.html",
     "templates/macros.html",
     "templates/chart.html",
+    "templates/indicators.html",
+    "templates/sitemap.xml",
     "static/style.css",
     "theme.toml",
     "profile.typ",
+    "i18n/en.toml",
+    "i18n/es.toml",
+    "static/favicon.svg",
+    "static/search.js",
     "fonts/DejaVuSans.ttf",
     "fonts/DejaVuSans-Bold.ttf",
 ];
@@ -42,6 +48,8 @@ pub struct Theme {
     pub fonts: BTreeMap<String, Vec<u8>>,
     /// The Typst template of the PDF profile.
     pub profile: String,
+    /// Interface strings by language code (`i18n/es.toml` under "es").
+    pub i18n: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -49,6 +57,11 @@ impl Theme {
     pub fn chart_style(&self) -> Result<crate::charts::ChartStyle, Error> {
         crate::charts::ChartStyle::from_theme_toml(&self.settings)
             .map_err(|message| Error::Template { name: "theme.toml".into(), message })
+    }
+
+    /// The theme's strings for `code`, backed by the site's `main` language.
+    pub fn locale(&self, code: &str, main: &str) -> Result<crate::i18n::Locale, Error> {
+        crate::i18n::Locale::load(&self.i18n, code, main)
     }
 
     pub fn load(root: &Path, name: &str) -> Result<Theme, Error> {
@@ -73,7 +86,7 @@ impl Theme {
 
     fn add_dir(&mut self, base: &Path, only: &str) -> Result<(), Error> {
         let mut files = Output::default();
-        for sub in ["templates", "static", "fonts"] {
+        for sub in ["templates", "static", "fonts", "i18n"] {
                 if only.is_empty() || only == sub {
                 crate::output::copy_tree(&base.join(sub), &format!("{sub}/"), &mut files)
                     .map_err(|e| Error::io(&base.join(sub), e))?;
@@ -109,6 +122,12 @@ impl Theme {
             if name.ends_with(".ttf") || name.ends_with(".otf") {
                 self.fonts.insert(name.to_string(), bytes);
             }
+        } else if let Some(code) = path.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".toml")) {
+            let text = String::from_utf8(bytes).map_err(|_| Error::Template {
+                name: path.to_string(),
+                message: "the file is not UTF-8 text".into(),
+            })?;
+            self.i18n.insert(code.to_string(), text);
         } else if path == "theme.toml" {
             self.settings = String::from_utf8(bytes).map_err(|_| Error::Template {
                 name: path.to_string(),

@@ -18,7 +18,7 @@ fn built(name: &str) -> (std::path::PathBuf, String) {
 fn builds_every_page_and_reports_one_summary_line() {
     let (site, summary) = built("good-summary");
     assert!(
-        summary.starts_with("Built 5 places, 8 pages, 6 charts, 5 PDFs, 44 files (") && summary.contains(" ms into public"),
+        summary.starts_with("Built 5 places, 9 pages, 6 charts, 5 PDFs, 54 files (") && summary.contains(" ms into public"),
         "{summary}"
     );
     assert_eq!(summary.lines().count(), 1);
@@ -32,6 +32,12 @@ fn builds_every_page_and_reports_one_summary_line() {
         "testland/north/centre/index.html",
         "testland/south/index.html",
         "otherland/index.html",
+        "indicators/index.html",
+        "favicon.svg",
+        "search.js",
+        "search-index.js",
+        "social.png",
+        "testland/social.png",
     ] {
         assert!(site.join("public").join(page).is_file(), "missing {page}");
     }

@@ -126,7 +126,7 @@ fn shortcodes_put_values_and_charts_in_the_text() {
     let out = salud_in(&site, &["build"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(&site.join("public/testland/north/index.html"));
-    assert!(html.contains("Stunting is <span class=\"datum\" title=\"Source: INEI, ENDES\">28.4% of children under 5 (2023)</span> here."), "{html}");
+    assert!(html.contains("Stunting is <span class=\"datum\" title=\"Source: INEI, ENDES.\">28.4% of children under 5 (2023)</span> here."), "{html}");
     assert!(html.contains("<img src=\"../../testland/charts/regions-child-stunting.svg\""));
 }
 

@@ -5,6 +5,7 @@
 pub mod axis;
 pub mod peers;
 pub mod png;
+pub mod social;
 pub mod style;
 pub mod svg;
 
@@ -12,6 +13,7 @@ use std::collections::BTreeMap;
 
 use crate::data::{Category, Data, Indicator, Place, Series};
 use crate::format;
+use crate::i18n::{Locale, NumberFormat};
 
 pub use peers::Peers;
 pub use style::ChartStyle;
@@ -27,6 +29,12 @@ pub struct Chart {
     pub kind: Kind,
     /// Source names, for the source line inside the image.
     pub sources: Vec<String>,
+    /// The source line as the image shows it, in the page's language: "Source: ...".
+    pub source_line: String,
+    /// How the page's language writes the numbers the drawing adds (axis ticks).
+    pub numbers: NumberFormat,
+    /// One sentence with the key numbers ([`Chart::describe`]), for `<desc>` and `alt`.
+    pub description: String,
     /// Conversions and caveats readers must see with the chart.
     pub notes: Vec<String>,
     /// The indicators drawn, for shortcodes that ask for a chart by indicator.
@@ -89,9 +97,19 @@ pub fn short_source(name: &str) -> &str {
     name.split(',').next().unwrap_or(name).trim()
 }
 
+/// Whether the indicator has charts; the page lists the values of those without in tables.
+pub fn has_chart(indicator: &Indicator) -> bool {
+    indicator.category != Category::Programme
+}
+
+/// The heading of a family of charts in the page's language.
+pub fn family_title(locale: &Locale, category: Category) -> String {
+    locale.t(&format!("category.{}", category.as_str())).to_string()
+}
+
 impl Chart {
     /// One sentence with the key numbers, for `<desc>` and the image's alternative text.
-    pub fn description(&self) -> String {
+    pub fn describe(&self, locale: &Locale) -> String {
         match &self.kind {
             Kind::Lines { lines, references, .. } => {
                 let parts: Vec<String> = lines
@@ -99,16 +117,17 @@ impl Chart {
                     .filter_map(|l| {
                         let (y0, _, t0) = l.points.first()?;
                         let (y1, _, t1) = l.points.last()?;
+                        let at = |value: &str, year: &i32| locale.fill("chart.in_year", &[("value", value), ("year", &year.to_string())]);
                         Some(if y0 == y1 {
-                            format!("{}: {t1} in {y1}", l.label)
+                            format!("{}: {}", l.label, at(t1, y1))
                         } else {
-                            format!("{}: {t0} in {y0}, {t1} in {y1}", l.label)
+                            format!("{}: {}, {}", l.label, at(t0, y0), at(t1, y1))
                         })
                     })
                     .collect();
                 let mut text = format!("{} ({}). {}.", self.title, self.unit, parts.join("; "));
                 for r in references {
-                    text.push_str(&format!(" {}: {}.", r.label, format::number(r.value, 1)));
+                    text.push_str(&format!(" {}: {}.", r.label, locale.number(r.value, 1)));
                 }
                 text
             }
@@ -134,10 +153,10 @@ impl Chart {
     }
 
     /// The chart's data as a table: column headers, then rows of cells.
-    pub fn table(&self) -> (Vec<String>, Vec<Vec<String>>) {
+    pub fn table(&self, locale: &Locale) -> (Vec<String>, Vec<Vec<String>>) {
         match &self.kind {
             Kind::Lines { lines, .. } => {
-                let mut headers = vec!["Year".to_string()];
+                let mut headers = vec![locale.t("chart.year").to_string()];
                 headers.extend(lines.iter().map(|l| l.label.clone()));
                 let mut years: Vec<i32> = lines.iter().flat_map(|l| l.points.iter().map(|p| p.0)).collect();
                 years.sort_unstable();
@@ -160,7 +179,7 @@ impl Chart {
                 bars.iter().map(|b| vec![b.label.clone(), b.text.clone()]).collect(),
             ),
             Kind::Panels(panels) => {
-                let mut headers = vec!["Indicator".to_string()];
+                let mut headers = vec![locale.t("chart.indicator").to_string()];
                 headers.extend(panels.first().map(|p| p.bars.iter().map(|b| b.label.clone()).collect::<Vec<_>>()).unwrap_or_default());
                 let rows = panels
                     .iter()
@@ -177,11 +196,11 @@ impl Chart {
 }
 
 /// Every chart of a place, grouped by family in catalogue order.
-pub fn for_place(data: &Data, place: &Place, peers: &Peers) -> Vec<Family> {
+pub fn for_place(data: &Data, place: &Place, peers: &Peers, locale: &Locale) -> Vec<Family> {
     let mut by_category: BTreeMap<Category, Vec<Chart>> = BTreeMap::new();
     let mut groups: Vec<(Category, &str, Vec<&Indicator>)> = Vec::new();
     for indicator in &data.indicators {
-        if indicator.category == Category::Programme || place.series_of(&indicator.id).next().is_none() {
+        if !has_chart(indicator) || place.series_of(&indicator.id).next().is_none() {
             continue;
         }
         match groups.iter_mut().find(|(c, u, _)| *c == indicator.category && *u == indicator.unit) {
@@ -190,9 +209,9 @@ pub fn for_place(data: &Data, place: &Place, peers: &Peers) -> Vec<Family> {
         }
     }
     for (category, unit, indicators) in groups {
-        by_category.entry(category).or_default().push(time_chart(data, place, category, unit, &indicators));
+        by_category.entry(category).or_default().push(time_chart(data, place, category, unit, &indicators, locale));
     }
-    for chart in region_charts(data, place) {
+    for chart in region_charts(data, place, locale) {
         let category = data.indicator(&chart.indicators[0]).map_or(Category::Coverage, |i| i.category);
         by_category.entry(category).or_default().push(chart);
     }
@@ -203,7 +222,10 @@ pub fn for_place(data: &Data, place: &Place, peers: &Peers) -> Vec<Family> {
             families.push(Family {
                 category,
                 charts: Vec::new(),
-                empty: Some(format!("No {} data for {}.", category.title().to_lowercase(), place.name)),
+                empty: Some(locale.fill(
+                    "chart.no_data",
+                    &[("family", &family_title(locale, category).to_lowercase()), ("place", &place.name)],
+                )),
             });
         }
     }
@@ -211,13 +233,23 @@ pub fn for_place(data: &Data, place: &Place, peers: &Peers) -> Vec<Family> {
         families.push(Family { category, charts, empty: None });
     }
     families.sort_by_key(|f| f.category);
-    if let Some(chart) = peers.chart(data, place) {
+    if let Some(chart) = peers.chart(data, place, locale) {
         families.push(Family { category: Category::Peers, charts: vec![chart], empty: None });
+    }
+    for chart in families.iter_mut().flat_map(|f| &mut f.charts) {
+        chart.description = chart.describe(locale);
     }
     families
 }
 
-fn time_chart<'a>(data: &'a Data, place: &'a Place, category: Category, unit: &str, indicators: &[&'a Indicator]) -> Chart {
+fn time_chart<'a>(
+    data: &'a Data,
+    place: &'a Place,
+    category: Category,
+    unit: &str,
+    indicators: &[&'a Indicator],
+    locale: &Locale,
+) -> Chart {
     let series: Vec<(&Indicator, &Series)> =
         indicators.iter().flat_map(|i| place.series_of(&i.id).map(move |s| (*i, s))).collect();
     let several_sources = {
@@ -238,7 +270,7 @@ fn time_chart<'a>(data: &'a Data, place: &'a Place, category: Category, unit: &s
                 (true, false) => short_source(source_name(s)).to_string(),
                 (false, _) => indicator.short_name.clone(),
             },
-            points: s.points.iter().map(|p| (p.year, p.value, format::number(p.value, indicator.decimals))).collect(),
+            points: s.points.iter().map(|p| (p.year, p.value, locale.number(p.value, indicator.decimals))).collect(),
         })
         .collect();
     let first_year = lines.iter().filter_map(|l| l.points.first()).map(|p| p.0).min().unwrap_or(0);
@@ -266,12 +298,15 @@ fn time_chart<'a>(data: &'a Data, place: &'a Place, category: Category, unit: &s
     dedup_keep_order(&mut notes);
     // Two names read well in a title; beyond that the family's name says it better.
     let title = if indicators.len() > 2 {
-        category.title().to_string()
+        family_title(locale, category)
     } else {
-        join_names(indicators.iter().map(|i| i.short_name.as_str()))
+        join_names(locale, indicators.iter().map(|i| i.short_name.as_str()))
     };
     Chart {
-        id: format!("{}-{}", category.as_str(), format::slugify(unit)),
+        source_line: source_line(locale, &sources),
+        numbers: locale.numbers.clone(),
+        description: String::new(),
+        id: format!("{}-{}", category.as_str(), indicators.first().map_or(String::new(), |i| i.unit_slug.clone())),
         title: format!("{title}, {}", place.name),
         subtitle: years_subtitle(unit, first_year, last_year),
         unit: unit.to_string(),
@@ -290,8 +325,13 @@ fn years_subtitle(unit: &str, first: i32, last: i32) -> String {
     }
 }
 
+/// "Source: A; B." in the page's language.
+pub fn source_line(locale: &Locale, sources: &[String]) -> String {
+    locale.fill("chart.source", &[("sources", &sources.join("; "))])
+}
+
 /// "Under-five mortality and neonatal mortality".
-fn join_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
+fn join_names<'a>(locale: &Locale, names: impl Iterator<Item = &'a str>) -> String {
     let names: Vec<String> = names
         .enumerate()
         .map(|(i, n)| {
@@ -305,11 +345,7 @@ fn join_names<'a>(names: impl Iterator<Item = &'a str>) -> String {
             }
         })
         .collect();
-    match names.len() {
-        0 => String::new(),
-        1 => names[0].clone(),
-        n => format!("{} and {}", names[..n - 1].join(", "), names[n - 1]),
-    }
+    locale.list(&names)
 }
 
 fn dedup_keep_order(items: &mut Vec<String>) {
@@ -319,7 +355,7 @@ fn dedup_keep_order(items: &mut Vec<String>) {
 
 /// For each indicator the places inside `place` have, a bar chart comparing them in the year
 /// most of them share, with the place's own value marked.
-fn region_charts<'a>(data: &'a Data, place: &'a Place) -> Vec<Chart> {
+fn region_charts<'a>(data: &'a Data, place: &'a Place, locale: &Locale) -> Vec<Chart> {
     let children: Vec<&Place> = data.children_of(&place.slug).collect();
     if children.len() < 2 {
         return Vec::new();
@@ -353,7 +389,7 @@ fn region_charts<'a>(data: &'a Data, place: &'a Place) -> Vec<Chart> {
                     bars.push(Bar {
                         label: child.name.clone(),
                         value: v,
-                        text: format::number(v, indicator.decimals),
+                        text: locale.number(v, indicator.decimals),
                         highlight: false,
                     });
                 }
@@ -363,16 +399,19 @@ fn region_charts<'a>(data: &'a Data, place: &'a Place) -> Vec<Chart> {
         bars.sort_by(|a, b| b.value.total_cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
         let marker = value_at(place).map(|(s, v)| {
             sources.push(data.sources.get(&s.source).map_or(s.source.clone(), |x| x.name.clone()));
-            Reference { value: v, label: format!("{}: {}", place.name, format::number(v, indicator.decimals)) }
+            Reference { value: v, label: format!("{}: {}", place.name, locale.number(v, indicator.decimals)) }
         });
         dedup_keep_order(&mut sources);
         let mut notes = Vec::new();
         if !missing.is_empty() {
-            notes.push(format!("No value for {year}: {}.", missing.join(", ")));
+            notes.push(locale.fill("chart.no_value", &[("year", &year.to_string()), ("places", &missing.join(", "))]));
         }
         charts.push(Chart {
             id: format!("regions-{}", format::slugify(&indicator.id)),
-            title: format!("{} inside {}", indicator.short_name, place.name),
+            title: locale.fill("chart.inside", &[("indicator", &indicator.short_name), ("place", &place.name)]),
+            source_line: source_line(locale, &sources),
+            numbers: locale.numbers.clone(),
+            description: String::new(),
             subtitle: format!("{}, {year}", indicator.unit),
             unit: indicator.unit.clone(),
             kind: Kind::Bars { bars, marker, year },
@@ -390,9 +429,10 @@ mod tests {
 
     #[test]
     fn names_join_as_a_sentence() {
-        assert_eq!(join_names(["Under-five mortality", "Neonatal mortality"].into_iter()), "Under-five mortality and neonatal mortality");
-        assert_eq!(join_names(["Physicians", "Nurses", "GDP share"].into_iter()), "Physicians, nurses and GDP share");
-        assert_eq!(join_names(["A", "GDP"].into_iter()), "A and GDP");
+        let en = Locale::default();
+        assert_eq!(join_names(&en, ["Under-five mortality", "Neonatal mortality"].into_iter()), "Under-five mortality and neonatal mortality");
+        assert_eq!(join_names(&en, ["Physicians", "Nurses", "GDP share"].into_iter()), "Physicians, nurses and GDP share");
+        assert_eq!(join_names(&en, ["A", "GDP"].into_iter()), "A and GDP");
     }
 
     #[test]

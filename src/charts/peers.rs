@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::{Bar, Chart, Kind, Panel};
 use crate::data::{Data, Place, PlaceKind};
-use crate::format;
+use crate::i18n::Locale;
 
 #[derive(Debug, Default)]
 pub struct Peers {
@@ -49,7 +49,7 @@ impl Peers {
 
     /// One chart of small panels, one per headline indicator: the country's latest value and
     /// its region's median for the same year.
-    pub fn chart(&self, data: &Data, place: &Place) -> Option<Chart> {
+    pub fn chart(&self, data: &Data, place: &Place, locale: &Locale) -> Option<Chart> {
         let (PlaceKind::Country, Some(region)) = (place.kind, &place.world_region) else { return None };
         let mut panels = Vec::new();
         let mut sources = Vec::new();
@@ -68,13 +68,13 @@ impl Peers {
                     Bar {
                         label: place.name.clone(),
                         value: obs.value,
-                        text: format::number(obs.value, indicator.decimals),
+                        text: locale.number(obs.value, indicator.decimals),
                         highlight: true,
                     },
                     Bar {
-                        label: "Region median".to_string(),
+                        label: locale.t("chart.region_median").to_string(),
                         value: median,
-                        text: format::number(median, indicator.decimals),
+                        text: locale.number(median, indicator.decimals),
                         highlight: false,
                     },
                 ],
@@ -85,17 +85,18 @@ impl Peers {
         }
         sources.sort();
         sources.dedup();
+        let region = locale.term("region", region);
         Some(Chart {
             id: "peers".to_string(),
-            title: format!("{} compared with {region}", place.name),
-            subtitle: format!("Latest year for {}; median of the region's countries in the same year", place.name),
-            unit: "units of each panel".to_string(),
+            title: locale.fill("chart.compared", &[("place", &place.name), ("region", region)]),
+            subtitle: locale.fill("chart.compared_subtitle", &[("place", &place.name)]),
+            unit: locale.t("chart.panel_units").to_string(),
             kind: Kind::Panels(panels),
+            source_line: super::source_line(locale, &sources),
+            numbers: locale.numbers.clone(),
+            description: String::new(),
             sources,
-            notes: vec![format!(
-                "Region median over the countries of {region} with a value that year ({}), each by its first-listed source.",
-                counts.join(", ")
-            )],
+            notes: vec![locale.fill("chart.median_note", &[("region", region), ("counts", &counts.join(", "))])],
             indicators,
         })
     }

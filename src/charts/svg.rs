@@ -46,23 +46,23 @@ fn accessible(svg: &str, chart: &Chart, width: u32, height: u32) -> String {
     out.push_str(&format!(
         "<svg viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" font-family=\"DejaVu Sans, sans-serif\">\n<title>{}</title>\n<desc>{}</desc>",
         xml_escape(&chart.title),
-        xml_escape(&chart.description())
+        xml_escape(&chart.description)
     ));
     out.push_str(&svg[open_end..]);
     out
 }
 
-fn xml_escape(text: &str) -> String {
+pub(crate) fn xml_escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Approximate advance width of text in DejaVu Sans, which averages about 0.6 em per
 /// character; used only to wrap and place labels, never to clip them.
-fn text_width(text: &str, size: u32) -> i32 {
+pub(crate) fn text_width(text: &str, size: u32) -> i32 {
     (text.chars().count() as f64 * size as f64 * 0.6).ceil() as i32
 }
 
-fn wrap(text: &str, size: u32, width: i32) -> Vec<String> {
+pub(crate) fn wrap(text: &str, size: u32, width: i32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
@@ -190,7 +190,7 @@ impl<'a> Layout<'a> {
     fn new(chart: &'a Chart, style: &'a ChartStyle, size: Size) -> Layout<'a> {
         let inner = size.width as i32 - 2 * PAD;
         let title = wrap(&chart.title, style.title_size, inner);
-        let mut footer = wrap(&format!("Source: {}.", chart.sources.join("; ")), style.small_size, inner);
+        let mut footer = wrap(&chart.source_line, style.small_size, inner);
         for note in &chart.notes {
             footer.extend(wrap(note, style.small_size, inner));
         }
@@ -313,7 +313,7 @@ impl<'a> Layout<'a> {
         let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
         let ticks = value_ticks(min, max, 5);
         let (y_lo, y_hi) = (ticks[0], *ticks.last().unwrap_or(&1.0));
-        let tick_texts: Vec<String> = ticks.iter().map(|t| format::number(*t, 3)).collect();
+        let tick_texts: Vec<String> = ticks.iter().map(|t| self.chart.numbers.apply(&format::number(*t, 3))).collect();
         let label_w = tick_texts.iter().map(|t| text_width(t, s.small_size)).max().unwrap_or(0);
 
         let left = PAD + label_w + 8;
@@ -338,7 +338,7 @@ impl<'a> Layout<'a> {
         // Reference labels go above their line at the left, else at the right, else below:
         // the first place where they do not cover another label.
         let mut refs: Vec<(i32, String)> =
-            references.iter().map(|r| (py(r.value), format!("{}: {}", r.label, format::number(r.value, 1)))).collect();
+            references.iter().map(|r| (py(r.value), format!("{}: {}", r.label, self.chart.numbers.apply(&format::number(r.value, 1))))).collect();
         refs.sort_by_key(|r| r.0);
         for (y, _) in &refs {
             pen.line(vec![(left, *y), (right, *y)], &s.reference, 2, Some((6, 4)));
@@ -431,7 +431,7 @@ impl<'a> Layout<'a> {
             for t in &ticks {
                 let x = px(*t);
                 pen.line(vec![(x, rows_top), (x, bottom)], &s.grid, 1, None);
-                pen.text(&format::number(*t, 3), x, bottom + 6, s.small_size, &s.muted, false, Anchor::Middle);
+                pen.text(&self.chart.numbers.apply(&format::number(*t, 3)), x, bottom + 6, s.small_size, &s.muted, false, Anchor::Middle);
             }
         }
         for (k, bar) in bars.iter().enumerate() {
@@ -497,7 +497,7 @@ mod tests {
     }
 
     pub fn sample_lines() -> Chart {
-        Chart {
+        let mut chart = Chart {
             id: "mortality-per-1-000-live-births".into(),
             title: "Under-five mortality and neonatal mortality, Testland".into(),
             subtitle: "per 1,000 live births, 2000–2006".into(),
@@ -515,9 +515,14 @@ mod tests {
                 last_year: 2006,
             },
             sources: vec!["World Bank, World Development Indicators & others".into()],
+            source_line: "Source: World Bank, World Development Indicators & others.".into(),
+            numbers: Default::default(),
+            description: String::new(),
             notes: vec!["A note.".into()],
             indicators: vec!["under5_mortality".into()],
-        }
+        };
+        chart.description = chart.describe(&crate::i18n::Locale::default());
+        chart
     }
 
     #[test]
@@ -542,9 +547,13 @@ mod tests {
                 year: 2023,
             },
             sources: vec!["INEI, ENDES".into()],
+            source_line: "Source: INEI, ENDES.".into(),
+            numbers: Default::default(),
+            description: String::new(),
             notes: vec![],
             indicators: vec!["child_stunting".into()],
         };
+        let chart = Chart { description: chart.describe(&crate::i18n::Locale::default()), ..chart };
         let svg = render(&chart, &style(), style().narrow);
         assert_golden("chart-bars.svg", &svg);
     }

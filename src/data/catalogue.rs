@@ -20,6 +20,9 @@ pub struct Indicator {
     /// For table headers and chart legends; the name when not given.
     pub short_name: String,
     pub unit: String,
+    /// The main language's unit as a slug, for file names that stay the same in every
+    /// language (`per-1-000-live-births`).
+    pub unit_slug: String,
     pub measure: Measure,
     pub category: Category,
     pub better: Option<Better>,
@@ -30,6 +33,38 @@ pub struct Indicator {
     pub codes: Vec<CodeMap>,
     /// Shown in the home page's overview of every place.
     pub headline: bool,
+    /// Names, unit and definition in other languages, by language code.
+    pub translations: BTreeMap<String, IndicatorText>,
+}
+
+/// An indicator's words in another language; what is left out stays as in the main one.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorText {
+    pub name: Option<String>,
+    pub short_name: Option<String>,
+    pub unit: Option<String>,
+    pub definition: Option<String>,
+    /// The label of the reference line, e.g. "Meta ODS 3.2 para 2030".
+    pub reference: Option<String>,
+}
+
+impl Indicator {
+    /// The indicator as readers of `lang` see it.
+    pub fn localized(&self, lang: &str) -> Indicator {
+        let mut out = self.clone();
+        if let Some(t) = self.translations.get(lang) {
+            let t = t.clone();
+            out.short_name = t.short_name.or_else(|| t.name.clone()).unwrap_or(out.short_name);
+            out.name = t.name.unwrap_or(out.name);
+            out.unit = t.unit.unwrap_or(out.unit);
+            out.definition = t.definition.or(out.definition);
+            if let (Some(r), Some(label)) = (&mut out.reference, t.reference) {
+                r.label = label;
+            }
+        }
+        out
+    }
 }
 
 /// What kind of number the indicator is, which decides the values it may take.
@@ -131,6 +166,8 @@ struct IndicatorFile {
     codes: Vec<Spanned<CodeFile>>,
     #[serde(default)]
     headline: bool,
+    #[serde(default)]
+    translations: BTreeMap<String, IndicatorText>,
 }
 
 #[derive(Deserialize)]
@@ -287,6 +324,7 @@ fn validate(
         at: crate::diagnostic::Location::from_span(text, span),
         short_name: file.short_name.unwrap_or_else(|| name.clone()),
         name,
+        unit_slug: file.unit.as_ref().map(|u| crate::format::slugify(u.get_ref())).unwrap_or_default(),
         unit: file.unit.map(Spanned::into_inner).unwrap_or_default(),
         measure: measure?,
         category: category?,
@@ -296,6 +334,7 @@ fn validate(
         reference: file.reference,
         codes,
         headline: file.headline,
+        translations: file.translations,
     })
 }
 

@@ -10,7 +10,7 @@ use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
-pub use catalogue::{Category, CodeMap, Indicator, Measure, Reference};
+pub use catalogue::{Category, CodeMap, Indicator, IndicatorText, Measure, Reference};
 pub use places::{Observation, Place, PlaceKind, Series};
 pub use sources::Source;
 pub use catalogue::FILE as CATALOGUE_FILE;
@@ -45,6 +45,23 @@ impl Data {
 
     pub fn load_sources(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Source>> {
         sources::load(root, diags)
+    }
+
+    /// The data as readers of `lang` see them: names, units and definitions translated where
+    /// the catalogue, the sources and the place files give a translation. Values never change.
+    pub fn localized(&self, lang: &str) -> Data {
+        let mut places = self.places.clone();
+        for place in places.values_mut() {
+            if let Some(name) = place.names.get(lang) {
+                place.name = name.clone();
+            }
+        }
+        Data {
+            indicators: self.indicators.iter().map(|i| i.localized(lang)).collect(),
+            sources: self.sources.iter().map(|(id, s)| (id.clone(), s.localized(lang))).collect(),
+            places,
+            broken: self.broken.clone(),
+        }
     }
 
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {

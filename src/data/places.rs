@@ -27,6 +27,8 @@ pub struct Place {
     pub file: String,
     /// Ordered by catalogue order of the indicator, then source id.
     pub series: Vec<Series>,
+    /// The place's name in other languages ("es" -> "Perú").
+    pub names: BTreeMap<String, String>,
 }
 
 impl Place {
@@ -111,6 +113,9 @@ struct PlaceFile {
     iso3: Option<Spanned<String>>,
     kind: Option<Spanned<String>>,
     region: Option<String>,
+    /// The name in other languages: names = { es = "Perú" }.
+    #[serde(default)]
+    names: BTreeMap<String, String>,
     #[serde(default)]
     series: Vec<SeriesFile>,
 }
@@ -377,6 +382,7 @@ fn validate(
         parent,
         file: rel.to_string(),
         series,
+        names: file.names,
     }, iso3_span))
 }
 

@@ -26,6 +26,31 @@ pub struct Source {
     /// The credit line the publisher asks for, when it asks for one.
     pub citation: Option<String>,
     pub note: Option<String>,
+    /// Name, citation and note in other languages, by language code.
+    #[serde(skip)]
+    pub translations: BTreeMap<String, SourceText>,
+}
+
+/// A source's words in another language; what is left out stays as in the main one.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SourceText {
+    pub name: Option<String>,
+    pub citation: Option<String>,
+    pub note: Option<String>,
+}
+
+impl Source {
+    /// The source as readers of `lang` see it.
+    pub fn localized(&self, lang: &str) -> Source {
+        let mut out = self.clone();
+        if let Some(t) = self.translations.get(lang).cloned() {
+            out.name = t.name.unwrap_or(out.name);
+            out.citation = t.citation.or(out.citation);
+            out.note = t.note.or(out.note);
+        }
+        out
+    }
 }
 
 #[derive(Deserialize)]
@@ -38,6 +63,8 @@ struct SourceFile {
     licence_url: Option<String>,
     citation: Option<String>,
     note: Option<String>,
+    #[serde(default)]
+    translations: BTreeMap<String, SourceText>,
 }
 
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Source>> {
@@ -74,6 +101,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Sou
                 licence_url: entry.licence_url,
                 citation: entry.citation,
                 note: entry.note,
+                translations: entry.translations,
             },
         );
     }

@@ -7,6 +7,7 @@ use serde::Serialize;
 
 use crate::data::{Data, Place};
 use crate::format;
+use crate::i18n::Locale;
 use crate::site::Site;
 
 /// A chart offered to the PDF template: its family, kind and the path of its SVG.
@@ -52,6 +53,12 @@ struct Regions {
 /// Everything `profile.typ` gets, as `/data.json`.
 #[derive(Serialize)]
 struct ProfileData {
+    /// The language code, for Typst's hyphenation and quotes.
+    lang: String,
+    /// The theme's `[profile]` strings in the profile's language.
+    labels: toml::Value,
+    /// The theme's `[table]` strings: column headers.
+    table: toml::Value,
     site: SiteLine,
     paper: String,
     place: PlaceLine,
@@ -81,7 +88,7 @@ struct PlaceLine {
 }
 
 /// The JSON the PDF template reads for `place`.
-pub fn template_data(site: &Site, place: &Place, summary: Option<String>, charts: Vec<ProfileChart>) -> Vec<u8> {
+pub fn template_data(site: &Site, locale: &Locale, place: &Place, summary: Option<String>, charts: Vec<ProfileChart>) -> Vec<u8> {
     let data = &site.data;
     let mut figures = Vec::new();
     let mut years: Vec<i32> = Vec::new();
@@ -92,14 +99,10 @@ pub fn template_data(site: &Site, place: &Place, summary: Option<String>, charts
             let Some(obs) = series.latest() else { continue };
             used = true;
             years.push(obs.year);
-            let number = format::number(obs.value, indicator.decimals);
             figures.push(Figure {
                 name: indicator.name.clone(),
                 unit: indicator.unit.clone(),
-                value: match &obs.qualifier {
-                    Some(q) => format!("{q} {number}"),
-                    None => number,
-                },
+                value: crate::render::value_text(locale, indicator, obs),
                 year: obs.year,
                 source: data.sources.get(&series.source).map_or(series.source.clone(), |s| s.name.clone()),
             });
@@ -133,6 +136,9 @@ pub fn template_data(site: &Site, place: &Place, summary: Option<String>, charts
         _ => String::new(),
     };
     let profile = ProfileData {
+        lang: locale.code.clone(),
+        labels: locale.strings.get("profile").cloned().unwrap_or(toml::Value::Table(Default::default())),
+        table: locale.strings.get("table").cloned().unwrap_or(toml::Value::Table(Default::default())),
         site: SiteLine {
             title: site.config.title.clone(),
             url: site.config.base_url.clone(),
@@ -140,32 +146,27 @@ pub fn template_data(site: &Site, place: &Place, summary: Option<String>, charts
             publisher: site.config.publisher.clone(),
         },
         paper: site.config.paper.typst_name().to_string(),
-        place: PlaceLine { name: place.name.clone(), subtitle: subtitle(data, place) },
+        place: PlaceLine { name: place.name.clone(), subtitle: subtitle(locale, data, place) },
         summary,
         data_years,
         figures,
         charts,
-        regions: regions(data, place),
+        regions: regions(locale, data, place),
         definitions,
         sources,
     };
     serde_json::to_vec(&profile).unwrap_or_default()
 }
 
-fn subtitle(data: &Data, place: &Place) -> String {
-    let kind = place.kind.as_str();
-    let mut kind = kind[..1].to_uppercase() + &kind[1..];
-    if let Some(parent) = place.parent.as_ref().and_then(|p| data.places.get(p)) {
-        kind.push_str(&format!(" of {}", parent.name));
-    }
-    let mut parts = vec![kind];
-    parts.extend(place.world_region.clone());
+fn subtitle(locale: &Locale, data: &Data, place: &Place) -> String {
+    let mut parts = vec![crate::render::kind_name(locale, data, place)];
+    parts.extend(place.world_region.as_deref().map(|r| locale.term("region", r).to_string()));
     parts.extend(place.iso3.clone());
     parts.join(" · ")
 }
 
 /// The places inside, with the latest value of the first four indicators they have.
-fn regions(data: &Data, place: &Place) -> Option<Regions> {
+fn regions(locale: &Locale, data: &Data, place: &Place) -> Option<Regions> {
     let mut children: Vec<&Place> = data.children_of(&place.slug).collect();
     if children.is_empty() {
         return None;
@@ -184,11 +185,7 @@ fn regions(data: &Data, place: &Place) -> Option<Regions> {
         .map(|c| {
             let mut row = vec![c.name.clone()];
             row.extend(indicators.iter().map(|i| match c.latest(&i.id, &data.sources) {
-                Some((_, o)) => {
-                    let number = format::number(o.value, i.decimals);
-                    let number = o.qualifier.as_ref().map_or(number.clone(), |q| format!("{q} {number}"));
-                    format!("{number} ({})", o.year)
-                }
+                Some((_, o)) => format!("{} ({})", crate::render::value_text(locale, i, o), o.year),
                 None => "–".to_string(),
             }));
             row

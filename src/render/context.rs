@@ -8,6 +8,7 @@ use tera::Context;
 
 use crate::data::{Data, Indicator, Observation, Place, Series, Source};
 use crate::format;
+use crate::i18n::Locale;
 use crate::site::Site;
 
 #[derive(Serialize)]
@@ -23,21 +24,56 @@ struct SiteInfo<'a> {
     publisher: &'a str,
     licence: &'a str,
     language: &'a str,
+    /// The absolute address with a final slash, or "" when the site does not know it.
+    base_url: String,
+}
+
+/// A language of the site, for the switcher and the `hreflang` alternates.
+#[derive(Serialize, Clone)]
+pub struct LanguageLink {
+    pub code: String,
+    pub name: String,
+    pub prefix: String,
+}
+
+/// Where a page sits and what it is called; `path` is relative to its language's root
+/// (`peru/index.html`), so the same path under each language's prefix is the same page.
+pub struct PageAt<'a> {
+    pub path: String,
+    pub title: &'a str,
+}
+
+impl PageAt<'_> {
+    /// The address search engines and link previews should use: the folder, not index.html.
+    fn pretty(&self) -> &str {
+        self.path.strip_suffix("index.html").unwrap_or(&self.path)
+    }
 }
 
 /// The plain pages, as paths from the site root (the page adds its `root` prefix).
-pub fn nav(site: &Site) -> Vec<Link> {
-    site.content
+pub fn nav(site: &Site, locale: &Locale) -> Vec<Link> {
+    let mut links: Vec<Link> = site
+        .content
         .pages
         .iter()
-        .map(|p| Link { name: p.title.clone(), url: format!("{}/index.html", p.slug) })
-        .collect()
+        .map(|p| Link { name: p.title.clone(), url: format!("{}{}/index.html", locale.prefix, p.slug) })
+        .collect();
+    links.push(Link { name: locale.t("indicators.title").to_string(), url: format!("{}{}/index.html", locale.prefix, super::INDICATORS) });
+    links
 }
 
-/// What every page gets: the site, the prefix back to the site root, the page title, the nav.
-pub fn base_context(site: &Site, depth: usize, title: &str, nav: &[Link]) -> Context {
+/// The absolute address of the site with one final slash, when config gives one.
+pub fn absolute_base(site: &Site) -> Option<String> {
+    let base = site.config.base_url.trim();
+    (base.starts_with("http://") || base.starts_with("https://")).then(|| format!("{}/", base.trim_end_matches('/')))
+}
+
+/// What every page gets: the site, the prefix back to the site root, the language and its
+/// strings, the switcher, the page title and the nav.
+pub fn base_context(site: &Site, locale: &Locale, languages: &[LanguageLink], page: &PageAt, nav: &[Link]) -> Context {
     let mut ctx = Context::new();
     let c = &site.config;
+    let base_url = absolute_base(site).unwrap_or_default();
     ctx.insert(
         "site",
         &SiteInfo {
@@ -45,17 +81,26 @@ pub fn base_context(site: &Site, depth: usize, title: &str, nav: &[Link]) -> Con
             description: &c.description,
             publisher: &c.publisher,
             licence: &c.licence,
-            language: &c.language,
+            language: &locale.code,
+            base_url: base_url.clone(),
         },
     );
+    let depth = format!("{}{}", locale.prefix, page.path).matches('/').count();
     ctx.insert("root", &"../".repeat(depth));
-    ctx.insert("title", title);
+    ctx.insert("home", &format!("{}{}index.html", "../".repeat(depth), locale.prefix));
+    ctx.insert("lang", &locale.code);
+    ctx.insert("lang_prefix", &locale.prefix);
+    ctx.insert("t", &locale.strings);
+    ctx.insert("page_path", &page.path);
+    ctx.insert("pretty_path", page.pretty());
+    ctx.insert("languages", languages);
+    ctx.insert("title", page.title);
     ctx.insert("nav", nav);
     ctx
 }
 
-fn url_of(place: &Place) -> String {
-    format!("{}/index.html", place.slug)
+fn url_of(locale: &Locale, place: &Place) -> String {
+    format!("{}{}/index.html", locale.prefix, place.slug)
 }
 
 #[derive(Serialize)]
@@ -87,11 +132,11 @@ pub fn sources_list<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<Source
     list.into_iter().map(source_view).collect()
 }
 
-/// A value as readers see it: "up to 500", "21.9".
-pub fn value_text(indicator: &Indicator, obs: &Observation) -> String {
-    let number = format::number(obs.value, indicator.decimals);
+/// A value as readers see it: "up to 500", "21.9"; "hasta 500", "21,9".
+pub fn value_text(locale: &Locale, indicator: &Indicator, obs: &Observation) -> String {
+    let number = locale.number(obs.value, indicator.decimals);
     match &obs.qualifier {
-        Some(q) => format!("{q} {number}"),
+        Some(q) => format!("{} {number}", locale.term("qualifier", q)),
         None => number,
     }
 }
@@ -103,9 +148,9 @@ struct Cell {
     source: String,
 }
 
-fn latest_cell(data: &Data, place: &Place, indicator: &Indicator) -> Option<Cell> {
+fn latest_cell(locale: &Locale, data: &Data, place: &Place, indicator: &Indicator) -> Option<Cell> {
     place.latest(&indicator.id, &data.sources).map(|(series, obs)| Cell {
-        value: value_text(indicator, obs),
+        value: value_text(locale, indicator, obs),
         year: obs.year,
         source: data.sources.get(&series.source).map(|s| s.name.clone()).unwrap_or_default(),
     })
@@ -137,7 +182,7 @@ struct Comparison<'a> {
     rows: Vec<Row>,
 }
 
-fn comparison<'a>(data: &'a Data, places: &[&Place], indicators: &[&'a Indicator]) -> Comparison<'a> {
+fn comparison<'a>(locale: &Locale, data: &'a Data, places: &[&Place], indicators: &[&'a Indicator]) -> Comparison<'a> {
     let used: Vec<&Indicator> = indicators
         .iter()
         .copied()
@@ -149,9 +194,9 @@ fn comparison<'a>(data: &'a Data, places: &[&Place], indicators: &[&'a Indicator
             .iter()
             .map(|p| Row {
                 name: p.name.clone(),
-                url: url_of(p),
+                url: url_of(locale, p),
                 kind: p.kind.as_str(),
-                cells: used.iter().map(|i| latest_cell(data, p, i)).collect(),
+                cells: used.iter().map(|i| latest_cell(locale, data, p, i)).collect(),
             })
             .collect(),
     }
@@ -164,16 +209,17 @@ struct RegionGroup<'a> {
     table: Comparison<'a>,
 }
 
-pub fn home_context(site: &Site, nav: &[Link]) -> Context {
+pub fn home_context(site: &Site, locale: &Locale, languages: &[LanguageLink], nav: &[Link]) -> Context {
     let data = &site.data;
-    let mut ctx = base_context(site, 0, &site.config.title, nav);
+    let page = PageAt { path: "index.html".into(), title: &site.config.title };
+    let mut ctx = base_context(site, locale, languages, &page, nav);
     let headline: Vec<&Indicator> = data.indicators.iter().filter(|i| i.headline).collect();
     let mut groups: BTreeMap<(bool, String), Vec<&Place>> = BTreeMap::new();
     for place in data.children_of("") {
         let (other, region) = match (&place.world_region, place.kind) {
-            (_, crate::data::PlaceKind::Aggregate) => (true, "Groups of countries".to_string()),
-            (Some(r), _) => (false, r.clone()),
-            (None, _) => (true, "Other places".to_string()),
+            (_, crate::data::PlaceKind::Aggregate) => (true, locale.t("home.groups").to_string()),
+            (Some(r), _) => (false, locale.term("region", r).to_string()),
+            (None, _) => (true, locale.t("home.other").to_string()),
         };
         groups.entry((other, region)).or_default().push(place);
     }
@@ -181,7 +227,7 @@ pub fn home_context(site: &Site, nav: &[Link]) -> Context {
         .into_iter()
         .map(|((_, region), mut places)| {
             places.sort_by_cached_key(|p| format::slugify(&p.name));
-            RegionGroup { id: format::slugify(&region), table: comparison(data, &places, &headline), region }
+            RegionGroup { id: format::slugify(&region), table: comparison(locale, data, &places, &headline), region }
         })
         .collect();
     // Every group shows the same columns, so readers can compare across regions.
@@ -224,7 +270,7 @@ struct KeyIndicator<'a> {
 #[derive(Serialize)]
 struct KeyGroup<'a> {
     id: &'static str,
-    title: &'static str,
+    title: String,
     indicators: Vec<KeyIndicator<'a>>,
 }
 
@@ -238,7 +284,7 @@ struct YearTable<'a> {
     rows: Vec<(i32, Vec<String>)>,
 }
 
-fn key_figures<'a>(data: &'a Data, place: &'a Place) -> Vec<KeyGroup<'a>> {
+fn key_figures<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> Vec<KeyGroup<'a>> {
     let mut groups: Vec<KeyGroup> = Vec::new();
     for indicator in &data.indicators {
         let series: Vec<&Series> = place.series_of(&indicator.id).collect();
@@ -255,12 +301,12 @@ fn key_figures<'a>(data: &'a Data, place: &'a Place) -> Vec<KeyGroup<'a>> {
                     .filter(|other| other.source != s.source)
                     .filter_map(|other| {
                         let o = other.at(obs.year)?;
-                        Some((value_text(indicator, o), source_view(data.sources.get(&other.source)?)))
+                        Some((value_text(locale, indicator, o), source_view(data.sources.get(&other.source)?)))
                     })
                     .collect();
                 let note = [s.note.clone(), obs.note.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
                 Some(KeyRow {
-                    value: value_text(indicator, obs),
+                    value: value_text(locale, indicator, obs),
                     year: obs.year,
                     source: source_view(source),
                     note: (!note.is_empty()).then_some(note),
@@ -276,14 +322,14 @@ fn key_figures<'a>(data: &'a Data, place: &'a Place) -> Vec<KeyGroup<'a>> {
             reference: indicator
                 .reference
                 .as_ref()
-                .map(|r| format!("{}: {}", r.label, format::number(r.value, indicator.decimals))),
+                .map(|r| format!("{}: {}", r.label, locale.number(r.value, indicator.decimals))),
             rows,
         };
         match groups.last_mut() {
             Some(g) if g.id == indicator.category.as_str() => g.indicators.push(item),
             _ => groups.push(KeyGroup {
                 id: indicator.category.as_str(),
-                title: indicator.category.title(),
+                title: locale.t(&format!("category.{}", indicator.category.as_str())).to_string(),
                 indicators: vec![item],
             }),
         }
@@ -291,9 +337,12 @@ fn key_figures<'a>(data: &'a Data, place: &'a Place) -> Vec<KeyGroup<'a>> {
     groups
 }
 
-fn year_tables<'a>(data: &'a Data, place: &'a Place) -> Vec<YearTable<'a>> {
+/// Every value by year of the indicators no chart shows (the charts' data tables hold the
+/// others, so the page carries each number once).
+fn year_tables<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> Vec<YearTable<'a>> {
     data.indicators
         .iter()
+        .filter(|i| !crate::charts::has_chart(i))
         .filter_map(|indicator| {
             let series: Vec<&Series> = place.series_of(&indicator.id).collect();
             if series.is_empty() {
@@ -312,7 +361,7 @@ fn year_tables<'a>(data: &'a Data, place: &'a Place) -> Vec<YearTable<'a>> {
                 rows: years
                     .into_iter()
                     .map(|y| {
-                        let cells = series.iter().map(|s| s.at(y).map(|o| value_text(indicator, o)).unwrap_or_default()).collect();
+                        let cells = series.iter().map(|s| s.at(y).map(|o| value_text(locale, indicator, o)).unwrap_or_default()).collect();
                         (y, cells)
                     })
                     .collect(),
@@ -321,15 +370,15 @@ fn year_tables<'a>(data: &'a Data, place: &'a Place) -> Vec<YearTable<'a>> {
         .collect()
 }
 
-pub fn place_context(site: &Site, place: &Place, nav: &[Link]) -> Context {
+pub fn place_context(site: &Site, locale: &Locale, languages: &[LanguageLink], place: &Place, nav: &[Link]) -> Context {
     let data = &site.data;
-    let depth = place.depth();
-    let mut ctx = base_context(site, depth, &place.name, nav);
+    let page = PageAt { path: format!("{}/index.html", place.slug), title: &place.name };
+    let mut ctx = base_context(site, locale, languages, &page, nav);
     let mut crumbs = Vec::new();
     let mut parent = place.parent.as_deref();
     while let Some(slug) = parent {
         let p = &data.places[slug];
-        crumbs.push(Link { name: p.name.clone(), url: url_of(p) });
+        crumbs.push(Link { name: p.name.clone(), url: url_of(locale, p) });
         parent = p.parent.as_deref();
     }
     crumbs.reverse();
@@ -339,20 +388,21 @@ pub fn place_context(site: &Site, place: &Place, nav: &[Link]) -> Context {
         &PlaceView {
             name: &place.name,
             kind: place.kind.as_str(),
+            kind_name: kind_name(locale, data, place),
             iso3: place.iso3.as_deref(),
-            world_region: place.world_region.as_deref(),
+            world_region: place.world_region.as_deref().map(|r| locale.term("region", r).to_string()),
             file: &place.file,
         },
     );
-    ctx.insert("key_figures", &key_figures(data, place));
-    ctx.insert("year_tables", &year_tables(data, place));
+    ctx.insert("key_figures", &key_figures(locale, data, place));
+    ctx.insert("year_tables", &year_tables(locale, data, place));
     let children: Vec<&Place> = {
         let mut c: Vec<&Place> = data.children_of(&place.slug).collect();
         c.sort_by_cached_key(|p| format::slugify(&p.name));
         c
     };
     let all: Vec<&Indicator> = data.indicators.iter().collect();
-    let sub = comparison(data, &children, &all);
+    let sub = comparison(locale, data, &children, &all);
     ctx.insert("children", &sub);
     let used = place.series.iter().map(|s| s.source.as_str());
     let mut ids: Vec<&str> = used.collect();
@@ -362,12 +412,71 @@ pub fn place_context(site: &Site, place: &Place, nav: &[Link]) -> Context {
     ctx
 }
 
+/// "Country", or "Region of Peru".
+pub fn kind_name(locale: &Locale, data: &Data, place: &Place) -> String {
+    let kind = locale.t(&format!("kind.{}", place.kind.as_str())).to_string();
+    match place.parent.as_ref().and_then(|p| data.places.get(p)) {
+        Some(parent) => locale.fill("place.of", &[("kind", &kind), ("parent", &parent.name)]),
+        None => kind,
+    }
+}
+
 #[derive(Serialize)]
 struct PlaceView<'a> {
     name: &'a str,
     kind: &'static str,
+    kind_name: String,
     iso3: Option<&'a str>,
-    world_region: Option<&'a str>,
+    world_region: Option<String>,
     file: &'a str,
 }
 
+
+#[derive(Serialize)]
+pub struct IndicatorEntry<'a> {
+    id: &'a str,
+    name: &'a str,
+    unit: &'a str,
+    definition: Option<&'a str>,
+    reference: Option<String>,
+    places: usize,
+    sources: Vec<SourceView<'a>>,
+}
+
+#[derive(Serialize)]
+pub struct IndicatorGroup<'a> {
+    id: &'static str,
+    title: String,
+    indicators: Vec<IndicatorEntry<'a>>,
+}
+
+/// The catalogue as readers see it, by family: what each indicator measures and who
+/// publishes it. Search results for an indicator lead here.
+pub fn indicator_list<'a>(site: &'a Site, locale: &Locale) -> Vec<IndicatorGroup<'a>> {
+    let data = &site.data;
+    let mut groups: Vec<IndicatorGroup> = Vec::new();
+    for indicator in &data.indicators {
+        let with_data: Vec<&Place> = data.places.values().filter(|p| p.series_of(&indicator.id).next().is_some()).collect();
+        let mut ids: Vec<&str> = with_data.iter().flat_map(|p| p.series_of(&indicator.id).map(|s| s.source.as_str())).collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let entry = IndicatorEntry {
+            id: &indicator.id,
+            name: &indicator.name,
+            unit: &indicator.unit,
+            definition: indicator.definition.as_deref(),
+            reference: indicator.reference.as_ref().map(|r| format!("{}: {}", r.label, locale.number(r.value, indicator.decimals))),
+            places: with_data.len(),
+            sources: sources_list(ids.into_iter().filter_map(|id| data.sources.get(id))),
+        };
+        match groups.last_mut() {
+            Some(g) if g.id == indicator.category.as_str() => g.indicators.push(entry),
+            _ => groups.push(IndicatorGroup {
+                id: indicator.category.as_str(),
+                title: crate::charts::family_title(locale, indicator.category),
+                indicators: vec![entry],
+            }),
+        }
+    }
+    groups
+}

@@ -2,6 +2,7 @@
 //! relative to the page it is on, so the output works under any sub-path and from `file://`.
 
 use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde::Serialize;
 use tera::{Context, Tera};
@@ -10,9 +11,10 @@ use rayon::prelude::*;
 
 use crate::cache::PngCache;
 use crate::charts::png::Rasteriser;
-use crate::charts::{self, Chart, ChartStyle, Peers};
+use crate::charts::{self, social, Chart, ChartStyle, Peers};
 use crate::data::Place;
 use crate::format;
+use crate::i18n::Locale;
 use crate::profile::{self, pdf::Typesetter, ProfileChart};
 use crate::error::Error;
 use crate::output::Output;
@@ -21,8 +23,10 @@ use crate::theme::Theme;
 
 mod context;
 mod resolve;
+mod search;
 
-use context::{base_context, home_context, nav, place_context, sources_list};
+use context::{base_context, home_context, nav, place_context, sources_list, LanguageLink, PageAt};
+pub(crate) use context::{kind_name, value_text};
 
 pub struct Renderer {
     tera: Tera,
@@ -37,6 +41,15 @@ pub struct Renderer {
     cache: PngCache,
     /// What a PNG depends on besides its SVG: the fonts and the scale.
     fonts_key: Vec<u8>,
+    /// The theme's interface strings, by language code.
+    i18n: BTreeMap<String, String>,
+}
+
+/// What a page says about a text shown in the main language because its translation is
+/// missing.
+struct Text<'a> {
+    untranslated: Option<&'a str>,
+    main_lang: &'a str,
 }
 
 /// Names how PNGs are encoded, so a cached PNG from other settings is never reused; change
@@ -55,13 +68,21 @@ type PlaceDrawing = (Output, Vec<FamilyView>, Downloads);
 /// The charts offered to the PDF template, with their print-sized SVG.
 type PrintCharts = Vec<(ProfileChart, String)>;
 
-/// What [`Renderer::draw`] made that pages refer to: chart figures and download links.
-#[derive(Default)]
+/// Where each language's list of indicators goes, below the language's root.
+pub const INDICATORS: &str = "indicators";
+
+/// What [`Renderer::draw`] made that pages refer to: chart figures and download links, for
+/// each language.
 pub struct Drawn {
+    langs: Vec<DrawnLanguage>,
+    counts: Counts,
+}
+
+struct DrawnLanguage {
+    locale: Locale,
     charts: BTreeMap<String, Vec<FamilyView>>,
     downloads: BTreeMap<String, Downloads>,
     site_downloads: Downloads,
-    counts: Counts,
 }
 
 /// How many pages of each kind a build rendered.
@@ -77,7 +98,7 @@ impl Renderer {
     /// `cache_root`: the site folder whose `.salud-cache/` keeps PNGs between builds.
     pub fn new(theme: &Theme, cache_root: Option<&std::path::Path>) -> Result<Renderer, Error> {
         let mut tera = Tera::default();
-        tera.autoescape_on(vec![".html"]);
+        tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error("the theme", &e))?;
@@ -95,11 +116,26 @@ impl Renderer {
             .stack_size(STACK_SIZE)
             .build()
             .map_err(|e| Error::Template { name: "worker threads".into(), message: e.to_string() })?;
-        Ok(Renderer { tera, progress: None, pool, typesetter, chart_style, rasteriser, cache: PngCache::new(cache_root), fonts_key })
+        Ok(Renderer {
+            tera,
+            progress: None,
+            pool,
+            typesetter,
+            chart_style,
+            rasteriser,
+            cache: PngCache::new(cache_root),
+            fonts_key,
+            i18n: theme.i18n.clone(),
+        })
     }
 
     pub fn on_progress(&mut self, report: impl Fn(usize, usize) + Send + Sync + 'static) {
         self.progress = Some(Box::new(report));
+    }
+
+    /// The site's languages, the main one first.
+    pub fn locales(&self, site: &Site) -> Result<Vec<Locale>, Error> {
+        site.config.all_languages().iter().map(|code| Locale::load(&self.i18n, code, &site.config.language)).collect()
     }
 
     /// Renders the whole site: charts and downloads, then pages.
@@ -109,67 +145,156 @@ impl Renderer {
         Ok(Counts { pages, places: site.data.places.len(), ..drawn.counts })
     }
 
-    /// Everything but the HTML pages: charts, PDF profiles, data downloads. Its result lets
-    /// [`Renderer::pages`] run again alone when only narratives change.
+    /// Everything but the HTML pages, in every language: charts, PDF profiles, data
+    /// downloads, social images, the search index. Its result lets [`Renderer::pages`] run
+    /// again alone when only narratives change.
     pub fn draw(&self, site: &Site, output: &mut Output) -> Result<Drawn, Error> {
+        let locales = self.locales(site)?;
+        // Medians are of values, which no language changes: computed once.
+        let peers = Peers::compute(&site.data);
+        let total = site.data.places.len() * locales.len();
+        let done = AtomicUsize::new(0);
+        let mut drawn = Drawn { langs: Vec::new(), counts: Counts::default() };
+        for locale in locales {
+            let local = site.localized(&locale.code);
+            let lang = self.draw_language(&local, locale, &peers, (&done, total), &mut drawn.counts, output)?;
+            drawn.langs.push(lang);
+        }
+        self.cache.prune();
+        output.add("search-index.js", search::index(site, &drawn.langs.iter().map(|l| &l.locale).collect::<Vec<_>>()));
+        Ok(drawn)
+    }
+
+    fn draw_language(
+        &self,
+        site: &Site,
+        locale: Locale,
+        peers: &Peers,
+        (done, total): (&AtomicUsize, usize),
+        counts: &mut Counts,
+        output: &mut Output,
+    ) -> Result<DrawnLanguage, Error> {
         self.pool.install(|| {
             let data = &site.data;
-            let peers = Peers::compute(data);
             let places: Vec<&Place> = data.places.values().collect();
             // Places draw in parallel; collecting in map order keeps the output deterministic.
-            let done = std::sync::atomic::AtomicUsize::new(0);
             let drawn: Vec<Result<PlaceDrawing, Error>> = places
                 .par_iter()
                 .map(|place| {
                     let mut files = Output::default();
-                    let (families, print) = self.render_charts(site, place, &peers, &mut files)?;
-                    let downloads = self.render_downloads(site, place, print, &mut files)?;
+                    let (families, print) = self.render_charts(site, &locale, place, peers, &mut files)?;
+                    let mut downloads = self.render_downloads(site, &locale, place, print, &mut files)?;
+                    downloads.social = self.render_social(site, &locale, place, &mut files)?;
                     if let Some(report) = &self.progress {
-                        report(done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1, places.len());
+                        report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                     }
                     Ok((files, families, downloads))
                 })
                 .collect();
-            let mut result = Drawn::default();
+            let mut result = DrawnLanguage {
+                charts: BTreeMap::new(),
+                downloads: BTreeMap::new(),
+                site_downloads: Downloads::default(),
+                locale: locale.clone(),
+            };
             for (place, item) in places.iter().zip(drawn) {
                 let (files, families, links) = item?;
-                result.counts.charts += families.iter().map(|f| f.charts.len()).sum::<usize>();
-                result.counts.pdfs += usize::from(links.pdf.is_some());
+                counts.charts += families.iter().map(|f| f.charts.len()).sum::<usize>();
+                counts.pdfs += usize::from(links.pdf.is_some());
                 output.files.extend(files.files);
                 result.charts.insert(place.slug.clone(), families);
                 result.downloads.insert(place.slug.clone(), links);
             }
-            self.cache.prune();
             let all_csv = profile::data::csv(data, data.places.values());
             let all_json = profile::data::json(data, data.places.values());
+            let (csv, json) = (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
             result.site_downloads = Downloads {
                 pdf: None,
-                csv: Some(Link::new("salud-data-all.csv", all_csv.len())),
-                json: Some(Link::new("salud-data-all.json", all_json.len())),
+                csv: Some(Link::new(&csv, all_csv.len())),
+                json: Some(Link::new(&json, all_json.len())),
+                social: None,
             };
-            output.add("salud-data-all.csv", all_csv);
-            output.add("salud-data-all.json", all_json);
+            if site.config.social_images {
+                let card = social::Card {
+                    site: "",
+                    name: &site.config.title,
+                    kicker: &site.config.description,
+                    figures: Vec::new(),
+                    source_line: "",
+                };
+                let path = format!("{}social.png", locale.prefix);
+                output.add(path.clone(), self.social_png(&card, &path)?);
+                result.site_downloads.social = Some(Social { url: path, alt: site.config.title.clone() });
+            }
+            output.add(csv, all_csv);
+            output.add(json, all_json);
             Ok(result)
         })
     }
 
-    /// The HTML pages whose output path `wanted` accepts, from the loaded site and what
-    /// [`Renderer::draw`] made. Returns how many pages it wrote.
+    /// The HTML pages whose output path `wanted` accepts, in every language, from the loaded
+    /// site and what [`Renderer::draw`] made. Returns how many pages it wrote.
     pub fn pages(&self, site: &Site, drawn: &Drawn, wanted: &(dyn Fn(&str) -> bool + Sync), output: &mut Output) -> Result<usize, Error> {
+        let languages: Vec<LanguageLink> = drawn
+            .langs
+            .iter()
+            .map(|l| LanguageLink { code: l.locale.code.clone(), name: l.locale.name.clone(), prefix: l.locale.prefix.clone() })
+            .collect();
+        let mut count = 0;
+        for lang in &drawn.langs {
+            let local = site.localized(&lang.locale.code);
+            count += self.pages_language(&local, lang, &languages, wanted, output)?;
+        }
+        let main = &drawn.langs[0].locale;
+        if wanted("404.html") {
+            // Served at any depth, so relative links only work from an absolute base.
+            let nav = nav(site, main);
+            let page = PageAt { path: "404.html".into(), title: main.t("not_found.title") };
+            let mut ctx = base_context(site, main, &[], &page, &nav);
+            if let Some(base) = context::absolute_base(site) {
+                ctx.insert("root", &base);
+                ctx.insert("home", &format!("{base}index.html"));
+            }
+            output.add("404.html", self.render("404.html", &ctx)?);
+            count += 1;
+        }
+        if let Some(base) = context::absolute_base(site) {
+            if wanted("sitemap.xml") {
+                output.add("sitemap.xml", self.sitemap(site, &base, &languages)?);
+                output.add("robots.txt", format!("User-agent: *\nAllow: /\n\nSitemap: {base}sitemap.xml\n"));
+            }
+        }
+        Ok(count)
+    }
+
+    fn pages_language(
+        &self,
+        site: &Site,
+        lang: &DrawnLanguage,
+        languages: &[LanguageLink],
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        output: &mut Output,
+    ) -> Result<usize, Error> {
         let data = &site.data;
-        let nav = nav(site);
-        let (charts, downloads) = (&drawn.charts, &drawn.downloads);
-        let places: Vec<&Place> = data.places.values().filter(|p| wanted(&format!("{}/index.html", p.slug))).collect();
+        let locale = &lang.locale;
+        let prefix = &locale.prefix;
+        let nav = nav(site, locale);
+        // A translation that is missing shows the main language's text, and says so.
+        let untranslated = (!prefix.is_empty()).then(|| locale.fill("site.not_translated", &[("language", &languages[0].name)]));
+        let text = Text { untranslated: untranslated.as_deref(), main_lang: &languages[0].code };
+        let (charts, downloads) = (&lang.charts, &lang.downloads);
+        let places: Vec<&Place> = data.places.values().filter(|p| wanted(&format!("{prefix}{}/index.html", p.slug))).collect();
         let rendered: Vec<Result<(String, String), Error>> = self.pool.install(|| {
             places
                 .par_iter()
                 .map(|place| {
-                    let mut ctx = place_context(site, place, &nav);
+                    let mut ctx = place_context(site, locale, languages, place, &nav);
                     ctx.insert("families", &charts[&place.slug]);
                     ctx.insert("downloads", &downloads[&place.slug]);
+                    insert_social(&mut ctx, &downloads[&place.slug]);
                     let doc = site.content.narratives.get(&place.slug);
-                    self.insert_document(&mut ctx, doc, Some(&place.slug), site, charts, place.depth())?;
-                    Ok((format!("{}/index.html", place.slug), self.render("place.html", &ctx)?))
+                    self.insert_document(&mut ctx, doc, Some(&place.slug), site, locale, charts, &text)?;
+                    Ok((format!("{prefix}{}/index.html", place.slug), self.render("place.html", &ctx)?))
                 })
                 .collect()
         });
@@ -180,57 +305,80 @@ impl Renderer {
             count += 1;
         }
 
-        if wanted("index.html") {
-            let mut ctx = home_context(site, &nav);
-            ctx.insert("downloads", &drawn.site_downloads);
-            self.insert_document(&mut ctx, site.content.home.as_ref(), None, site, charts, 0)?;
-            output.add("index.html", self.render("home.html", &ctx)?);
+        if wanted(&format!("{prefix}index.html")) {
+            let mut ctx = home_context(site, locale, languages, &nav);
+            ctx.insert("downloads", &lang.site_downloads);
+            insert_social(&mut ctx, &lang.site_downloads);
+            self.insert_document(&mut ctx, site.content.home.as_ref(), None, site, locale, charts, &text)?;
+            output.add(format!("{prefix}index.html"), self.render("home.html", &ctx)?);
             count += 1;
         }
-        for page in site.content.pages.iter().filter(|p| wanted(&format!("{}/index.html", p.slug))) {
-            let mut ctx = base_context(site, 1, &page.title, &nav);
-            self.insert_document(&mut ctx, Some(&page.doc), None, site, charts, 1)?;
+        for page in site.content.pages.iter().filter(|p| wanted(&format!("{prefix}{}/index.html", p.slug))) {
+            let at = PageAt { path: format!("{}/index.html", page.slug), title: &page.title };
+            let mut ctx = base_context(site, locale, languages, &at, &nav);
+            self.insert_document(&mut ctx, Some(&page.doc), None, site, locale, charts, &text)?;
             ctx.insert("sources", &sources_list(data.sources.values()));
-            output.add(format!("{}/index.html", page.slug), self.render("page.html", &ctx)?);
+            output.add(format!("{prefix}{}/index.html", page.slug), self.render("page.html", &ctx)?);
             count += 1;
         }
-        if wanted("404.html") {
-            // Served at any depth, so relative links only work from an absolute base.
-            let mut ctx = base_context(site, 0, "Page not found", &nav);
-            if site.config.base_url.starts_with("http") {
-                ctx.insert("root", &format!("{}/", site.config.base_url.trim_end_matches('/')));
-            }
-            output.add("404.html", self.render("404.html", &ctx)?);
+        if wanted(&format!("{prefix}{INDICATORS}/index.html")) {
+            let at = PageAt { path: format!("{INDICATORS}/index.html"), title: locale.t("indicators.title") };
+            let mut ctx = base_context(site, locale, languages, &at, &nav);
+            ctx.insert("categories", &context::indicator_list(site, locale));
+            ctx.insert("sources", &sources_list(data.sources.values()));
+            output.add(format!("{prefix}{INDICATORS}/index.html"), self.render("indicators.html", &ctx)?);
             count += 1;
         }
         Ok(count)
     }
 
-    /// Puts a narrative (`narrative`) and its summary into the context, shortcodes filled.
+    /// Every page in every language, with its translations as `hreflang` alternates.
+    fn sitemap(&self, site: &Site, base: &str, languages: &[LanguageLink]) -> Result<String, Error> {
+        let mut paths: Vec<String> = vec![String::new(), format!("{INDICATORS}/")];
+        paths.extend(site.content.pages.iter().map(|p| format!("{}/", p.slug)));
+        paths.extend(site.data.places.keys().map(|slug| format!("{slug}/")));
+        let mut ctx = Context::new();
+        ctx.insert("base", base);
+        ctx.insert("paths", &paths);
+        ctx.insert("languages", languages);
+        self.render("sitemap.xml", &ctx)
+    }
+
+    /// Puts a narrative (`narrative`) and its summary into the context, shortcodes filled;
+    /// with `untranslated` and `narrative_lang` when it is the main language's text.
+    #[allow(clippy::too_many_arguments)]
     fn insert_document(
         &self,
         ctx: &mut Context,
         doc: Option<&crate::content::Document>,
         own_place: Option<&str>,
         site: &Site,
+        locale: &Locale,
         charts: &BTreeMap<String, Vec<FamilyView>>,
-        depth: usize,
+        text: &Text,
     ) -> Result<(), Error> {
         let Some(doc) = doc else {
             ctx.insert("narrative", &None::<String>);
             ctx.insert("summary", &None::<String>);
             return Ok(());
         };
-        let root = "../".repeat(depth);
+        let root = ctx.get("root").and_then(|r| r.as_str()).unwrap_or_default().to_string();
         let chart_html = |view: &ChartView| {
             let mut c = Context::new();
             c.insert("c", view);
             c.insert("root", &root);
+            c.insert("t", &locale.strings);
             self.render("chart.html", &c)
         };
-        let (html, summary) = resolve::resolve(doc, own_place, &site.data, charts, &chart_html)?;
+        let (html, summary) = resolve::resolve(doc, own_place, &site.data, locale, charts, &chart_html)?;
         ctx.insert("narrative", &html);
         ctx.insert("summary", &summary);
+        if doc.lang.is_none() {
+            if let Some(note) = text.untranslated {
+                ctx.insert("untranslated", note);
+                ctx.insert("narrative_lang", text.main_lang);
+            }
+        }
         Ok(())
     }
 
@@ -239,18 +387,19 @@ impl Renderer {
     fn render_charts(
         &self,
         site: &Site,
+        locale: &Locale,
         place: &Place,
         peers: &Peers,
         output: &mut Output,
     ) -> Result<(Vec<FamilyView>, PrintCharts), Error> {
         let mut views = Vec::new();
         let mut print = Vec::new();
-        for family in charts::for_place(&site.data, place, peers) {
+        for family in charts::for_place(&site.data, place, peers, locale) {
             let mut charts = Vec::new();
             for chart in &family.charts {
                 let wide = charts::svg::render(chart, &self.chart_style, self.chart_style.wide);
                 let narrow = charts::svg::render(chart, &self.chart_style, self.chart_style.narrow);
-                let dir = format!("{}/charts/{}", place.slug, chart.id);
+                let dir = format!("{}{}/charts/{}", locale.prefix, place.slug, chart.id);
                 if site.config.chart_png {
                     let png = self
                         .cache
@@ -258,7 +407,7 @@ impl Renderer {
                         .map_err(|message| Error::Template { name: format!("chart {dir}.png"), message })?;
                     output.add(format!("{dir}.png"), png);
                 }
-                let view = ChartView::new(chart, &dir, &wide, &narrow, site.config.chart_png);
+                let view = ChartView::new(chart, locale, &dir, &wide, &narrow, site.config.chart_png);
                 print.push((
                     ProfileChart {
                         family: family.category.as_str().to_string(),
@@ -275,7 +424,7 @@ impl Renderer {
             }
             views.push(FamilyView {
                 id: family.category.as_str(),
-                title: family.category.title(),
+                title: charts::family_title(locale, family.category),
                 empty: family.empty,
                 charts,
             });
@@ -287,15 +436,17 @@ impl Renderer {
     fn render_downloads(
         &self,
         site: &Site,
+        locale: &Locale,
         place: &Place,
         print: PrintCharts,
         output: &mut Output,
     ) -> Result<Downloads, Error> {
         let name = place.slug.rsplit('/').next().unwrap_or(&place.slug);
-        let base = format!("{}/salud-", place.slug);
+        let base = format!("{}{}/salud-", locale.prefix, place.slug);
         let csv = profile::data::csv(&site.data, std::iter::once(place));
         let json = profile::data::json(&site.data, std::iter::once(place));
         let mut links = Downloads {
+            social: None,
             pdf: None,
             csv: Some(Link::new(&format!("{base}data-{name}.csv"), csv.len())),
             json: Some(Link::new(&format!("{base}data-{name}.json"), json.len())),
@@ -305,7 +456,7 @@ impl Renderer {
         if site.config.pdf {
             // The summary's value shortcodes are filled in; charts have no place in it.
             let summary = match site.content.narratives.get(&place.slug) {
-                Some(doc) => resolve::resolve(doc, Some(&place.slug), &site.data, &BTreeMap::new(), &|_| Ok(String::new()))?.1,
+                Some(doc) => resolve::resolve(doc, Some(&place.slug), &site.data, locale, &BTreeMap::new(), &|_| Ok(String::new()))?.1,
                 None => None,
             };
             let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -314,12 +465,58 @@ impl Renderer {
                 files.insert(chart.file.clone(), svg.into_bytes());
                 charts.push(chart);
             }
-            files.insert("/data.json".into(), profile::template_data(site, place, summary, charts));
+            files.insert("/data.json".into(), profile::template_data(site, locale, place, summary, charts));
             let (pdf, _pages) = self.typesetter.pdf(files)?;
             links.pdf = Some(Link::new(&format!("{base}profile-{name}.pdf"), pdf.len()));
             output.add(format!("{base}profile-{name}.pdf"), pdf);
         }
         Ok(links)
+    }
+
+    /// The place's link-preview image, when the site makes them: its name and up to three
+    /// latest key figures, headline indicators first.
+    fn render_social(&self, site: &Site, locale: &Locale, place: &Place, output: &mut Output) -> Result<Option<Social>, Error> {
+        if !site.config.social_images {
+            return Ok(None);
+        }
+        let data = &site.data;
+        let mut indicators: Vec<&crate::data::Indicator> = data.indicators.iter().filter(|i| i.headline).collect();
+        indicators.extend(data.indicators.iter().filter(|i| !i.headline));
+        let mut figures = Vec::new();
+        let mut sources = Vec::new();
+        for indicator in indicators {
+            let Some((series, obs)) = place.latest(&indicator.id, &data.sources) else { continue };
+            figures.push(social::Figure {
+                value: value_text(locale, indicator, obs),
+                label: format!("{}, {}, {}", indicator.short_name, indicator.unit, obs.year),
+            });
+            sources.push(data.sources.get(&series.source).map_or(series.source.clone(), |s| s.name.clone()));
+            if figures.len() == 3 {
+                break;
+            }
+        }
+        sources.sort();
+        sources.dedup();
+        let mut kicker = context::kind_name(locale, data, place);
+        if let Some(region) = &place.world_region {
+            kicker = format!("{kicker} · {}", locale.term("region", region));
+        }
+        let source_line = charts::source_line(locale, &sources);
+        let alt = std::iter::once(place.name.clone())
+            .chain(figures.iter().map(|f| format!("{}: {}", f.label, f.value)))
+            .collect::<Vec<_>>()
+            .join(". ");
+        let card = social::Card { site: &site.config.title, name: &place.name, kicker: &kicker, figures, source_line: &source_line };
+        let path = format!("{}{}/social.png", locale.prefix, place.slug);
+        output.add(path.clone(), self.social_png(&card, &path)?);
+        Ok(Some(Social { url: path, alt }))
+    }
+
+    fn social_png(&self, card: &social::Card, path: &str) -> Result<Vec<u8>, Error> {
+        let svg = social::svg(card, &self.chart_style);
+        self.cache
+            .get_or_make(&[svg.as_bytes(), &self.fonts_key], || self.rasteriser.png(&svg, 1.0))
+            .map_err(|message| Error::Template { name: path.to_string(), message })
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<String, Error> {
@@ -360,7 +557,7 @@ fn template_error(name: &str, err: &tera::Error) -> Error {
 #[derive(Serialize, Clone)]
 struct FamilyView {
     id: &'static str,
-    title: &'static str,
+    title: String,
     empty: Option<String>,
     charts: Vec<ChartView>,
 }
@@ -383,13 +580,14 @@ struct ChartView {
     headers: Vec<String>,
     rows: Vec<Vec<String>>,
     sources: Vec<String>,
+    source_line: String,
     notes: Vec<String>,
     png: bool,
 }
 
 impl ChartView {
-    fn new(chart: &Chart, url: &str, wide: &str, narrow: &str, png: bool) -> ChartView {
-        let (headers, rows) = chart.table();
+    fn new(chart: &Chart, locale: &Locale, url: &str, wide: &str, narrow: &str, png: bool) -> ChartView {
+        let (headers, rows) = chart.table(locale);
         let (width, height) = view_box(wide);
         let (narrow_width, narrow_height) = view_box(narrow);
         ChartView {
@@ -403,7 +601,7 @@ impl ChartView {
             },
             title: chart.title.clone(),
             subtitle: chart.subtitle.clone(),
-            description: chart.description(),
+            description: chart.description.clone(),
             width,
             height,
             narrow_width,
@@ -411,6 +609,7 @@ impl ChartView {
             headers,
             rows,
             sources: chart.sources.clone(),
+            source_line: chart.source_line.clone(),
             notes: chart.notes.clone(),
             png,
         }
@@ -449,4 +648,21 @@ struct Downloads {
     pdf: Option<Link>,
     csv: Option<Link>,
     json: Option<Link>,
+    /// The link-preview image and its text alternative; not offered as a download.
+    #[serde(skip)]
+    social: Option<Social>,
+}
+
+#[derive(Clone)]
+struct Social {
+    /// From the site root: `es/peru/social.png`.
+    url: String,
+    alt: String,
+}
+
+fn insert_social(ctx: &mut Context, downloads: &Downloads) {
+    if let Some(social) = &downloads.social {
+        ctx.insert("social_image", &social.url);
+        ctx.insert("social_alt", &social.alt);
+    }
 }

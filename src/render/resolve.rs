@@ -7,6 +7,7 @@ use super::context::value_text;
 use super::{ChartView, FamilyView};
 use crate::content::Document;
 use crate::data::Data;
+use crate::i18n::Locale;
 use crate::shortcodes::Shortcode;
 
 /// What a shortcode becomes: text for a value, figures for a chart.
@@ -16,7 +17,13 @@ pub enum Filled {
 }
 
 /// Resolves shortcode `code` of a narrative (validated when loaded, so every name exists).
-pub fn fill(code: &Shortcode, own_place: Option<&str>, data: &Data, charts: &BTreeMap<String, Vec<FamilyView>>) -> Filled {
+pub fn fill(
+    code: &Shortcode,
+    own_place: Option<&str>,
+    data: &Data,
+    locale: &Locale,
+    charts: &BTreeMap<String, Vec<FamilyView>>,
+) -> Filled {
     let slug = code.arg("place").or(own_place).unwrap_or_default();
     let Some(place) = data.places.get(slug) else { return Filled::Text(String::new()) };
     match code.name.as_str() {
@@ -33,8 +40,8 @@ pub fn fill(code: &Shortcode, own_place: Option<&str>, data: &Data, charts: &BTr
             let source = data.sources.get(&series.source).map_or(series.source.as_str(), |s| s.name.as_str());
             Filled::Text(format!(
                 "<span class=\"datum\" title=\"{}\">{}{space}{} ({})</span>",
-                super::escape_html(&format!("Source: {source}")),
-                super::escape_html(&value_text(indicator, obs)),
+                super::escape_html(&crate::charts::source_line(locale, &[source.to_string()])),
+                super::escape_html(&value_text(locale, indicator, obs)),
                 super::escape_html(unit),
                 obs.year
             ))
@@ -65,6 +72,7 @@ pub fn resolve(
     doc: &Document,
     own_place: Option<&str>,
     data: &Data,
+    locale: &Locale,
     charts: &BTreeMap<String, Vec<FamilyView>>,
     chart_html: &dyn Fn(&ChartView) -> Result<String, crate::error::Error>,
 ) -> Result<(String, Option<String>), crate::error::Error> {
@@ -72,7 +80,7 @@ pub fn resolve(
     let mut summary = doc.summary.clone();
     for (i, code) in doc.shortcodes.iter().enumerate() {
         let placeholder = Shortcode::placeholder(i);
-        match fill(code, own_place, data, charts) {
+        match fill(code, own_place, data, locale, charts) {
             Filled::Text(text) => {
                 html = html.replace(&placeholder, &text);
                 summary = summary.map(|s| s.replace(&placeholder, &strip_tags(&text)));

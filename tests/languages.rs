@@ -1,0 +1,190 @@
+//! A site in two languages: URLs, switcher, numbers, translated data and text, fallbacks,
+//! and what search engines and link previews read.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use common::*;
+
+/// The good fixture with Spanish added: config, a translated narrative, a translated
+/// indicator and place name. `base_url` when given.
+fn bilingual(name: &str, base_url: Option<&str>) -> PathBuf {
+    let site = site_with(name, None);
+    let mut config = read(&site.join("config.toml"));
+    if let Some(base) = base_url {
+        config = format!("base_url = \"{base}\"\n{config}");
+    }
+    config.push_str("\n[languages.es]\ntitle = \"Perfiles de prueba\"\n");
+    fs::write(site.join("config.toml"), config).unwrap();
+    fs::write(
+        site.join("content/testland/_index.es.md"),
+        "+++\ntitle = \"Tierra de prueba\"\nsummary = \"Un país que solo existe en las pruebas.\"\n+++\nLa narrativa en español.\n",
+    )
+    .unwrap();
+    let place = read(&site.join("data/places/testland.toml"));
+    fs::write(site.join("data/places/testland.toml"), format!("names = {{ es = \"Tierra de prueba\" }}\n{place}")).unwrap();
+    let catalogue = read(&site.join("data/indicators.toml")).replacen(
+        "headline = true\n",
+        "headline = true\ntranslations.es = { name = \"Tasa de mortalidad en menores de cinco años\", short_name = \"Mortalidad en menores de cinco años\", unit = \"por 1000 nacidos vivos\", reference = \"Meta 3.2 de los ODS\" }\n",
+        1,
+    );
+    fs::write(site.join("data/indicators.toml"), catalogue).unwrap();
+    site
+}
+
+fn build(site: &Path) {
+    let out = salud_in(site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn each_language_has_its_own_pages_numbers_and_words() {
+    let site = bilingual("lang-pages", None);
+    build(&site);
+    let public = site.join("public");
+    let en = read(&public.join("testland/index.html"));
+    let es = read(&public.join("es/testland/index.html"));
+    assert!(en.starts_with("<!doctype html>\n<html lang=\"en\">"));
+    assert!(es.starts_with("<!doctype html>\n<html lang=\"es\">"));
+    // Numbers the Spanish way, words from the Spanish catalogue and interface.
+    assert!(en.contains("<td class=\"num value\">17</td>") && en.contains(">19.3<"), "{en}");
+    assert!(es.contains(">19,3<") && es.contains(">20,5<"), "{es}");
+    assert!(es.contains("<h1>Tierra de prueba</h1>"));
+    assert!(es.contains("Mortalidad en menores de cinco años"));
+    assert!(es.contains("<h2 id=\"key-figures\">Cifras clave</h2>"));
+    assert!(es.contains("La narrativa en español."));
+    assert!(!es.contains("class=\"untranslated\""), "a translated narrative carries no note");
+    // The switcher links the two versions of the page, each from where it sits.
+    assert!(en.contains("<a href=\"../es/testland/index.html\" hreflang=\"es\" lang=\"es\">Español</a>"), "{en}");
+    assert!(es.contains("<a href=\"../../testland/index.html\" hreflang=\"en\" lang=\"en\">English</a>"), "{es}");
+    // Shared files come from the site root; page links stay in the language.
+    assert!(es.contains("href=\"../../style.css\""));
+    assert!(es.contains("<a href=\"../../es/index.html\">Inicio</a>"));
+    assert!(es.contains("href=\"../../es/testland/north/index.html\""));
+    // Charts are drawn in the language, under the same file name as in the main language.
+    let chart = read(&public.join("es/testland/charts/mortality-per-1-000-live-births.svg"));
+    assert!(chart.contains("<title>Mortalidad en menores de cinco años, Tierra de prueba</title>"), "{chart}");
+    assert!(chart.contains("Fuente: "), "{chart}");
+    assert_eq!(chart.matches("Meta 3.2 de los ODS: 25").count(), 2, "the reference line's label and the description: {chart}");
+    // Data downloads name the indicator in the language; values stay machine-readable.
+    let csv = read(&public.join("es/testland/salud-data-testland.csv"));
+    assert!(csv.contains("Tasa de mortalidad en menores de cinco años,por 1000 nacidos vivos,2021,19.25"), "{csv}");
+}
+
+#[test]
+fn a_missing_translation_shows_the_main_text_with_a_note() {
+    let site = bilingual("lang-fallback", None);
+    build(&site);
+    let north = read(&site.join("public/es/testland/north/index.html"));
+    assert!(
+        north.contains("<p class=\"untranslated\">Este texto aún no está disponible en español; se muestra en English.</p>"),
+        "{north}"
+    );
+    assert!(north.contains("<div class=\"narrative\" lang=\"en\">"));
+    let about = read(&site.join("public/es/about/index.html"));
+    assert!(about.contains("class=\"untranslated\""));
+    // salud check names every text without a translation.
+    let out = salud_in(&site, &["check"]);
+    let report = stderr(&out) + &stdout(&out);
+    assert!(out.status.success(), "{report}");
+    assert!(report.contains("content/testland/north.md") && report.contains("no translation into \"es\""), "{report}");
+    assert!(report.contains("content/about.md"), "{report}");
+    assert!(!report.contains("content/testland/_index.md: warning: no translation"), "{report}");
+}
+
+#[test]
+fn the_pdf_profile_is_in_the_language_of_its_page() {
+    let site = bilingual("lang-pdf", None);
+    build(&site);
+    let pdf = site.join("public/es/testland/salud-profile-testland.pdf");
+    let text = std::process::Command::new("pdftotext").args([&pdf.to_string_lossy(), "-"]).output().expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("Tierra de prueba"), "{text}");
+    assert!(text.contains("CIFRAS CLAVE"), "{text}");
+    assert!(text.contains("19,3") || text.contains("17"), "{text}");
+}
+
+#[test]
+fn an_absolute_base_url_gives_sitemap_robots_canonical_and_previews() {
+    let site = bilingual("lang-seo", Some("https://example.org/profiles"));
+    build(&site);
+    let public = site.join("public");
+    let sitemap = read(&public.join("sitemap.xml"));
+    assert!(sitemap.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+    assert!(sitemap.contains("<url><loc>https://example.org/profiles/es/testland/</loc><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/profiles/testland/\"/><xhtml:link rel=\"alternate\" hreflang=\"es\" href=\"https://example.org/profiles/es/testland/\"/></url>"), "{sitemap}");
+    assert_eq!(sitemap.matches("<url>").count(), 2 * (1 + 1 + 1 + 5), "home, indicators, about and 5 places, in 2 languages");
+    assert_eq!(read(&public.join("robots.txt")), "User-agent: *\nAllow: /\n\nSitemap: https://example.org/profiles/sitemap.xml\n");
+    let es = read(&public.join("es/testland/index.html"));
+    assert!(es.contains("<link rel=\"canonical\" href=\"https://example.org/profiles/es/testland/\">"), "{es}");
+    assert!(es.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/profiles/testland/\">"));
+    assert!(es.contains("<meta property=\"og:image\" content=\"https://example.org/profiles/es/testland/social.png\">"));
+    assert!(es.contains("<meta name=\"twitter:card\" content=\"summary_large_image\">"));
+    assert!(es.contains("<meta property=\"og:description\" content=\"Un país que solo existe en las pruebas.\">"));
+    // The preview image: a 1200 x 630 PNG with ink where the name goes.
+    let decoder = png::Decoder::new(std::io::Cursor::new(fs::read(public.join("es/testland/social.png")).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let frame = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((frame.width, frame.height), (1200, 630));
+    let row = |y: usize| &pixels[y * frame.line_size..(y + 1) * frame.line_size];
+    assert!((120..190).any(|y| row(y).iter().any(|v| *v < 100)), "the name is drawn");
+    // --base-url overrides the config for one deploy.
+    let out = salud_in(&site, &["build", "--base-url", "https://ngo.example/"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(read(&public.join("robots.txt")).contains("Sitemap: https://ngo.example/sitemap.xml"));
+}
+
+#[test]
+fn without_an_absolute_address_there_is_no_sitemap_and_no_absolute_link() {
+    let site = bilingual("lang-relative", None);
+    build(&site);
+    let public = site.join("public");
+    assert!(!public.join("sitemap.xml").exists() && !public.join("robots.txt").exists());
+    for page in ["index.html", "es/index.html", "testland/index.html", "es/testland/index.html"] {
+        let html = read(&public.join(page));
+        assert!(!html.contains("rel=\"canonical\"") && !html.contains("og:image"), "{page}");
+        assert!(html.contains("<link rel=\"icon\" href=\""), "{page}");
+    }
+    assert!(read(&public.join("favicon.svg")).starts_with("<svg"));
+}
+
+#[test]
+fn the_search_index_is_a_small_script_with_every_name_in_every_language() {
+    let site = bilingual("lang-search", None);
+    build(&site);
+    let index = read(&site.join("public/search-index.js"));
+    assert!(index.starts_with("window.saludSearch={\"languages\":[\"en\",\"es\"]"), "{index}");
+    assert!(index.contains("{\"names\":[\"Testland\",\"Tierra de prueba\"],\"path\":\"testland/index.html\",\"kind\":0}"), "{index}");
+    assert!(index.contains("\"names\":[\"Under-five mortality rate\",\"Tasa de mortalidad en menores de cinco años\"],\"path\":\"indicators/index.html#under5_mortality\",\"kind\":1"));
+    let page = read(&site.join("public/es/indicators/index.html"));
+    assert!(page.contains("<dt id=\"under5_mortality\">Tasa de mortalidad en menores de cinco años</dt>"), "{page}");
+    // The box is hidden until the script shows it, so a reader without JavaScript never
+    // meets a search box that does nothing.
+    let home = read(&site.join("public/index.html"));
+    assert!(home.contains("<div class=\"search\" id=\"search\" data-root=\"\" data-lang=\"en\" hidden>"), "{home}");
+}
+
+#[test]
+fn a_translation_into_a_language_the_site_does_not_list_is_skipped_with_a_warning() {
+    let site = bilingual("lang-unknown", None);
+    fs::write(site.join("content/about.fr.md"), "À propos.\n").unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.contains("content/about.fr.md") && err.contains("\"fr\", which config.toml does not list"), "{err}");
+    assert!(!site.join("public/fr").exists());
+}
+
+#[test]
+fn a_bad_language_code_is_an_error_that_points_at_it() {
+    let site = site_with("lang-bad-code", None);
+    let config = read(&site.join("config.toml"));
+    fs::write(site.join("config.toml"), format!("{config}\n[languages.\"ES_pe\"]\ntitle = \"x\"\n")).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("config.toml") && err.contains("\"ES_pe\" is not a language code"), "{err}");
+    assert!(!site.join("public").exists());
+}
