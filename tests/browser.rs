@@ -1,13 +1,69 @@
-//! Peru's page in a real browser (Debian's chromium, headless): at a phone's width and a
-//! desktop's, the page must not scroll sideways and its charts must load. Screenshots are
-//! kept in tests/artifacts/ for a person to look at.
+//! The default site in a real browser (Debian's chromium, headless), as readers meet it:
+//! Peru's page at a phone's width and a desktop's (no sideways scrolling, charts load;
+//! screenshots kept in tests/artifacts/), every link of the home and Peru pages in both
+//! languages from file:// and from a sub-path, the language switcher, the search box,
+//! axe-core, the Nu HTML Checker on every page, and the page weight.
+//!
+//! The node tools (playwright-core driving the system's chromium, axe-core, vnu-jar) are
+//! pinned in tests/browser/package-lock.json and installed on first use with `npm ci`.
 
 mod common;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::OnceLock;
 
 use common::*;
+
+/// The default site, built once for all the tests of this file.
+fn default_public() -> &'static Path {
+    static PUBLIC: OnceLock<PathBuf> = OnceLock::new();
+    PUBLIC.get_or_init(|| {
+        let public = scratch("browser-default-site").join("public");
+        let out = salud(&["build", "--root", &repo_root().to_string_lossy(), "--output", &public.to_string_lossy()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        public
+    })
+}
+
+/// tests/browser/ with its node packages installed.
+fn node_tools() -> &'static Path {
+    static TOOLS: OnceLock<PathBuf> = OnceLock::new();
+    TOOLS.get_or_init(|| {
+        let dir = repo_root().join("tests/browser");
+        if !dir.join("node_modules/playwright-core").is_dir() {
+            let out = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .output()
+                .expect("these tests need Node.js and npm (apt-get install nodejs npm); .ci/run installs them");
+            assert!(out.status.success(), "npm ci in tests/browser failed: {}", stderr(&out));
+        }
+        dir
+    })
+}
+
+/// What tests/browser/site-check.mjs saw on the default site, run once.
+fn site_report() -> &'static serde_json::Value {
+    static REPORT: OnceLock<serde_json::Value> = OnceLock::new();
+    REPORT.get_or_init(|| {
+        let tools = node_tools();
+        let out = Command::new("node")
+            .arg(tools.join("site-check.mjs"))
+            .arg(default_public())
+            .env("CHROMIUM", which_chromium())
+            .output()
+            .expect("node runs");
+        assert!(out.status.success(), "site-check.mjs failed: {}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)))
+    })
+}
+
+fn which_chromium() -> String {
+    let name = chromium();
+    let out = Command::new("sh").args(["-c", &format!("command -v {name}")]).output().expect("sh runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
 
 fn chromium() -> String {
     for name in ["chromium", "chromium-browser"] {
@@ -42,12 +98,13 @@ fn run_chromium(profile: &Path, window: &str, extra: &[&str], url: &str) -> Stri
 /// A page that shows Peru's page in a frame `width` pixels wide and reports, once it has
 /// loaded, its scroll width, its visible width and how many chart images loaded.
 fn probe_page(public: &Path, width: u32) -> PathBuf {
-    let probe = public.join(format!("probe-{width}.html"));
+    // Beside the output, not in it, where the HTML checker would find it.
+    let probe = public.parent().unwrap().join(format!("probe-{width}.html"));
     std::fs::write(
         &probe,
         format!(
             r#"<!doctype html><html><body style="margin:0">
-<iframe id="f" src="peru/index.html" style="width:{width}px;height:12000px;border:0"></iframe>
+<iframe id="f" src="public/peru/index.html" style="width:{width}px;height:12000px;border:0"></iframe>
 <script>
 document.getElementById("f").addEventListener("load", function () {{
   var doc = this.contentDocument;
@@ -65,14 +122,12 @@ document.getElementById("f").addEventListener("load", function () {{
 #[test]
 fn peru_fits_a_phone_and_a_desktop_without_sideways_scrolling() {
     let scratch_dir = scratch("browser");
-    let public = scratch_dir.join("public");
-    let out = salud(&["build", "--root", &repo_root().to_string_lossy(), "--output", &public.to_string_lossy()]);
-    assert!(out.status.success(), "{}", stderr(&out));
+    let public = default_public();
     let artifacts = repo_root().join("tests/artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
 
     for width in [375u32, 1280] {
-        let probe = probe_page(&public, width);
+        let probe = probe_page(public, width);
         let url = format!("file://{}", probe.display());
         let profile = scratch_dir.join(format!("profile-{width}"));
         let dom = run_chromium(&profile, &format!("{},12000", width + 40), &["--dump-dom"], &url);
@@ -108,4 +163,92 @@ fn printing_a_place_page_gives_a_clean_brief() {
     for gone in ["Download this profile", "Data of this chart", "Skip to the content", "About these profiles"] {
         assert!(!text.contains(gone), "{gone:?} is printed:\n{text}");
     }
+}
+
+fn list(report: &serde_json::Value, key: &str) -> Vec<serde_json::Value> {
+    report[key].as_array().cloned().unwrap_or_default()
+}
+
+#[test]
+fn every_link_of_home_and_peru_resolves_in_both_languages_from_file_and_a_sub_path() {
+    let report = site_report();
+    let pages: Vec<String> = list(report, "pages").iter().map(|p| p.as_str().unwrap().to_string()).collect();
+    assert_eq!(pages.len(), 8, "home and Peru, in English and Spanish, from file:// and from /profiles/: {pages:?}");
+    assert!(pages.iter().any(|p| p.starts_with("file://")) && pages.iter().any(|p| p.contains("/profiles/es/peru/")));
+    let followed = report["followed"].as_u64().unwrap_or(0);
+    assert!(followed > 800, "every page those four link to, in both settings: {followed}");
+    assert_eq!(list(report, "broken"), Vec::<serde_json::Value>::new(), "links that do not resolve");
+    assert_eq!(list(report, "consoleErrors"), Vec::<serde_json::Value>::new(), "console errors, failed requests, 404s");
+    eprintln!("followed {followed} links; {} links to sources' own sites not followed", list(report, "offsite").len());
+}
+
+#[test]
+fn the_language_switcher_leads_to_the_same_page_in_the_other_language() {
+    let switches = list(site_report(), "languageSwitch");
+    assert_eq!(switches.len(), 4);
+    for s in switches {
+        let (to, lang, h1) = (s["to"].as_str().unwrap(), s["lang"].as_str().unwrap(), s["h1"].as_str().unwrap());
+        match lang {
+            "es" => assert_eq!((to, h1), ("es/peru/index.html", "Perú"), "{s}"),
+            _ => assert_eq!((to, lang, h1), ("peru/index.html", "en", "Peru"), "{s}"),
+        }
+    }
+}
+
+#[test]
+fn the_search_box_finds_places_and_indicators_offline_without_accents() {
+    let searches = list(site_report(), "search");
+    assert_eq!(searches.len(), 2, "from file:// and over HTTP");
+    for s in searches {
+        let results: Vec<&str> = s["results"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect();
+        assert_eq!(results.first().copied(), Some("Perú lugar"), "typing \"peru\" on a Spanish page: {s}");
+        let indicator = &s["indicator"];
+        assert!(indicator["text"].as_str().unwrap().starts_with("Tasa de mortalidad neonatal"), "{s}");
+        assert!(indicator["href"].as_str().unwrap().ends_with("es/indicators/index.html#neonatal_mortality"), "{s}");
+        assert_eq!(s["landed"], "es/peru/index.html", "Enter opens the first result: {s}");
+    }
+    // Under 50 KB of script and index for the whole default site.
+    let public = default_public();
+    let size = |f: &str| std::fs::metadata(public.join(f)).unwrap().len();
+    let total = size("search.js") + size("search-index.js");
+    eprintln!("search: search.js {} bytes + search-index.js {} bytes = {total}", size("search.js"), size("search-index.js"));
+    assert!(total < 50_000, "search weighs {total} bytes");
+}
+
+#[test]
+fn axe_finds_no_serious_or_critical_violation_on_home_and_peru() {
+    let violations = list(site_report(), "axe");
+    let serious: Vec<&serde_json::Value> =
+        violations.iter().filter(|v| matches!(v["impact"].as_str(), Some("serious" | "critical"))).collect();
+    assert!(serious.is_empty(), "{serious:#?}");
+    eprintln!("axe: {} violations of lesser impact: {violations:?}", violations.len());
+}
+
+#[test]
+fn a_place_page_with_its_charts_weighs_under_200_kb() {
+    let weights = list(site_report(), "weight");
+    assert_eq!(weights.len(), 2);
+    for w in weights {
+        let bytes = w["bytes"].as_u64().unwrap();
+        eprintln!("{}: {bytes} bytes in {} requests", w["page"], w["requests"]);
+        assert!(bytes < 200_000, "{w}");
+        assert!(w["requests"].as_u64().unwrap() >= 14, "the weight counts every chart: {w}");
+    }
+}
+
+#[test]
+fn every_page_is_valid_html_for_the_nu_checker() {
+    let vnu = node_tools().join("node_modules/vnu-jar/build/dist/vnu.jar");
+    let public = default_public();
+    let out = Command::new("java")
+        .args(["-jar", &vnu.to_string_lossy(), "--errors-only", "--format", "json", "--skip-non-html"])
+        .arg(public)
+        .output()
+        .expect("the Nu HTML Checker needs Java (apt-get install default-jre-headless); .ci/run installs it");
+    let report: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let errors = report["messages"].as_array().unwrap();
+    let pages = walkdir::WalkDir::new(public).into_iter().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "html")).count();
+    assert!(pages > 490, "{pages} pages");
+    assert!(errors.is_empty(), "{} errors in {pages} pages, the first: {:#?}", errors.len(), &errors[..errors.len().min(5)]);
+    eprintln!("vnu: 0 errors in {pages} pages");
 }

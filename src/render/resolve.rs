@@ -90,14 +90,31 @@ pub fn resolve(
                 for view in &views {
                     figures.push_str(&chart_html(view)?);
                 }
-                // A chart on a line of its own is a block, not part of a paragraph.
-                let block = format!("<p>{placeholder}</p>");
-                html = if html.contains(&block) { html.replace(&block, &figures) } else { html.replace(&placeholder, &figures) };
+                html = place_block(&html, &placeholder, &figures);
                 summary = summary.map(|s| s.replace(&placeholder, ""));
             }
         }
     }
     Ok((html, summary))
+}
+
+/// Puts a block (chart figures) where `placeholder` is. A figure may not sit inside a
+/// paragraph, so a paragraph around the placeholder is closed before the block and reopened
+/// after it, and a paragraph left empty is dropped.
+fn place_block(html: &str, placeholder: &str, block: &str) -> String {
+    let Some(at) = html.find(placeholder) else { return html.to_string() };
+    let (before, after) = (&html[..at], &html[at + placeholder.len()..]);
+    let open = before.rfind("<p>").filter(|&p| !before[p..].contains("</p>"));
+    let close = after.find("</p>").filter(|&c| !after[..c].contains("<p>"));
+    let (Some(open), Some(close)) = (open, close) else { return html.replacen(placeholder, block, 1) };
+    let paragraph = |text: &str| if text.trim().is_empty() { String::new() } else { format!("<p>{}</p>", text.trim()) };
+    format!(
+        "{}{}{block}{}{}",
+        &before[..open],
+        paragraph(&before[open + 3..]),
+        paragraph(&after[..close]),
+        &after[close + 4..]
+    )
 }
 
 fn strip_tags(html: &str) -> String {
@@ -112,4 +129,18 @@ fn strip_tags(html: &str) -> String {
         }
     }
     out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::place_block;
+
+    #[test]
+    fn a_chart_never_ends_up_inside_a_paragraph() {
+        let figure = "<figure>F</figure>";
+        assert_eq!(place_block("<p>X</p>\n", "X", figure), "<figure>F</figure>\n");
+        assert_eq!(place_block("<p>X\nThe text after.</p>", "X", figure), "<figure>F</figure><p>The text after.</p>");
+        assert_eq!(place_block("<p>Before X after</p>", "X", figure), "<p>Before</p><figure>F</figure><p>after</p>");
+        assert_eq!(place_block("<li>X</li>", "X", figure), "<li><figure>F</figure></li>");
+    }
 }

@@ -46,7 +46,15 @@ const browser = await chromium.launch({
   args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
 });
 const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-const report = { pages: [], broken: [], consoleErrors: [], axe: [], languageSwitch: [], search: [], offsite: [] };
+// Linked pages are opened in a second browser that loads no images: their console and their
+// anchors are what is checked there (the start pages' images are checked one by one), and
+// hundreds of pages load several times faster.
+const linkBrowser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--blink-settings=imagesEnabled=false"],
+});
+const linkContext = await linkBrowser.newContext();
+const report = { pages: [], broken: [], consoleErrors: [], axe: [], languageSwitch: [], search: [], offsite: [], weight: [] };
 
 // Whether a link target exists: pages are opened (and their #anchor looked for); files are
 // requested over HTTP or looked up on disk for file://.
@@ -66,7 +74,10 @@ async function exists(url) {
 function watch(page, where) {
   page.on("console", (m) => { if (m.type() === "error") report.consoleErrors.push({ where: where(), text: m.text() }); });
   page.on("pageerror", (e) => report.consoleErrors.push({ where: where(), text: String(e) }));
-  page.on("requestfailed", (r) => report.consoleErrors.push({ where: where(), text: `request failed: ${r.url()}` }));
+  // A load cut short by the next navigation is not a failure.
+  page.on("requestfailed", (r) => {
+    if (r.failure()?.errorText !== "net::ERR_ABORTED") report.consoleErrors.push({ where: where(), text: `request failed: ${r.url()}` });
+  });
   page.on("response", (r) => { if (r.status() >= 400) report.consoleErrors.push({ where: where(), text: `${r.status()} ${r.url()}` }); });
 }
 
@@ -79,13 +90,39 @@ async function open(url) {
   await page.goto(url, { waitUntil: "load" });
 }
 
+// Opens linked pages a few at a time; each must load without console errors and hold the
+// anchor its link points at.
+async function visit(pages) {
+  const queue = [...pages];
+  async function worker() {
+    const tab = await linkContext.newPage();
+    let here = "";
+    watch(tab, () => here);
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      here = item.href;
+      await tab.goto(item.href, { waitUntil: "load" });
+      const anchor = item.href.split("#")[1];
+      if (anchor && !(await tab.$(`[id="${anchor}"]`))) report.broken.push({ from: item.from, href: item.href, why: "no such anchor" });
+    }
+    await tab.close();
+  }
+  await Promise.all([worker(), worker(), worker()]);
+}
+
 const starts = ["index.html", "peru/index.html", "es/index.html", "es/peru/index.html"];
 for (const root of [fileRoot, httpRoot]) {
+  const toVisit = new Map();
   for (const start of starts) {
     const url = root + start;
     await open(url);
     report.pages.push(url);
     const links = await page.$$eval("a[href]", (as) => as.map((a) => ({ href: a.href, download: a.hasAttribute("download") })));
+    // What the page itself loads, lazy images included, must exist too.
+    const assets = await page.$$eval("img[src], source[srcset], link[href], script[src]", (els) =>
+      els.map((e) => e.src || e.href || new URL(e.getAttribute("srcset"), document.baseURI).href));
+    for (const href of assets) {
+      if (href.startsWith(root) && !(await exists(href))) report.broken.push({ from: url, href, why: "not found" });
+    }
     const seen = new Set();
     for (const link of links) {
       const href = link.href;
@@ -97,18 +134,13 @@ for (const root of [fileRoot, httpRoot]) {
         else report.broken.push({ from: url, href, why: "leaves the site's folder" });
         continue;
       }
-      const [base, anchor] = href.split("#");
+      const base = href.split("#")[0];
       if (!(await exists(base))) { report.broken.push({ from: url, href, why: "not found" }); continue; }
-      if (!link.download && (base.endsWith(".html") || base.endsWith("/"))) {
-        const child = await context.newPage();
-        let childUrl = href;
-        watch(child, () => childUrl);
-        await child.goto(href, { waitUntil: "load" });
-        if (anchor && !(await child.$(`[id="${anchor}"]`))) report.broken.push({ from: url, href, why: "no such anchor" });
-        await child.close();
-      }
+      if (!link.download && (base.endsWith(".html") || base.endsWith("/")) && !toVisit.has(href)) toVisit.set(href, { href, from: url });
     }
   }
+  await visit(toVisit.values());
+  report.followed = (report.followed || 0) + toVisit.size;
 
   // The switcher leads to the same page in the other language.
   await open(root + "peru/index.html");
@@ -144,6 +176,24 @@ for (const rel of ["index.html", "peru/index.html", "es/index.html", "es/peru/in
   }
 }
 
+// Page weight: every byte a desktop reader's browser loads for Peru's page, after scrolling
+// to the end so that every lazy chart loads.
+for (const rel of ["peru/index.html", "es/peru/index.html"]) {
+  const tab = await context.newPage();
+  const sizes = [];
+  tab.on("response", (r) => sizes.push(r.body().then((b) => b.length, () => 0)));
+  await tab.goto(httpRoot + rel, { waitUntil: "load" });
+  for (let y = 0; y < (await tab.evaluate(() => document.body.scrollHeight)); y += 600) {
+    await tab.evaluate((to) => window.scrollTo(0, to), y);
+    await tab.waitForTimeout(20);
+  }
+  await tab.waitForLoadState("networkidle");
+  const all = await Promise.all(sizes);
+  report.weight.push({ page: rel, bytes: all.reduce((a, b) => a + b, 0), requests: all.length });
+  await tab.close();
+}
+
 await browser.close();
+await linkBrowser.close();
 server.close();
 process.stdout.write(JSON.stringify(report, null, 1));
