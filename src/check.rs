@@ -23,6 +23,7 @@ pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
     unused_indicators(&site.data, &mut diags);
     zeros_and_jumps(&site.data, &mut diags);
     untranslated(&site, &mut diags);
+    untranslated_strings(&site, &mut diags)?;
     // Links are checked against the site as it would be built; PDFs and PNGs do not change
     // which pages exist, so they are skipped to keep the check fast.
     site.config.pdf = false;
@@ -48,6 +49,25 @@ fn untranslated(site: &Site, diags: &mut Diagnostics) {
             );
         }
     }
+}
+
+/// Interface strings the theme's translation lacks: readers see them in the main language.
+fn untranslated_strings(site: &Site, diags: &mut Diagnostics) -> Result<(), Error> {
+    let theme = crate::theme::Theme::load(&site.root, &site.config.theme)?;
+    let parse = |code: &str| theme.i18n.get(code).and_then(|text| toml::from_str::<toml::Table>(text).ok());
+    let Some(main) = parse(&site.config.language) else { return Ok(()) };
+    for lang in site.config.languages.keys() {
+        let Some(other) = parse(lang) else { continue };
+        let missing = crate::i18n::missing_keys(&main, &other);
+        if !missing.is_empty() {
+            let file = format!("themes/{}/i18n/{lang}.toml", site.config.theme);
+            diags.push(
+                Diagnostic::warning(&file, format!("{} interface strings are not translated: {}", missing.len(), crate::format::first_few(&missing, 8)))
+                    .help(format!("until they are, pages in \"{lang}\" show them in the main language; add them to {file}")),
+            );
+        }
+    }
+    Ok(())
 }
 
 fn unused_indicators(data: &Data, diags: &mut Diagnostics) {

@@ -30,6 +30,16 @@ pub fn number(value: f64, max_decimals: usize) -> String {
     grouped
 }
 
+/// "a, b, c and 5 more": the first `n` items of a long list, for one-line messages.
+pub fn first_few(items: &[String], n: usize) -> String {
+    let shown = items.iter().take(n).cloned().collect::<Vec<_>>().join(", ");
+    if items.len() > n {
+        format!("{shown} and {} more", items.len() - n)
+    } else {
+        shown
+    }
+}
+
 /// A file size as readers expect it: "840 bytes", "84 KB", "1.2 MB".
 pub fn size(bytes: usize) -> String {
     match bytes {

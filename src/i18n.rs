@@ -173,9 +173,14 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 /// Dotted keys of `main` that `other` lacks: strings a translation has not caught up with.
 pub fn missing_keys(main: &toml::Table, other: &toml::Table) -> Vec<String> {
     let mut missing = Vec::new();
+    let empty = toml::Table::new();
     for (key, value) in main {
         match (value, other.get(key)) {
-            (toml::Value::Table(m), Some(toml::Value::Table(o))) => {
+            (toml::Value::Table(m), o) => {
+                let o = match o {
+                    Some(toml::Value::Table(o)) => o,
+                    _ => &empty,
+                };
                 missing.extend(missing_keys(m, o).into_iter().map(|k| format!("{key}.{k}")));
             }
             (_, None) => missing.push(key.clone()),
@@ -226,6 +231,7 @@ mod tests {
         let en = Locale::load(&files, "en", "en").unwrap();
         assert_eq!(en.list(&["a".into(), "b".into(), "c".into()]), "a, b and c");
         assert_eq!(missing_keys(&en.strings, &toml::from_str(&files["es"]).unwrap()), ["and", "home.count"]);
+        assert_eq!(missing_keys(&en.strings, &toml::Table::new()), ["and", "home.count", "home.places"]);
         assert!(Locale::load(&files, "fr", "en").unwrap_err().to_string().contains("i18n/fr.toml"));
     }
 }

@@ -175,17 +175,21 @@ impl Builder {
         let new = &last.site.content;
         let same_pages = old.pages.iter().map(|p| &p.slug).eq(new.pages.iter().map(|p| &p.slug));
         let mut wanted: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
-        if old.home != new.home {
-            wanted.insert("index.html".into());
-        }
-        for slug in old.narratives.keys().chain(new.narratives.keys()) {
-            if old.narratives.get(slug) != new.narratives.get(slug) {
-                wanted.insert(format!("{slug}/index.html"));
+        // Each language's pages show its translation or the main text: compare what each shows.
+        for locale in last.renderer.locales(&last.site)? {
+            let (old, new, prefix) = (old.localized(&locale.code), new.localized(&locale.code), &locale.prefix);
+            if old.home != new.home {
+                wanted.insert(format!("{prefix}index.html"));
             }
-        }
-        for page in &new.pages {
-            if old.pages.iter().find(|p| p.slug == page.slug) != Some(page) {
-                wanted.insert(format!("{}/index.html", page.slug));
+            for slug in old.narratives.keys().chain(new.narratives.keys()) {
+                if old.narratives.get(slug) != new.narratives.get(slug) {
+                    wanted.insert(format!("{prefix}{slug}/index.html"));
+                }
+            }
+            for page in &new.pages {
+                if old.pages.iter().find(|p| p.slug == page.slug) != Some(page) {
+                    wanted.insert(format!("{prefix}{}/index.html", page.slug));
+                }
             }
         }
         let all = !same_pages;

@@ -68,21 +68,20 @@ impl Site {
 /// One warning for all places without a narrative: a site built from imported data has many,
 /// and a line for each would bury the warnings that matter.
 fn warn_missing_narratives(data: &Data, content: &Content, diags: &mut Diagnostics) {
-    let missing: Vec<&str> = data
+    let missing: Vec<String> = data
         .places
         .values()
         .filter(|p| !content.narratives.contains_key(&p.slug))
-        .map(|p| p.name.as_str())
+        .map(|p| p.name.clone())
         .collect();
     if missing.is_empty() {
         return;
     }
-    let shown = missing.iter().take(5).copied().collect::<Vec<_>>().join(", ");
-    let more = if missing.len() > 5 { format!(" and {} more", missing.len() - 5) } else { String::new() };
+    let shown = crate::format::first_few(&missing, 5);
     // First, because it is the one warning about the whole site.
     diags.0.insert(
         0,
-        Diagnostic::warning(content::DIR, format!("{} places have no narrative: {shown}{more}", missing.len()))
+        Diagnostic::warning(content::DIR, format!("{} places have no narrative: {shown}", missing.len()))
             .help("their pages show the data only; add content/PLACE/_index.md to tell their story"),
     );
 }

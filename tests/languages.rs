@@ -188,3 +188,21 @@ fn a_bad_language_code_is_an_error_that_points_at_it() {
     assert!(err.contains("config.toml") && err.contains("\"ES_pe\" is not a language code"), "{err}");
     assert!(!site.join("public").exists());
 }
+
+#[test]
+fn interface_strings_a_translation_lacks_show_in_the_main_language_and_check_names_them() {
+    let site = bilingual("lang-strings", None);
+    fs::create_dir_all(site.join("themes/default/i18n")).unwrap();
+    fs::write(
+        site.join("themes/default/i18n/es.toml"),
+        "language_name = \"Español\"\n[number]\ndecimal = \",\"\ngroup = \" \"\ngroup_min = 5\n[place]\nkey_figures = \"Cifras clave\"\n",
+    )
+    .unwrap();
+    build(&site);
+    let es = read(&site.join("public/es/testland/index.html"));
+    assert!(es.contains(">Cifras clave</h2>") && es.contains(">Charts</h2>"), "{es}");
+    let out = salud_in(&site, &["check"]);
+    let report = stderr(&out) + &stdout(&out);
+    assert!(report.contains("themes/default/i18n/es.toml") && report.contains("interface strings are not translated: and, category.coverage,"), "{report}");
+    assert!(report.contains(" more"), "{report}");
+}
