@@ -345,6 +345,26 @@ fn first_paragraph(events: &[Event]) -> Option<String> {
 mod tests {
     use super::*;
 
+    /// Arbitrary text as a narrative (front matter, Markdown, shortcodes, raw HTML) gives a
+    /// document or errors, never a panic; raw HTML never survives unescaped.
+    #[test]
+    fn arbitrary_narratives_give_errors_never_a_panic() {
+        let seed = "+++\ntitle = \"Perú\"\nsummary = \"One line.\"\nweight = 2\n+++\n## Heading\n\n\
+            Text with {{ value(indicator=\"neonatal_mortality\") }} and a [link](x.html).\n\n\
+            | a | b |\n|---|---|\n| 1 | 2 |\n\nA note[^1].\n\n[^1]: Here.\n\n{{ chart(family=\"mortality\") }}\n";
+        let mut rng = crate::arbitrary::Rng::new(0xc0ffee);
+        for text in crate::arbitrary::variants(seed, 4000, &mut rng) {
+            let mut diags = Diagnostics::default();
+            match parse("content/peru/_index.md", &text, false, &mut diags) {
+                Some(doc) => assert!(!doc.html.contains("<script"), "{text:?} -> {}", doc.html),
+                None => assert!(diags.has_errors(), "no document and no error for {text:?}"),
+            }
+            for d in &diags.0 {
+                let _ = d.to_string();
+            }
+        }
+    }
+
     #[test]
     fn headings_get_unique_anchors() {
         let (html, _) = render_markdown("# Salud en Perú\n\n## Datos\n\n## Datos\n", false);

@@ -17,9 +17,9 @@ pub enum Error {
     #[error("cannot read or write {}: {source}", .path.display())]
     Io { path: PathBuf, source: io::Error },
 
-    /// A template of the theme or of the site failed; the message names it and, when Tera
-    /// gives it, the line.
-    #[error("the template {name} failed: {message}")]
+    /// A template of the theme or of the site (or another theme file) failed; `name` is the
+    /// file and, when known, the line.
+    #[error("{name}: {message}")]
     Template { name: String, message: String },
 
     #[error("{0}")]

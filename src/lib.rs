@@ -4,6 +4,8 @@
 //! (`config`, `data`, `content`), rendered through the theme (`render`) into an in-memory
 //! [`output::Output`], and written to disk at once.
 
+#[cfg(test)]
+mod arbitrary;
 pub mod build;
 mod cache;
 pub mod charts;

@@ -40,6 +40,9 @@ const DEFAULT: &[(&str, &[u8])] = embed![
 pub struct Theme {
     /// Template name (`place.html`) to its text.
     pub templates: BTreeMap<String, String>,
+    /// Template name to the file it came from, for messages: `templates/place.html` (the
+    /// site's own), `themes/default/templates/place.html`, or the built-in copy.
+    pub origins: BTreeMap<String, String>,
     /// Path below the output root (`style.css`) to its bytes.
     pub statics: BTreeMap<String, Vec<u8>>,
     /// `theme.toml`: settings the code reads (chart style).
@@ -67,11 +70,11 @@ impl Theme {
     pub fn load(root: &Path, name: &str) -> Result<Theme, Error> {
         let mut theme = Theme::default();
         for (path, bytes) in DEFAULT {
-            theme.add(path, bytes.to_vec())?;
+            theme.add(path, bytes.to_vec(), &format!("the built-in theme's {path}"))?;
         }
         let dir = root.join("themes").join(name);
         if dir.is_dir() {
-            theme.add_dir(&dir, "")?;
+            theme.add_dir(&dir, "", &format!("themes/{name}/"))?;
         } else if name != "default" {
             return Err(Error::Template {
                 name: format!("themes/{name}/"),
@@ -80,11 +83,12 @@ impl Theme {
                 ),
             });
         }
-        theme.add_dir(root, "templates")?;
+        theme.add_dir(root, "templates", "")?;
         Ok(theme)
     }
 
-    fn add_dir(&mut self, base: &Path, only: &str) -> Result<(), Error> {
+    /// `shown`: how messages name `base` ("themes/default/", or "" for the site itself).
+    fn add_dir(&mut self, base: &Path, only: &str, shown: &str) -> Result<(), Error> {
         let mut files = Output::default();
         for sub in ["templates", "static", "fonts", "i18n"] {
                 if only.is_empty() || only == sub {
@@ -93,18 +97,18 @@ impl Theme {
             }
         }
         for (path, bytes) in files.files {
-            self.add(&path, bytes)?;
+            self.add(&path, bytes, &format!("{shown}{path}"))?;
         }
         for file in ["theme.toml", "profile.typ"] {
             if only.is_empty() && base.join(file).is_file() {
                 let text = std::fs::read(base.join(file)).map_err(|e| Error::io(&base.join(file), e))?;
-                self.add(file, text)?;
+                self.add(file, text, &format!("{shown}{file}"))?;
             }
         }
         Ok(())
     }
 
-    fn add(&mut self, path: &str, bytes: Vec<u8>) -> Result<(), Error> {
+    fn add(&mut self, path: &str, bytes: Vec<u8>, origin: &str) -> Result<(), Error> {
         if path == "profile.typ" || path == "templates/profile.typ" {
             self.profile = String::from_utf8(bytes).map_err(|_| Error::Template {
                 name: "profile.typ".into(),
@@ -116,6 +120,7 @@ impl Theme {
                 message: "the file is not UTF-8 text".into(),
             })?;
             self.templates.insert(name.to_string(), text);
+            self.origins.insert(name.to_string(), origin.to_string());
         } else if let Some(name) = path.strip_prefix("static/") {
             self.statics.insert(name.to_string(), bytes);
         } else if let Some(name) = path.strip_prefix("fonts/") {

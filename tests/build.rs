@@ -181,7 +181,12 @@ fn a_template_error_names_the_template() {
     fs::write(site.join("templates/page.html"), "{% extends \"base.html\" %}{% block main %}{{ nosuch.field }}{% endblock main %}").unwrap();
     let out = salud_in(&site, &["build"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).starts_with("the template page.html failed"), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(err.starts_with("templates/page.html, line 1: Failed to render 'page.html': Variable `nosuch.field` not found"), "{err}");
+    // A syntax error gives its line and column.
+    fs::write(site.join("templates/page.html"), "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock main %}").unwrap();
+    let err = stderr(&salud_in(&site, &["build"]));
+    assert!(err.starts_with("templates/page.html, line 3: Failed to parse 'page.html': --> 3:7"), "{err}");
     assert!(!site.join("public").exists());
 }
 

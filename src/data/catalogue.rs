@@ -178,8 +178,20 @@ enum CodeFile {
 }
 
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
-    let (file, text) =
-        super::read_toml::<BTreeMap<String, Spanned<IndicatorFile>>>(root, FILE, diags)?;
+    let text = super::read_text(root, FILE, diags)?;
+    parse(&text, diags)
+}
+
+/// The catalogue from its text, every problem reported with its place in the text.
+pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
+    let file = match toml::from_str::<BTreeMap<String, Spanned<IndicatorFile>>>(text) {
+        Ok(file) => file,
+        Err(err) => {
+            diags.push(super::toml_error(FILE, text, &err));
+            return None;
+        }
+    };
+    let text = text.to_string();
     let errors_before = diags.errors().count();
     let mut entries: Vec<_> = file.into_iter().collect();
     entries.sort_by_key(|(_, entry)| entry.span().start);

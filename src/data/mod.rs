@@ -14,6 +14,8 @@ pub use catalogue::{Category, CodeMap, Indicator, IndicatorText, Measure, Refere
 pub use places::{Observation, Place, PlaceKind, Series};
 pub use sources::Source;
 pub use catalogue::FILE as CATALOGUE_FILE;
+pub use catalogue::parse as parse_catalogue;
+pub use places::parse as parse_place;
 pub use places::DIR as PLACES_DIR;
 
 /// Everything under `data/`, validated.
@@ -91,8 +93,22 @@ pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// The largest text file salud reads. A place's data take a few KB and the largest narrative
+/// a few hundred; a bigger file is a mistake (a data dump saved in the wrong place), and
+/// reading it whole could exhaust the machine's memory.
+pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
+
 /// Reads a file of the site as UTF-8 text, without a byte-order mark.
 pub(crate) fn read_text(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<String> {
+    if let Ok(meta) = std::fs::metadata(root.join(rel)) {
+        if meta.len() > MAX_TEXT_BYTES {
+            diags.push(
+                Diagnostic::error(rel, format!("this file is {}; salud reads text files of up to 16 MB", crate::format::size(meta.len() as usize)))
+                    .help("a place's data fit in a few KB: move a raw data file to data/raw/ and bring its values in with salud import"),
+            );
+            return None;
+        }
+    }
     match std::fs::read(root.join(rel)) {
         Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),

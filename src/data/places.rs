@@ -244,6 +244,27 @@ fn inherit_world_regions(places: &mut BTreeMap<String, Place>) {
     }
 }
 
+/// One place file from its text, checked against the catalogue and sources as `load` checks
+/// each file. `rel` names the file in messages; the slug comes from it.
+pub fn parse(
+    rel: &str,
+    text: &str,
+    indicators: &[Indicator],
+    sources: &BTreeMap<String, Source>,
+    diags: &mut Diagnostics,
+) -> Option<Place> {
+    let slug = slug_of(rel)?;
+    let file = match toml::from_str::<PlaceFile>(text) {
+        Ok(file) => file,
+        Err(err) => {
+            diags.push(super::toml_error(rel, text, &err));
+            return None;
+        }
+    };
+    let this_year = crate::clock::this_year();
+    validate(rel, &slug, file, text, indicators, sources, 10, this_year, diags).map(|(place, _)| place)
+}
+
 #[allow(clippy::too_many_arguments)]
 fn validate(
     rel: &str,
@@ -516,4 +537,61 @@ mod tests {
         assert_eq!(slug_of("data/places/peru/ .toml"), None);
     }
 
+    const CATALOGUE: &str = "[under5_mortality]\nname = \"Under-five mortality rate\"\nunit = \"per 1,000 live births\"\n\
+        category = \"mortality\"\n\n[stunting]\nname = \"Stunting\"\nunit = \"%\"\nmeasure = \"percent\"\ncategory = \"nutrition\"\n";
+
+    const PLACE: &str = "name = \"Huánuco\"\niso3 = \"HUA\"\nnames = { es = \"Huánuco\" }\n\n[[series]]\nindicator = \"under5_mortality\"\n\
+        source = \"wdi\"\nnote = \"A note.\"\n\n[series.values]\n2020 = 20.5\n2021 = { value = 19.25, qualifier = \"about\" }\n\n\
+        [[series]]\nindicator = \"stunting\"\nsource = \"wdi\"\n\n[series.values]\n2023 = 28.4\n";
+
+    fn sources() -> BTreeMap<String, Source> {
+        let wdi = Source {
+            id: "wdi".into(),
+            rank: 0,
+            name: "World Bank".into(),
+            publisher: None,
+            url: None,
+            licence: None,
+            licence_url: None,
+            citation: None,
+            note: None,
+            translations: BTreeMap::new(),
+        };
+        BTreeMap::from([("wdi".to_string(), wdi)])
+    }
+
+    #[test]
+    fn the_seed_of_the_property_test_is_a_valid_place() {
+        let mut diags = Diagnostics::default();
+        let indicators = super::super::catalogue::parse(CATALOGUE, &mut diags).unwrap();
+        let place = parse("data/places/peru/huanuco.toml", PLACE, &indicators, &sources(), &mut diags);
+        assert!(!diags.has_errors(), "{diags:?}");
+        assert_eq!(place.unwrap().series.len(), 2);
+    }
+
+    /// Arbitrary text in a place file or the catalogue gives errors, never a panic, and every
+    /// message can be shown with its line and caret.
+    #[test]
+    fn arbitrary_data_files_give_errors_never_a_panic() {
+        let mut diags = Diagnostics::default();
+        let indicators = super::super::catalogue::parse(CATALOGUE, &mut diags).unwrap();
+        let sources = sources();
+        let mut rng = crate::arbitrary::Rng::new(0x5a1d);
+        for text in crate::arbitrary::variants(PLACE, 4000, &mut rng) {
+            let mut diags = Diagnostics::default();
+            let place = parse("data/places/peru/huanuco.toml", &text, &indicators, &sources, &mut diags);
+            assert!(place.is_some() || diags.has_errors(), "no place and no error for {text:?}");
+            for d in &diags.0 {
+                let _ = d.to_string();
+            }
+        }
+        for text in crate::arbitrary::variants(CATALOGUE, 3000, &mut rng) {
+            let mut diags = Diagnostics::default();
+            let catalogue = super::super::catalogue::parse(&text, &mut diags);
+            assert!(catalogue.is_some() || diags.has_errors(), "no catalogue and no error for {text:?}");
+            for d in &diags.0 {
+                let _ = d.to_string();
+            }
+        }
+    }
 }

@@ -43,6 +43,9 @@ pub struct Renderer {
     fonts_key: Vec<u8>,
     /// The theme's interface strings, by language code.
     i18n: BTreeMap<String, String>,
+    /// The templates' text and the file each came from, to say where a template failed.
+    sources: BTreeMap<String, String>,
+    origins: BTreeMap<String, String>,
 }
 
 /// What a page says about a text shown in the main language because its translation is
@@ -101,7 +104,7 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| template_error("the theme", &e))?;
+            .map_err(|e| template_error(theme, "", &e))?;
         let chart_style = theme.chart_style()?;
         let fonts: Vec<Vec<u8>> = theme.fonts.values().cloned().collect();
         let rasteriser = Rasteriser::new(&fonts, &chart_style.font_family);
@@ -126,6 +129,8 @@ impl Renderer {
             cache: PngCache::new(cache_root),
             fonts_key,
             i18n: theme.i18n.clone(),
+            sources: theme.templates.clone(),
+            origins: theme.origins.clone(),
         })
     }
 
@@ -520,7 +525,7 @@ impl Renderer {
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<String, Error> {
-        self.tera.render(template, ctx).map_err(|e| template_error(template, &e))
+        self.tera.render(template, ctx).map_err(|e| template_error(self, template, &e))
     }
 }
 
@@ -541,9 +546,34 @@ pub(crate) fn escape_html(text: &str) -> String {
     out
 }
 
-/// Tera keeps the useful part of its message (the line, the missing variable) in the
-/// error's sources, so they are all joined.
-fn template_error(name: &str, err: &tera::Error) -> Error {
+/// The template texts and where they came from, for [`template_error`].
+trait TemplateFiles {
+    fn text(&self, name: &str) -> Option<&str>;
+    fn origin(&self, name: &str) -> Option<&str>;
+}
+
+impl TemplateFiles for Theme {
+    fn text(&self, name: &str) -> Option<&str> {
+        self.templates.get(name).map(String::as_str)
+    }
+    fn origin(&self, name: &str) -> Option<&str> {
+        self.origins.get(name).map(String::as_str)
+    }
+}
+
+impl TemplateFiles for Renderer {
+    fn text(&self, name: &str) -> Option<&str> {
+        self.sources.get(name).map(String::as_str)
+    }
+    fn origin(&self, name: &str) -> Option<&str> {
+        self.origins.get(name).map(String::as_str)
+    }
+}
+
+/// Names the failing template by its file and line. Tera keeps the useful part of its message
+/// (the line of a syntax error, the missing variable) in the error's sources, so they are all
+/// joined; a render error has no line, so the line that uses the missing variable is found.
+fn template_error(files: &dyn TemplateFiles, rendering: &str, err: &tera::Error) -> Error {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
@@ -551,7 +581,24 @@ fn template_error(name: &str, err: &tera::Error) -> Error {
         message.push_str(&cause.to_string());
         source = cause.source();
     }
-    Error::Template { name: name.to_string(), message }
+    // "Failed to parse 'page.html':  --> 4:7": the template at fault, and where.
+    let quoted = |after: &str| message.split_once(after).and_then(|(_, rest)| rest.split('\'').nth(1)).map(str::to_string);
+    let name = quoted("Failed to parse").unwrap_or_else(|| rendering.to_string());
+    let mut line = message
+        .split_once(" --> ")
+        .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
+        .and_then(|l| l.parse::<usize>().ok());
+    if line.is_none() {
+        if let (Some(variable), Some(text)) = (message.split('`').nth(1), files.text(&name)) {
+            line = text.lines().position(|l| l.contains(variable)).map(|i| i + 1);
+        }
+    }
+    let file = files.origin(&name).map_or_else(|| name.clone(), str::to_string);
+    let name = match line {
+        Some(line) => format!("{file}, line {line}"),
+        None => file,
+    };
+    Error::Template { name, message: message.replace("  --> ", " --> ") }
 }
 
 #[derive(Serialize, Clone)]
