@@ -28,13 +28,36 @@ impl Location {
     pub fn from_span(text: &str, span: Range<usize>) -> Location {
         let start = floor_char_boundary(text, span.start.min(text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line = text[..start].matches('\n').count() + 1;
+        Location::on_line(text, start, span.end, line, line_start)
+    }
+
+    fn on_line(text: &str, start: usize, end: usize, line: usize, line_start: usize) -> Location {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line_text = text[line_start..line_end].trim_end_matches('\r');
-        let line = text[..start].matches('\n').count() + 1;
         let column = text[line_start..start].chars().count() + 1;
-        let end = floor_char_boundary(text, span.end.clamp(start, line_start + line_text.len()));
+        let end = floor_char_boundary(text, end.clamp(start, line_start + line_text.len()));
         let width = text[start..end].chars().count().max(1);
         Location { line, column, line_text: line_text.to_string(), width }
+    }
+}
+
+/// Where each line of a text starts, so that the many values of one data file are located
+/// without scanning the file from the top for each (which made loading quadratic).
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        LineIndex { starts: std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect() }
+    }
+
+    /// The same as [`Location::from_span`], in logarithmic time.
+    pub fn locate(&self, text: &str, span: Range<usize>) -> Location {
+        let start = floor_char_boundary(text, span.start.min(text.len()));
+        let line = self.starts.partition_point(|&s| s <= start).max(1);
+        Location::on_line(text, start, span.end, line, self.starts[line - 1])
     }
 }
 
@@ -233,6 +256,17 @@ mod tests {
         let caret = shown.lines().nth(4).unwrap();
         assert_eq!(caret.find('^'), line.find("oops").map(|b| line[..b].chars().count()));
         assert!(shown.contains(" --> x.toml:1:505"));
+    }
+
+    #[test]
+    fn the_line_index_locates_as_a_scan_does() {
+        let text = "a = 1\r\nname = \"Huánuco\"\n\n[[series]]\n2020 = 5\nlast";
+        let index = LineIndex::new(text);
+        for start in 0..=text.len() + 2 {
+            for end in [start, start + 1, start + 7] {
+                assert_eq!(index.locate(text, start..end), Location::from_span(text, start..end), "{start}..{end}");
+            }
+        }
     }
 
     #[test]

@@ -324,6 +324,7 @@ fn validate(
     // Ordered as the catalogue, then as sources.toml, so pages list sources the way the author ranked them.
     let mut grouped: BTreeMap<(usize, usize, String), Series> = BTreeMap::new();
     let mut first_year_at: BTreeMap<(String, String, i64), std::ops::Range<usize>> = BTreeMap::new();
+    let lines = crate::diagnostic::LineIndex::new(text);
     for series in file.series {
         let indicator_id = series.indicator.get_ref();
         let Some((order, indicator)) = indicators.iter().enumerate().find(|(_, i)| &i.id == indicator_id) else {
@@ -380,7 +381,7 @@ fn validate(
                 continue;
             }
             first_year_at.insert(key, year_span);
-            if let Some(obs) = observation(rel, text, indicator, year as i32, &value, diags) {
+            if let Some(obs) = observation(rel, text, &lines, indicator, year as i32, &value, diags) {
                 entry.points.push(obs);
             }
         }
@@ -410,6 +411,7 @@ fn validate(
 fn observation(
     rel: &str,
     text: &str,
+    lines: &crate::diagnostic::LineIndex,
     indicator: &Indicator,
     year: i32,
     value: &Spanned<toml::Value>,
@@ -492,7 +494,7 @@ fn observation(
         }
         _ => {}
     }
-    let at = crate::diagnostic::Location::from_span(text, span);
+    let at = lines.locate(text, span);
     Some(Observation { year, at, value: number, qualifier, note })
 }
 

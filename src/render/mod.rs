@@ -448,16 +448,16 @@ impl Renderer {
     ) -> Result<Downloads, Error> {
         let name = place.slug.rsplit('/').next().unwrap_or(&place.slug);
         let base = format!("{}{}/salud-", locale.prefix, place.slug);
-        let csv = profile::data::csv(&site.data, std::iter::once(place));
-        let json = profile::data::json(&site.data, std::iter::once(place));
-        let mut links = Downloads {
-            social: None,
-            pdf: None,
-            csv: Some(Link::new(&format!("{base}data-{name}.csv"), csv.len())),
-            json: Some(Link::new(&format!("{base}data-{name}.json"), json.len())),
-        };
-        output.add(format!("{base}data-{name}.csv"), csv);
-        output.add(format!("{base}data-{name}.json"), json);
+        let mut links = Downloads::default();
+        // A place without data offers no empty data files.
+        if !place.series.is_empty() {
+            let csv = profile::data::csv(&site.data, std::iter::once(place));
+            let json = profile::data::json(&site.data, std::iter::once(place));
+            links.csv = Some(Link::new(&format!("{base}data-{name}.csv"), csv.len()));
+            links.json = Some(Link::new(&format!("{base}data-{name}.json"), json.len()));
+            output.add(format!("{base}data-{name}.csv"), csv);
+            output.add(format!("{base}data-{name}.json"), json);
+        }
         if site.config.pdf {
             // The summary's value shortcodes are filled in; charts have no place in it.
             let summary = match site.content.narratives.get(&place.slug) {
