@@ -39,10 +39,12 @@ pub struct BuildReport {
 
 /// Builds the whole site in memory.
 pub fn render(site: &Site) -> Result<(Output, crate::render::Counts), Error> {
-    render_with(site, false)
+    let mut output = Output::default();
+    let counts = render_into(site, false, &mut output)?;
+    Ok((output, counts))
 }
 
-fn render_with(site: &Site, progress: bool) -> Result<(Output, crate::render::Counts), Error> {
+fn render_into(site: &Site, progress: bool, output: &mut Output) -> Result<crate::render::Counts, Error> {
     let theme = Theme::load(&site.root, &site.config.theme)?;
     let mut renderer = Renderer::new(&theme, Some(&site.root))?;
     if progress {
@@ -56,13 +58,12 @@ fn render_with(site: &Site, progress: bool) -> Result<(Output, crate::render::Co
             }
         });
     }
-    let mut output = Output::default();
     for (path, bytes) in &theme.statics {
         output.add(path.clone(), bytes.clone());
     }
-    let counts = renderer.render_site(site, &mut output)?;
-    add_site_files(site, &mut output)?;
-    Ok((output, counts))
+    let counts = renderer.render_site(site, output)?;
+    add_site_files(site, output)?;
+    Ok(counts)
 }
 
 /// The files the site ships as they are: content/'s images and documents beside the pages,
@@ -86,17 +87,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         site.config.base_url = base.clone();
     }
     let loaded = started.elapsed();
-    let (output, counts) = render_with(&site, options.progress)?;
+    // Files go to a staging folder as they are made; the output folder changes only at the
+    // swap, and a failed build removes the staging folder.
+    let mut output = Output::streaming_into(&out_dir)?;
+    let counts = render_into(&site, options.progress, &mut output)?;
+    let (files, bytes) = (output.count(), output.bytes());
     let rendered = started.elapsed();
     output.write_atomically(&out_dir)?;
-    let phases = [("load", loaded), ("render", rendered - loaded), ("write", started.elapsed() - rendered)];
+    let phases = [("load", loaded), ("render and write", rendered - loaded), ("swap", started.elapsed() - rendered)];
     Ok(BuildReport {
         places: counts.places,
         pages: counts.pages,
         charts: counts.charts,
         pdfs: counts.pdfs,
-        files: output.files.len(),
-        bytes: output.bytes(),
+        files,
+        bytes,
         millis: started.elapsed().as_millis(),
         phases: phases.iter().map(|(name, d)| (*name, d.as_millis())).collect(),
         output: out_dir,

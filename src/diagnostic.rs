@@ -36,7 +36,8 @@ impl Location {
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
         let line_text = text[line_start..line_end].trim_end_matches('\r');
         let column = text[line_start..start].chars().count() + 1;
-        let end = floor_char_boundary(text, end.clamp(start, line_start + line_text.len()));
+        // A span that starts on a line break (a CRLF line's \r) underlines one character there.
+        let end = floor_char_boundary(text, end.clamp(start, (line_start + line_text.len()).max(start)));
         let width = text[start..end].chars().count().max(1);
         Location { line, column, line_text: line_text.to_string(), width }
     }

@@ -1,43 +1,58 @@
-//! Where a build goes. Renderers add files to an [`Output`] in memory; writing it to disk
-//! happens at the end, all at once, so a failed build never leaves a half-written folder.
+//! Where a build goes. Renderers add files to an [`Output`]: kept in memory (for `serve` and
+//! `check`), or, for `build`, written at once into a staging folder beside the output, so that
+//! memory holds one place's files at a time. Either way the output folder itself changes in one
+//! step at the end, so a failed build never leaves a half-written folder.
 
 use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use crate::error::Error;
-
-const WRITERS: usize = 8;
 
 /// Written into every output folder so a later build knows it may replace it.
 pub const MARKER: &str = ".salud-output";
 
 #[derive(Debug, Default, Clone)]
 pub struct Output {
-    /// Keyed by path relative to the output folder, with `/` separators.
+    /// Keyed by path relative to the output folder, with `/` separators. Empty when the
+    /// output streams to disk.
     pub files: BTreeMap<String, Vec<u8>>,
+    sink: Option<Arc<Sink>>,
+}
+
+/// The staging folder a streaming output writes into, and what it has written.
+#[derive(Debug)]
+struct Sink {
+    staging: PathBuf,
+    /// Path to size of every file written, to report the build and to count a file written
+    /// twice once.
+    written: Mutex<BTreeMap<String, usize>>,
+    /// The first write that failed; the build fails with it when it finishes.
+    error: Mutex<Option<Error>>,
+    /// Set once the staging folder has become the output; until then dropping the sink
+    /// removes it, so a failed build leaves nothing behind.
+    committed: std::sync::atomic::AtomicBool,
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        if !self.committed.load(std::sync::atomic::Ordering::SeqCst) {
+            let _ = fs::remove_dir_all(&self.staging);
+        }
+    }
 }
 
 impl Output {
-    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
-        self.files.insert(path.into(), bytes.into());
-    }
-
-    pub fn bytes(&self) -> usize {
-        self.files.values().map(Vec::len).sum()
-    }
-
-    /// Writes the files beside `dir`, then swaps the new folder in for the old one. Until the
-    /// swap the previous output is untouched; after it, the new one is complete.
-    pub fn write_atomically(&self, dir: &Path) -> Result<(), Error> {
+    /// An output that writes each file as it is added, into a staging folder beside `dir`;
+    /// [`Output::write_atomically`] then swaps it in. Refuses a `dir` salud may not replace.
+    pub fn streaming_into(dir: &Path) -> Result<Output, Error> {
         check_replaceable(dir)?;
-        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        let (staging, previous) = staging_paths(dir);
+        let parent = staging.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
-        let staging = parent.join(format!(".{name}.salud-new"));
-        let previous = parent.join(format!(".{name}.salud-old"));
-        // A build killed between the two renames of the fallback below leaves the old output
+        // A build killed between the two renames of the fallback swap leaves the old output
         // aside: put it back before anything else.
         if !dir.exists() && previous.exists() {
             fs::rename(&previous, dir).map_err(|e| Error::io(&previous, e))?;
@@ -47,57 +62,155 @@ impl Output {
                 fs::remove_dir_all(leftover).map_err(|e| Error::io(leftover, e))?;
             }
         }
-        self.write_into(&staging).inspect_err(|_| {
-            let _ = fs::remove_dir_all(&staging);
-        })?;
-        if !dir.exists() {
-            return fs::rename(&staging, dir).map_err(|e| Error::io(dir, e));
-        }
-        // One atomic swap where the system has it: at every instant `dir` is either the whole
-        // old output or the whole new one.
-        if exchange(&staging, dir).is_ok() {
-            return fs::remove_dir_all(&staging).map_err(|e| Error::io(&staging, e));
-        }
-        fs::rename(dir, &previous).map_err(|e| Error::io(dir, e))?;
-        if let Err(err) = fs::rename(&staging, dir) {
-            let _ = fs::rename(&previous, dir);
-            return Err(Error::io(dir, err));
-        }
-        fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e))
+        fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        let sink = Sink {
+            staging,
+            written: Mutex::new(BTreeMap::new()),
+            error: Mutex::new(None),
+            committed: std::sync::atomic::AtomicBool::new(false),
+        };
+        Ok(Output { files: BTreeMap::new(), sink: Some(Arc::new(sink)) })
     }
 
-    fn write_into(&self, dir: &Path) -> Result<(), Error> {
-        fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        fs::write(dir.join(MARKER), b"This folder is written by salud build and replaced whole by the next build.\n")
-            .map_err(|e| Error::io(dir, e))?;
-        let folders: std::collections::BTreeSet<&str> =
-            self.files.keys().filter_map(|rel| rel.rsplit_once('/').map(|(d, _)| d)).collect();
-        for folder in folders {
-            let path = dir.join(folder);
-            fs::create_dir_all(&path).map_err(|e| Error::io(&path, e))?;
+    /// An empty output that goes where this one goes: for a worker drawing one place.
+    pub fn part(&self) -> Output {
+        Output { files: BTreeMap::new(), sink: self.sink.clone() }
+    }
+
+    /// Moves what `other` holds in memory into this output.
+    pub fn absorb(&mut self, other: Output) {
+        for (path, bytes) in other.files {
+            self.add(path, bytes);
         }
-        // Creating a file costs a disk round trip on some file systems, far more than writing
-        // its bytes; several writers overlap those waits.
-        let files: Vec<(&String, &Vec<u8>)> = self.files.iter().collect();
-        let chunk = files.len().div_ceil(WRITERS).max(1);
-        std::thread::scope(|scope| {
-            let workers: Vec<_> = files
-                .chunks(chunk)
-                .map(|part| {
-                    scope.spawn(move || {
-                        for (rel, bytes) in part {
-                            let path = dir.join(rel);
-                            fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
-                        }
-                        Ok(())
-                    })
-                })
-                .collect();
-            workers.into_iter().try_for_each(|w| w.join().unwrap_or_else(|_| Err(Error::Output {
-                path: dir.to_path_buf(),
-                reason: "a writer thread failed".into(),
-            })))
-        })
+    }
+
+    pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
+        let (path, bytes) = (path.into(), bytes.into());
+        match &self.sink {
+            None => {
+                self.files.insert(path, bytes);
+            }
+            Some(sink) => sink.write(path, &bytes),
+        }
+    }
+
+    /// Adds a file whose bytes `write` produces, streamed to disk when the output streams:
+    /// for files as large as the whole site's data. Returns its size.
+    pub fn add_streamed(&mut self, path: &str, write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>) -> usize {
+        let Some(sink) = self.sink.clone() else {
+            let mut bytes = Vec::new();
+            let _ = write(&mut bytes);
+            let len = bytes.len();
+            self.add(path, bytes);
+            return len;
+        };
+        let target = sink.staging.join(path);
+        let result = target
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::File::create(&target))
+            .and_then(|file| {
+                let mut out = io::BufWriter::new(file);
+                write(&mut out)?;
+                out.into_inner().map_err(|e| e.into_error())?.metadata()
+            });
+        match result {
+            Ok(meta) => {
+                let len = meta.len() as usize;
+                if let Ok(mut written) = sink.written.lock() {
+                    written.insert(path.to_string(), len);
+                }
+                len
+            }
+            Err(err) => {
+                if let Ok(mut first) = sink.error.lock() {
+                    first.get_or_insert(Error::io(&target, err));
+                }
+                0
+            }
+        }
+    }
+
+    /// How many files, and how many bytes, the output holds or has written.
+    pub fn count(&self) -> usize {
+        self.files.len() + self.sink.as_ref().map_or(0, |s| s.written.lock().map_or(0, |w| w.len()))
+    }
+
+    pub fn bytes(&self) -> usize {
+        self.files.values().map(Vec::len).sum::<usize>() + self.sink.as_ref().map_or(0, |s| s.written.lock().map_or(0, |w| w.values().sum()))
+    }
+
+    /// Writes the files beside `dir` (those not yet written), then swaps the new folder in for
+    /// the old one. Until the swap the previous output is untouched; after it, the new one is
+    /// complete.
+    pub fn write_atomically(self, dir: &Path) -> Result<(), Error> {
+        let output = match self.sink {
+            Some(_) => self,
+            None => {
+                let mut streaming = Output::streaming_into(dir)?;
+                streaming.absorb(self);
+                streaming
+            }
+        };
+        let sink = output.sink.as_ref().expect("a streaming output");
+        if let Some(err) = sink.error.lock().ok().and_then(|mut e| e.take()) {
+            return Err(err);
+        }
+        let staging = sink.staging.clone();
+        fs::write(staging.join(MARKER), b"This folder is written by salud build and replaced whole by the next build.\n")
+            .map_err(|e| Error::io(&staging, e))?;
+        let (_, previous) = staging_paths(dir);
+        let swapped = if !dir.exists() {
+            fs::rename(&staging, dir).map_err(|e| Error::io(dir, e))
+        } else if exchange(&staging, dir).is_ok() {
+            // One atomic swap where the system has it: at every instant `dir` is either the
+            // whole old output or the whole new one. The old one is now at `staging`, and the
+            // sink's drop removes it.
+            return Ok(());
+        } else {
+            fs::rename(dir, &previous).map_err(|e| Error::io(dir, e))?;
+            match fs::rename(&staging, dir) {
+                Ok(()) => fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e)),
+                Err(err) => {
+                    let _ = fs::rename(&previous, dir);
+                    Err(Error::io(dir, err))
+                }
+            }
+        };
+        if swapped.is_ok() {
+            sink.committed.store(true, std::sync::atomic::Ordering::SeqCst);
+        }
+        swapped
+    }
+}
+
+/// The staging folder beside `dir` and where the fallback swap puts the old output.
+fn staging_paths(dir: &Path) -> (PathBuf, PathBuf) {
+    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+    (parent.join(format!(".{name}.salud-new")), parent.join(format!(".{name}.salud-old")))
+}
+
+impl Sink {
+    fn write(&self, rel: String, bytes: &[u8]) {
+        let path = self.staging.join(&rel);
+        let result = path
+            .parent()
+            .map_or(Ok(()), fs::create_dir_all)
+            .and_then(|()| fs::write(&path, bytes))
+            .map_err(|e| Error::io(&path, e));
+        match result {
+            Ok(()) => {
+                if let Ok(mut written) = self.written.lock() {
+                    written.insert(rel, bytes.len());
+                }
+            }
+            Err(err) => {
+                if let Ok(mut first) = self.error.lock() {
+                    first.get_or_insert(err);
+                }
+            }
+        }
     }
 }
 

@@ -182,11 +182,12 @@ impl Renderer {
         self.pool.install(|| {
             let data = &site.data;
             let places: Vec<&Place> = data.places.values().collect();
+            let sink = output.part();
             // Places draw in parallel; collecting in map order keeps the output deterministic.
             let drawn: Vec<Result<PlaceDrawing, Error>> = places
                 .par_iter()
                 .map(|place| {
-                    let mut files = Output::default();
+                    let mut files = sink.part();
                     let (families, print) = self.render_charts(site, &locale, place, peers, &mut files)?;
                     let mut downloads = self.render_downloads(site, &locale, place, print, &mut files)?;
                     downloads.social = self.render_social(site, &locale, place, &mut files)?;
@@ -206,17 +207,17 @@ impl Renderer {
                 let (files, families, links) = item?;
                 counts.charts += families.iter().map(|f| f.charts.len()).sum::<usize>();
                 counts.pdfs += usize::from(links.pdf.is_some());
-                output.files.extend(files.files);
+                output.absorb(files);
                 result.charts.insert(place.slug.clone(), families);
                 result.downloads.insert(place.slug.clone(), links);
             }
-            let all_csv = profile::data::csv(data, data.places.values());
-            let all_json = profile::data::json(data, data.places.values());
             let (csv, json) = (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
+            let csv_size = output.add_streamed(&csv, |w| profile::data::write_csv(data, data.places.values(), w));
+            let json_size = output.add_streamed(&json, |w| profile::data::write_json(data, data.places.values(), w));
             result.site_downloads = Downloads {
                 pdf: None,
-                csv: Some(Link::new(&csv, all_csv.len())),
-                json: Some(Link::new(&json, all_json.len())),
+                csv: Some(Link::new(&csv, csv_size)),
+                json: Some(Link::new(&json, json_size)),
                 social: None,
             };
             if site.config.social_images {
@@ -231,8 +232,6 @@ impl Renderer {
                 output.add(path.clone(), self.social_png(&card, &path)?);
                 result.site_downloads.social = Some(Social { url: path, alt: site.config.title.clone() });
             }
-            output.add(csv, all_csv);
-            output.add(json, all_json);
             Ok(result)
         })
     }
@@ -289,7 +288,10 @@ impl Renderer {
         let text = Text { untranslated: untranslated.as_deref(), main_lang: &languages[0].code };
         let (charts, downloads) = (&lang.charts, &lang.downloads);
         let places: Vec<&Place> = data.places.values().filter(|p| wanted(&format!("{prefix}{}/index.html", p.slug))).collect();
-        let rendered: Vec<Result<(String, String), Error>> = self.pool.install(|| {
+        let sink = output.part();
+        // Each page goes to the output as soon as it is rendered (to disk when building), so
+        // memory never holds every page at once.
+        let rendered: Vec<Result<Output, Error>> = self.pool.install(|| {
             places
                 .par_iter()
                 .map(|place| {
@@ -299,14 +301,15 @@ impl Renderer {
                     insert_social(&mut ctx, &downloads[&place.slug]);
                     let doc = site.content.narratives.get(&place.slug);
                     self.insert_document(&mut ctx, doc, Some(&place.slug), site, locale, charts, &text)?;
-                    Ok((format!("{prefix}{}/index.html", place.slug), self.render("place.html", &ctx)?))
+                    let mut page = sink.part();
+                    page.add(format!("{prefix}{}/index.html", place.slug), self.render("place.html", &ctx)?);
+                    Ok(page)
                 })
                 .collect()
         });
         let mut count = 0;
         for page in rendered {
-            let (path, html) = page?;
-            output.add(path, html);
+            output.absorb(page?);
             count += 1;
         }
 
