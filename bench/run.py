@@ -28,7 +28,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
-WORK = HERE / "work"
+WORK = HERE / "work"  # --work changes it
 
 INDICATORS = [
     ("under5_mortality", "Under-five mortality rate", "per 1,000 live births", "rate", "mortality", 10, 120),
@@ -164,7 +164,10 @@ def main():
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 20000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pdf-runs", type=int, default=None, help="runs with PDFs on (default: --runs; 1 above 2,000 places)")
+    parser.add_argument("--work", type=Path, default=WORK, help="where the sites are generated and built (e.g. /dev/shm/salud-bench to leave the disk out)")
     args = parser.parse_args()
+    global WORK
+    WORK = args.work
     salud = REPO / "target/release/salud"
     if not salud.exists():
         subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO, check=True)
@@ -220,7 +223,7 @@ def write_results(rows, versions, args):
         f"- Commit: {commit}{' (with uncommitted changes)' if dirty else ''}",
         f"- Machine: {os.cpu_count()} cores, {cpu}, {mem} of memory",
         f"- {versions['salud']}; {versions['hugo']}",
-        f"- Command: `python3 bench/run.py --sizes {' '.join(str(s) for s in args.sizes)} --runs {args.runs}`",
+        f"- Command: `python3 bench/run.py --sizes {' '.join(str(s) for s in args.sizes)} --runs {args.runs} --work {args.work}`",
         "",
         "Each site: 8 indicators x 30 years per place, a 2 KB narrative per place, 10 places per",
         "country (the country and 9 regions). \"Plain pages\" builds the narratives alone: Hugo with a",

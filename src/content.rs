@@ -63,8 +63,8 @@ pub struct Content {
 impl Content {
     /// The content readers of `lang` get: each translation where there is one, the main
     /// language's text where not (its `lang` stays `None`, so the page can say so).
-    pub fn localized(&self, lang: &str) -> Content {
-        let Some(t) = self.translated.get(lang) else { return Content { translated: BTreeMap::new(), ..self.clone() } };
+    pub fn localized(&self, lang: &str) -> std::borrow::Cow<'_, Content> {
+        let Some(t) = self.translated.get(lang) else { return std::borrow::Cow::Borrowed(self) };
         let mut narratives = self.narratives.clone();
         narratives.extend(t.narratives.clone());
         let pages = self
@@ -72,13 +72,13 @@ impl Content {
             .iter()
             .map(|p| t.pages.iter().find(|tp| tp.slug == p.slug).cloned().unwrap_or_else(|| p.clone()))
             .collect();
-        Content {
+        std::borrow::Cow::Owned(Content {
             home: t.home.clone().or_else(|| self.home.clone()),
             narratives,
             pages,
             assets: self.assets.clone(),
             translated: BTreeMap::new(),
-        }
+        })
     }
 
     /// Every document that has no translation into `lang`, by file.

@@ -52,16 +52,18 @@ impl Site {
 impl Site {
     /// The site as readers of `lang` see it: data, content and settings in that language
     /// where translated, in the main language where not.
-    pub fn localized(&self, lang: &str) -> Site {
+    pub fn localized(&self, lang: &str) -> std::borrow::Cow<'_, Site> {
         if lang == self.config.language {
-            return self.clone();
+            // The main language is the site as loaded: no copy (it would cost a large site
+            // tens of milliseconds at every edit while serving).
+            return std::borrow::Cow::Borrowed(self);
         }
-        Site {
+        std::borrow::Cow::Owned(Site {
             root: self.root.clone(),
             config: self.config.localized(lang),
             data: self.data.localized(lang),
-            content: self.content.localized(lang),
-        }
+            content: self.content.localized(lang).into_owned(),
+        })
     }
 }
 
