@@ -160,13 +160,13 @@ def hugo_binary():
 
 
 def main():
+    global WORK
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 20000])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--pdf-runs", type=int, default=None, help="runs with PDFs on (default: --runs; 1 above 2,000 places)")
     parser.add_argument("--work", type=Path, default=WORK, help="where the sites are generated and built (e.g. /dev/shm/salud-bench to leave the disk out)")
     args = parser.parse_args()
-    global WORK
     WORK = args.work
     salud = REPO / "target/release/salud"
     if not salud.exists():

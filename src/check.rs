@@ -21,7 +21,7 @@ pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
         Err(diags) => return Ok(diags),
     };
     unused_indicators(&site.data, &mut diags);
-    zeros_and_jumps(&site.data, &mut diags);
+    zeros_and_jumps(&site.root, &site.data, &mut diags);
     untranslated(&site, &mut diags);
     untranslated_strings(&site, &mut diags)?;
     // Links are checked against the site as it would be built; PDFs and PNGs do not change
@@ -81,8 +81,19 @@ fn unused_indicators(data: &Data, diags: &mut Diagnostics) {
     }
 }
 
-fn zeros_and_jumps(data: &Data, diags: &mut Diagnostics) {
+fn zeros_and_jumps(root: &std::path::Path, data: &Data, diags: &mut Diagnostics) {
     for place in data.places.values() {
+        // Values keep only their byte offsets; the file is read again to show the line of
+        // the few that are reported.
+        let mut file: Option<(String, crate::diagnostic::LineIndex)> = None;
+        let mut locate = |at: &std::ops::Range<u32>| -> Option<Location> {
+            let (text, lines) = file.get_or_insert_with(|| {
+                let text = crate::data::read_text(root, &place.file, &mut Diagnostics::default()).unwrap_or_default();
+                let lines = crate::diagnostic::LineIndex::new(&text);
+                (text, lines)
+            });
+            (at.end as usize <= text.len()).then(|| lines.locate(text, at.start as usize..at.end as usize))
+        };
         for series in &place.series {
             let Some(indicator) = data.indicator(&series.indicator) else { continue };
             let points = &series.points;
@@ -92,7 +103,7 @@ fn zeros_and_jumps(data: &Data, diags: &mut Diagnostics) {
                 if obs.value == 0.0 && indicator.measure == Measure::Rate {
                     diags.push(
                         Diagnostic::warning(&place.file, format!("{} of {} is 0 in {}", indicator.short_name, place.name, obs.year))
-                            .located(&obs.at)
+                            .with_location(locate(&obs.at))
                             .help("a rate or density of 0 is almost always a source's way of writing \"not reported\"; if so, remove the year"),
                     );
                     continue;
@@ -117,7 +128,7 @@ fn zeros_and_jumps(data: &Data, diags: &mut Diagnostics) {
                                 around.join(" and ")
                             ),
                         )
-                        .located(&obs.at)
+                        .with_location(locate(&obs.at))
                         .help("a value more than 3 times, or less than a third of, its neighbours is often a typo or a unit change; compare it with the source"),
                     );
                 }

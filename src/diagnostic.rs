@@ -109,6 +109,12 @@ impl Diagnostic {
         self
     }
 
+    /// The location when there is one (a file that could not be read again has none).
+    pub fn with_location(mut self, location: Option<Location>) -> Diagnostic {
+        self.location = location.or(self.location);
+        self
+    }
+
     pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
         self.help = Some(help.into());
         self

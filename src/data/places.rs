@@ -95,8 +95,10 @@ impl Series {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
     pub year: i32,
-    /// Where the value is written, for messages about it.
-    pub at: crate::diagnostic::Location,
+    /// Where the value is written in its file (byte offsets), for messages about it. Only
+    /// offsets: a line and its text for each of a large site's millions of values would
+    /// take hundreds of megabytes, and only a few are ever reported.
+    pub at: std::ops::Range<u32>,
     pub value: f64,
     /// "about", "up to"...: kept because the source said it, and shown beside the value.
     pub qualifier: Option<String>,
@@ -324,7 +326,6 @@ fn validate(
     // Ordered as the catalogue, then as sources.toml, so pages list sources the way the author ranked them.
     let mut grouped: BTreeMap<(usize, usize, String), Series> = BTreeMap::new();
     let mut first_year_at: BTreeMap<(String, String, i64), std::ops::Range<usize>> = BTreeMap::new();
-    let lines = crate::diagnostic::LineIndex::new(text);
     for series in file.series {
         let indicator_id = series.indicator.get_ref();
         let Some((order, indicator)) = indicators.iter().enumerate().find(|(_, i)| &i.id == indicator_id) else {
@@ -381,7 +382,7 @@ fn validate(
                 continue;
             }
             first_year_at.insert(key, year_span);
-            if let Some(obs) = observation(rel, text, &lines, indicator, year as i32, &value, diags) {
+            if let Some(obs) = observation(rel, text, indicator, year as i32, &value, diags) {
                 entry.points.push(obs);
             }
         }
@@ -411,7 +412,6 @@ fn validate(
 fn observation(
     rel: &str,
     text: &str,
-    lines: &crate::diagnostic::LineIndex,
     indicator: &Indicator,
     year: i32,
     value: &Spanned<toml::Value>,
@@ -494,7 +494,7 @@ fn observation(
         }
         _ => {}
     }
-    let at = lines.locate(text, span);
+    let at = span.start as u32..span.end as u32;
     Some(Observation { year, at, value: number, qualifier, note })
 }
 
