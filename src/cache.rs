@@ -62,7 +62,7 @@ impl PngCache {
 }
 
 /// FNV-1a, 64 bits: stable across Rust versions and machines, unlike the std hasher.
-fn fnv1a(parts: &[&[u8]]) -> u64 {
+pub(crate) fn fnv1a(parts: &[&[u8]]) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for part in parts {
         for byte in part.iter().chain(&[0xff]) {

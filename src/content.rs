@@ -38,6 +38,8 @@ pub struct Document {
     /// The language it is written in, when it is a translation (`_index.es.md`); `None` for
     /// the site's main language.
     pub lang: Option<String>,
+    /// A hash of the file's text (and of the HTML setting), to know it unchanged on reload.
+    pub hash: u64,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +97,26 @@ impl Content {
 
 /// `languages`: the codes of the site's other languages, whose translations are read.
 pub fn load(root: &Path, data: &Data, allow_html: bool, languages: &[String], diags: &mut Diagnostics) -> Content {
+    load_again(root, data, allow_html, languages, None, diags)
+}
+
+/// [`load`], reusing the documents of `previous` whose text has not changed: while serving a
+/// large site, one edited narrative is parsed again, not every one.
+pub fn load_again(
+    root: &Path,
+    data: &Data,
+    allow_html: bool,
+    languages: &[String],
+    previous: Option<&Content>,
+    diags: &mut Diagnostics,
+) -> Content {
+    let mut known: BTreeMap<&str, &Document> = BTreeMap::new();
+    if let Some(previous) = previous {
+        for content in std::iter::once(previous).chain(previous.translated.values()) {
+            let docs = content.home.iter().chain(content.narratives.values()).chain(content.pages.iter().map(|p| &p.doc));
+            known.extend(docs.map(|d| (d.file.as_str(), d)));
+        }
+    }
     let places: BTreeSet<&str> = data.places.keys().chain(&data.broken).map(String::as_str).collect();
     let mut content = Content::default();
     let dir = root.join(DIR);
@@ -140,7 +162,9 @@ pub fn load(root: &Path, data: &Data, allow_html: bool, languages: &[String], di
             _ => (stem, None),
         };
         let Some(text) = crate::data::read_text(root, &rel, diags) else { continue };
-        let Some(mut doc) = parse(&rel, &text, allow_html, diags) else { continue };
+        let hash = crate::cache::fnv1a(&[text.as_bytes(), &[u8::from(allow_html)]]);
+        let reused = known.get(rel.as_str()).filter(|d| d.hash == hash).map(|d| (*d).clone());
+        let Some(mut doc) = reused.or_else(|| parse(&rel, &text, allow_html, diags)) else { continue };
         doc.lang = lang.clone();
         let text = text.as_str();
         let content = match &lang {
@@ -251,7 +275,8 @@ pub fn parse(rel: &str, text: &str, allow_html: bool, diags: &mut Diagnostics) -
     };
     let (html, first_paragraph) = render_markdown(&body, allow_html);
     let summary = front.summary.clone().or(first_paragraph);
-    Some(Document { file: rel.to_string(), front, html, shortcodes, summary, lang: None })
+    let hash = crate::cache::fnv1a(&[text.as_bytes(), &[u8::from(allow_html)]]);
+    Some(Document { file: rel.to_string(), front, html, shortcodes, summary, lang: None, hash })
 }
 
 /// Returns the byte offset of the front matter, its text and the body after it, or `Err`

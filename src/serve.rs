@@ -161,11 +161,12 @@ impl Builder {
     fn pages_only(&mut self) -> Result<(), Error> {
         let last = self.last.as_mut().expect("checked by the caller");
         let mut diags = crate::diagnostic::Diagnostics::default();
-        let content = crate::content::load(
+        let content = crate::content::load_again(
             &self.root,
             &last.site.data,
             last.site.config.allow_html,
             &last.site.config.languages.keys().cloned().collect::<Vec<_>>(),
+            Some(&last.site.content),
             &mut diags,
         );
         if diags.has_errors() {
