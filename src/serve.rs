@@ -89,7 +89,13 @@ struct Prepared {
     renderer: Renderer,
     drawn: Drawn,
     files: Arc<Output>,
-    pages: Output,
+}
+
+/// What a rebuild made: every page, or only those that changed (the served state keeps the
+/// rest: copying a large site's pages at each edit cost more than rendering the one changed).
+enum Rebuilt {
+    All(Output),
+    Changed(Output),
 }
 
 impl Builder {
@@ -119,9 +125,12 @@ impl Builder {
         let (lock, signal) = &**shared;
         let mut state = lock.lock().expect("state lock");
         match result {
-            Ok(()) => {
+            Ok(rebuilt) => {
                 let last = self.last.as_ref().expect("a good build is kept");
-                state.pages = last.pages.clone();
+                match rebuilt {
+                    Rebuilt::All(pages) => state.pages = pages,
+                    Rebuilt::Changed(pages) => state.pages.files.extend(pages.files),
+                }
                 state.drawn = last.files.clone();
                 state.error = None;
                 println!("Rebuilt in {} ms{}", started.elapsed().as_millis(), if only_text { " (pages only)" } else { "" });
@@ -137,7 +146,7 @@ impl Builder {
 
     /// Everything, as `salud build` does, but in memory and without PDFs and PNGs (previews
     /// skip the slow downloads).
-    fn build(&mut self) -> Result<(), Error> {
+    fn build(&mut self) -> Result<Rebuilt, Error> {
         let (mut site, _) = Site::load(&self.root).map_err(Error::Site)?;
         site.config.pdf = false;
         site.config.chart_png = false;
@@ -152,13 +161,13 @@ impl Builder {
         let mut pages = Output::default();
         renderer.pages(&site, &drawn, &|_| true, &mut pages)?;
         crate::build::add_site_files(&site, &mut pages)?;
-        self.last = Some(Prepared { site, renderer, drawn, files: Arc::new(files), pages });
-        Ok(())
+        self.last = Some(Prepared { site, renderer, drawn, files: Arc::new(files) });
+        Ok(Rebuilt::All(pages))
     }
 
     /// Only narratives changed: reads the content again and re-renders the pages whose text
     /// changed. A page added or removed changes every page's navigation, so then all pages.
-    fn pages_only(&mut self) -> Result<(), Error> {
+    fn pages_only(&mut self) -> Result<Rebuilt, Error> {
         let last = self.last.as_mut().expect("checked by the caller");
         let mut diags = crate::diagnostic::Diagnostics::default();
         let content = crate::content::load_again(
@@ -194,9 +203,10 @@ impl Builder {
             }
         }
         let all = !same_pages;
-        last.renderer.pages(&last.site, &last.drawn, &|path| all || wanted.contains(path), &mut last.pages)?;
-        crate::build::add_site_files(&last.site, &mut last.pages)?;
-        Ok(())
+        let mut pages = Output::default();
+        last.renderer.pages(&last.site, &last.drawn, &|path| all || wanted.contains(path), &mut pages)?;
+        crate::build::add_site_files(&last.site, &mut pages)?;
+        Ok(if all { Rebuilt::All(pages) } else { Rebuilt::Changed(pages) })
     }
 }
 
