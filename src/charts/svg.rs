@@ -41,11 +41,25 @@ pub fn render(chart: &Chart, style: &ChartStyle, size: Size) -> String {
 /// opacity and text anchor, the font the root names, and the line breaks around text (which SVG ignores).
 /// A chart shrinks by about a quarter, which keeps a page with a dozen charts light.
 fn tidy(svg: &str, font_family: &str) -> String {
-    svg.replace(" opacity=\"1\"", "")
-        .replace(" text-anchor=\"start\"", "")
-        .replace(&format!(" font-family=\"{font_family}\""), "")
-        .replace("\n</text>", "</text>")
-        .replace("\">\n", "\">")
+    let font = format!(" font-family=\"{font_family}\"");
+    let drops = [" opacity=\"1\"", " text-anchor=\"start\"", font.as_str()];
+    // One pass: a replace per pattern read every chart four times, a tenth of a large build.
+    let mut out = String::with_capacity(svg.len());
+    let mut rest = svg;
+    while let Some(at) = rest.find([' ', '\n']) {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some(drop) = drops.iter().find(|d| rest.starts_with(**d)) {
+            rest = &rest[drop.len()..];
+        } else if rest.starts_with('\n') && (rest[1..].starts_with("</text>") || out.ends_with("\">")) {
+            rest = &rest[1..];
+        } else {
+            out.push_str(&rest[..1]);
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Adds what plotters leaves out: `role`, `<title>` and `<desc>` for screen readers, and no
