@@ -55,6 +55,32 @@ struct Text<'a> {
     main_lang: &'a str,
 }
 
+/// What every page of one language shares: the site's languages, the navigation, and the
+/// note shown over a text that is not translated.
+struct PageSetting<'a> {
+    languages: &'a [LanguageLink],
+    nav: Vec<context::Link>,
+    untranslated: Option<String>,
+}
+
+impl<'a> PageSetting<'a> {
+    fn new(site: &Site, locale: &Locale, languages: &'a [LanguageLink]) -> PageSetting<'a> {
+        // A translation that is missing shows the main language's text, and says so.
+        let untranslated =
+            (!locale.prefix.is_empty()).then(|| locale.fill("site.not_translated", &[("language", &languages[0].name)]));
+        PageSetting { languages, nav: nav(site, locale), untranslated }
+    }
+
+    fn text(&self) -> Text<'_> {
+        Text { untranslated: self.untranslated.as_deref(), main_lang: &self.languages[0].code }
+    }
+}
+
+/// The switcher's entries: each language's code, name and folder.
+fn language_links(locales: &[Locale]) -> Vec<LanguageLink> {
+    locales.iter().map(|l| LanguageLink { code: l.code.clone(), name: l.name.clone(), prefix: l.prefix.clone() }).collect()
+}
+
 /// Names how PNGs are encoded, so a cached PNG from other settings is never reused; change
 /// it with any change to `charts::png`.
 const PNG_ENCODING: &str = "png 0.18 rgb8 balanced sub";
@@ -66,7 +92,10 @@ const STACK_SIZE: usize = 64 * 1024 * 1024;
 const PNG_SCALE: f32 = 1.0;
 
 /// What drawing one place made: its files, its chart figures, its download links.
-type PlaceDrawing = (Output, Vec<FamilyView>, Downloads);
+/// What drawing one place made: its files, its chart figures (kept only when a page still to
+/// be rendered shows them), how many charts, its download links, and whether its page is
+/// already written.
+type PlaceDrawing = (Output, Vec<FamilyView>, usize, Downloads, bool);
 
 /// The charts offered to the PDF template, with their print-sized SVG.
 type PrintCharts = Vec<(ProfileChart, String)>;
@@ -79,6 +108,42 @@ pub const INDICATORS: &str = "indicators";
 pub struct Drawn {
     langs: Vec<DrawnLanguage>,
     counts: Counts,
+    /// Place pages written while drawing (a full build), which [`Renderer::pages`] skips.
+    written: std::collections::BTreeSet<String>,
+}
+
+/// In a full build each place's page is written as soon as the place is drawn, and its chart
+/// figures (with their data tables) are then dropped, so memory does not grow with the number
+/// of places. Only the charts another page quotes are kept, and a place whose narrative quotes
+/// another place's chart is rendered with the other pages, at the end.
+#[derive(Default)]
+struct EarlyPages {
+    quoted: std::collections::BTreeSet<String>,
+    deferred: std::collections::BTreeSet<String>,
+}
+
+impl EarlyPages {
+    fn for_site(site: &Site) -> EarlyPages {
+        let mut plan = EarlyPages::default();
+        for content in std::iter::once(&site.content).chain(site.content.translated.values()) {
+            let docs = content
+                .home
+                .iter()
+                .map(|d| (d, None))
+                .chain(content.pages.iter().map(|p| (&p.doc, None)))
+                .chain(content.narratives.iter().map(|(slug, d)| (d, Some(slug.as_str()))));
+            for (doc, own) in docs {
+                for code in doc.shortcodes.iter().filter(|c| c.name == "chart") {
+                    let target = code.arg("place").or(own).unwrap_or_default();
+                    if Some(target) != own {
+                        plan.quoted.insert(target.to_string());
+                        plan.deferred.extend(own.map(str::to_string));
+                    }
+                }
+            }
+        }
+        plan
+    }
 }
 
 struct DrawnLanguage {
@@ -143,26 +208,33 @@ impl Renderer {
         site.config.all_languages().iter().map(|code| Locale::load(&self.i18n, code, &site.config.language)).collect()
     }
 
-    /// Renders the whole site: charts and downloads, then pages.
+    /// Renders the whole site: charts, downloads and place pages place by place, then the
+    /// other pages.
     pub fn render_site(&self, site: &Site, output: &mut Output) -> Result<Counts, Error> {
-        let drawn = self.draw(site, output)?;
+        let drawn = self.draw_with(site, output, Some(&EarlyPages::for_site(site)))?;
         let pages = self.pages(site, &drawn, &|_| true, output)?;
-        Ok(Counts { pages, places: site.data.places.len(), ..drawn.counts })
+        Ok(Counts { pages: pages + drawn.written.len(), places: site.data.places.len(), ..drawn.counts })
     }
 
     /// Everything but the HTML pages, in every language: charts, PDF profiles, data
     /// downloads, social images, the search index. Its result lets [`Renderer::pages`] run
     /// again alone when only narratives change.
     pub fn draw(&self, site: &Site, output: &mut Output) -> Result<Drawn, Error> {
+        self.draw_with(site, output, None)
+    }
+
+    fn draw_with(&self, site: &Site, output: &mut Output, early: Option<&EarlyPages>) -> Result<Drawn, Error> {
         let locales = self.locales(site)?;
+        let languages = language_links(&locales);
         // Medians are of values, which no language changes: computed once.
         let peers = Peers::compute(&site.data);
         let total = site.data.places.len() * locales.len();
         let done = AtomicUsize::new(0);
-        let mut drawn = Drawn { langs: Vec::new(), counts: Counts::default() };
+        let mut drawn = Drawn { langs: Vec::new(), counts: Counts::default(), written: Default::default() };
         for locale in locales {
             let local = site.localized(&locale.code);
-            let lang = self.draw_language(&local, locale, &peers, (&done, total), &mut drawn.counts, output)?;
+            let early = early.map(|plan| (plan, languages.as_slice()));
+            let lang = self.draw_language(&local, locale, &peers, (&done, total), early, &mut drawn, output)?;
             drawn.langs.push(lang);
         }
         self.cache.prune();
@@ -170,15 +242,19 @@ impl Renderer {
         Ok(drawn)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn draw_language(
         &self,
         site: &Site,
         locale: Locale,
         peers: &Peers,
         (done, total): (&AtomicUsize, usize),
-        counts: &mut Counts,
+        early: Option<(&EarlyPages, &[LanguageLink])>,
+        drawn_so_far: &mut Drawn,
         output: &mut Output,
     ) -> Result<DrawnLanguage, Error> {
+        let counts = &mut drawn_so_far.counts;
+        let setting = early.map(|(_, languages)| PageSetting::new(site, &locale, languages));
         self.pool.install(|| {
             let data = &site.data;
             let places: Vec<&Place> = data.places.values().collect();
@@ -189,12 +265,24 @@ impl Renderer {
                 .map(|place| {
                     let mut files = sink.part();
                     let (families, print) = self.render_charts(site, &locale, place, peers, &mut files)?;
+                    let chart_count = families.iter().map(|f| f.charts.len()).sum();
                     let mut downloads = self.render_downloads(site, &locale, place, print, &mut files)?;
                     downloads.social = self.render_social(site, &locale, place, &mut files)?;
+                    let mut kept = families;
+                    let mut written = false;
+                    if let (Some((plan, _)), Some(setting)) = (early, &setting) {
+                        if !plan.deferred.contains(&place.slug) {
+                            let own = BTreeMap::from([(place.slug.clone(), kept)]);
+                            let html = self.place_page(site, &locale, setting, place, &own, &downloads)?;
+                            files.add(format!("{}{}/index.html", locale.prefix, place.slug), html);
+                            kept = if plan.quoted.contains(&place.slug) { own.into_values().next().unwrap_or_default() } else { Vec::new() };
+                            written = true;
+                        }
+                    }
                     if let Some(report) = &self.progress {
                         report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
                     }
-                    Ok((files, families, downloads))
+                    Ok((files, kept, chart_count, downloads, written))
                 })
                 .collect();
             let mut result = DrawnLanguage {
@@ -204,9 +292,12 @@ impl Renderer {
                 locale: locale.clone(),
             };
             for (place, item) in places.iter().zip(drawn) {
-                let (files, families, links) = item?;
-                counts.charts += families.iter().map(|f| f.charts.len()).sum::<usize>();
+                let (files, families, chart_count, links, written) = item?;
+                counts.charts += chart_count;
                 counts.pdfs += usize::from(links.pdf.is_some());
+                if written {
+                    drawn_so_far.written.insert(format!("{}{}/index.html", locale.prefix, place.slug));
+                }
                 output.absorb(files);
                 result.charts.insert(place.slug.clone(), families);
                 result.downloads.insert(place.slug.clone(), links);
@@ -239,15 +330,12 @@ impl Renderer {
     /// The HTML pages whose output path `wanted` accepts, in every language, from the loaded
     /// site and what [`Renderer::draw`] made. Returns how many pages it wrote.
     pub fn pages(&self, site: &Site, drawn: &Drawn, wanted: &(dyn Fn(&str) -> bool + Sync), output: &mut Output) -> Result<usize, Error> {
-        let languages: Vec<LanguageLink> = drawn
-            .langs
-            .iter()
-            .map(|l| LanguageLink { code: l.locale.code.clone(), name: l.locale.name.clone(), prefix: l.locale.prefix.clone() })
-            .collect();
+        let languages = language_links(&drawn.langs.iter().map(|l| l.locale.clone()).collect::<Vec<_>>());
+        let wanted = |path: &str| wanted(path) && !drawn.written.contains(path);
         let mut count = 0;
         for lang in &drawn.langs {
             let local = site.localized(&lang.locale.code);
-            count += self.pages_language(&local, lang, &languages, wanted, output)?;
+            count += self.pages_language(&local, lang, &languages, &wanted, output)?;
         }
         let main = &drawn.langs[0].locale;
         if wanted("404.html") {
@@ -282,10 +370,8 @@ impl Renderer {
         let data = &site.data;
         let locale = &lang.locale;
         let prefix = &locale.prefix;
-        let nav = nav(site, locale);
-        // A translation that is missing shows the main language's text, and says so.
-        let untranslated = (!prefix.is_empty()).then(|| locale.fill("site.not_translated", &[("language", &languages[0].name)]));
-        let text = Text { untranslated: untranslated.as_deref(), main_lang: &languages[0].code };
+        let setting = PageSetting::new(site, locale, languages);
+        let (nav, text) = (&setting.nav, &setting.text());
         let (charts, downloads) = (&lang.charts, &lang.downloads);
         let places: Vec<&Place> = data.places.values().filter(|p| wanted(&format!("{prefix}{}/index.html", p.slug))).collect();
         let sink = output.part();
@@ -295,14 +381,8 @@ impl Renderer {
             places
                 .par_iter()
                 .map(|place| {
-                    let mut ctx = place_context(site, locale, languages, place, &nav);
-                    ctx.insert("families", &charts[&place.slug]);
-                    ctx.insert("downloads", &downloads[&place.slug]);
-                    insert_social(&mut ctx, &downloads[&place.slug]);
-                    let doc = site.content.narratives.get(&place.slug);
-                    self.insert_document(&mut ctx, doc, Some(&place.slug), site, locale, charts, &text)?;
                     let mut page = sink.part();
-                    page.add(format!("{prefix}{}/index.html", place.slug), self.render("place.html", &ctx)?);
+                    page.add(format!("{prefix}{}/index.html", place.slug), self.place_page(site, locale, &setting, place, charts, &downloads[&place.slug])?);
                     Ok(page)
                 })
                 .collect()
@@ -350,6 +430,26 @@ impl Renderer {
         ctx.insert("paths", &paths);
         ctx.insert("languages", languages);
         self.render("sitemap.xml", &ctx)
+    }
+
+    /// One place's page. `charts` holds the chart figures of the place and of every place its
+    /// narrative quotes.
+    fn place_page(
+        &self,
+        site: &Site,
+        locale: &Locale,
+        setting: &PageSetting,
+        place: &Place,
+        charts: &BTreeMap<String, Vec<FamilyView>>,
+        downloads: &Downloads,
+    ) -> Result<String, Error> {
+        let mut ctx = place_context(site, locale, setting.languages, place, &setting.nav);
+        ctx.insert("families", &charts[&place.slug]);
+        ctx.insert("downloads", downloads);
+        insert_social(&mut ctx, downloads);
+        let doc = site.content.narratives.get(&place.slug);
+        self.insert_document(&mut ctx, doc, Some(&place.slug), site, locale, charts, &setting.text())?;
+        self.render("place.html", &ctx)
     }
 
     /// Puts a narrative (`narrative`) and its summary into the context, shortcodes filled;
