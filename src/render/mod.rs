@@ -286,73 +286,71 @@ impl Renderer {
     ) -> Result<DrawnLanguage, Error> {
         let counts = &mut drawn_so_far.counts;
         let setting = early.map(|(_, languages)| PageSetting::new(site, &locale, languages));
-        self.pool.install(|| {
-            let data = &site.data;
-            let places: Vec<&Place> = data.places.values().collect();
-            let sink = output.part();
-            // Places draw in parallel; collecting in map order keeps the output deterministic.
-            let drawn: Vec<Result<PlaceDrawing, Error>> = in_parallel(&places, |place| {
-                    let mut files = sink.part();
-                    let (families, print) = self.render_charts(site, &locale, place, peers, &mut files)?;
-                    let chart_count = families.iter().map(|f| f.charts.len()).sum();
-                    let mut downloads = self.render_downloads(site, &locale, place, print, &mut files)?;
-                    downloads.social = self.render_social(site, &locale, place, &mut files)?;
-                    let mut kept = families;
-                    let mut written = false;
-                    if let (Some((plan, _)), Some(setting)) = (early, &setting) {
-                        if !plan.deferred.contains(&place.slug) {
-                            let own = BTreeMap::from([(place.slug.clone(), kept)]);
-                            let html = self.place_page(site, &locale, setting, place, &own, &downloads)?;
-                            files.add(format!("{}{}/index.html", locale.prefix, place.slug), html);
-                            kept = if plan.quoted.contains(&place.slug) { own.into_values().next().unwrap_or_default() } else { Vec::new() };
-                            written = true;
-                        }
+        let data = &site.data;
+        let places: Vec<&Place> = data.places.values().collect();
+        let sink = output.part();
+        // Places draw in parallel; collecting in map order keeps the output deterministic.
+        let drawn: Vec<Result<PlaceDrawing, Error>> = in_parallel(&places, |place| {
+                let mut files = sink.part();
+                let (families, print) = self.render_charts(site, &locale, place, peers, &mut files)?;
+                let chart_count = families.iter().map(|f| f.charts.len()).sum();
+                let mut downloads = self.render_downloads(site, &locale, place, print, &mut files)?;
+                downloads.social = self.render_social(site, &locale, place, &mut files)?;
+                let mut kept = families;
+                let mut written = false;
+                if let (Some((plan, _)), Some(setting)) = (early, &setting) {
+                    if !plan.deferred.contains(&place.slug) {
+                        let own = BTreeMap::from([(place.slug.clone(), kept)]);
+                        let html = self.place_page(site, &locale, setting, place, &own, &downloads)?;
+                        files.add(format!("{}{}/index.html", locale.prefix, place.slug), html);
+                        kept = if plan.quoted.contains(&place.slug) { own.into_values().next().unwrap_or_default() } else { Vec::new() };
+                        written = true;
                     }
-                    if let Some(report) = &self.progress {
-                        report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                    }
-                    Ok((files, kept, chart_count, downloads, written))
-                });
-            let mut result = DrawnLanguage {
-                charts: BTreeMap::new(),
-                downloads: BTreeMap::new(),
-                site_downloads: Downloads::default(),
-                locale: locale.clone(),
-            };
-            for (place, item) in places.iter().zip(drawn) {
-                let (files, families, chart_count, links, written) = item?;
-                counts.charts += chart_count;
-                counts.pdfs += usize::from(links.pdf.is_some());
-                if written {
-                    drawn_so_far.written.insert(format!("{}{}/index.html", locale.prefix, place.slug));
                 }
-                output.absorb(files);
-                result.charts.insert(place.slug.clone(), families);
-                result.downloads.insert(place.slug.clone(), links);
+                if let Some(report) = &self.progress {
+                    report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+                }
+                Ok((files, kept, chart_count, downloads, written))
+            });
+        let mut result = DrawnLanguage {
+            charts: BTreeMap::new(),
+            downloads: BTreeMap::new(),
+            site_downloads: Downloads::default(),
+            locale: locale.clone(),
+        };
+        for (place, item) in places.iter().zip(drawn) {
+            let (files, families, chart_count, links, written) = item?;
+            counts.charts += chart_count;
+            counts.pdfs += usize::from(links.pdf.is_some());
+            if written {
+                drawn_so_far.written.insert(format!("{}{}/index.html", locale.prefix, place.slug));
             }
-            let (csv, json) = (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
-            let csv_size = output.add_streamed(&csv, |w| profile::data::write_csv(data, data.places.values(), w));
-            let json_size = output.add_streamed(&json, |w| profile::data::write_json(data, data.places.values(), w));
-            result.site_downloads = Downloads {
-                pdf: None,
-                csv: Some(Link::new(&csv, csv_size)),
-                json: Some(Link::new(&json, json_size)),
-                social: None,
+            output.absorb(files);
+            result.charts.insert(place.slug.clone(), families);
+            result.downloads.insert(place.slug.clone(), links);
+        }
+        let (csv, json) = (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
+        let csv_size = output.add_streamed(&csv, |w| profile::data::write_csv(data, data.places.values(), w));
+        let json_size = output.add_streamed(&json, |w| profile::data::write_json(data, data.places.values(), w));
+        result.site_downloads = Downloads {
+            pdf: None,
+            csv: Some(Link::new(&csv, csv_size)),
+            json: Some(Link::new(&json, json_size)),
+            social: None,
+        };
+        if site.config.social_images {
+            let card = social::Card {
+                site: "",
+                name: &site.config.title,
+                kicker: &site.config.description,
+                figures: Vec::new(),
+                source_line: "",
             };
-            if site.config.social_images {
-                let card = social::Card {
-                    site: "",
-                    name: &site.config.title,
-                    kicker: &site.config.description,
-                    figures: Vec::new(),
-                    source_line: "",
-                };
-                let path = format!("{}social.png", locale.prefix);
-                output.add(path.clone(), self.social_png(&card, &path)?);
-                result.site_downloads.social = Some(Social { url: path, alt: site.config.title.clone() });
-            }
-            Ok(result)
-        })
+            let path = format!("{}social.png", locale.prefix);
+            output.add(path.clone(), self.social_png(&card, &path)?);
+            result.site_downloads.social = Some(Social { url: path, alt: site.config.title.clone() });
+        }
+        Ok(result)
     }
 
     /// The HTML pages whose output path `wanted` accepts, in every language, from the loaded
