@@ -3,6 +3,7 @@
 //! of that value and the theme's style ([`svg::render`]), so the same data give the same bytes.
 
 pub mod axis;
+pub mod backend;
 pub mod peers;
 pub mod png;
 pub mod social;

@@ -1,81 +1,48 @@
-//! Drawing a [`Chart`] as SVG with plotters' SVG backend. Layout is computed here (plotters
-//! is asked only to draw text, lines and shapes at pixel positions), so axis ticks, labels and
-//! gaps are exactly what the data hold. The result scales to any width through its viewBox.
+//! Drawing a [`Chart`] as SVG with plotters, on salud's own backend ([`super::backend`]).
+//! Layout is computed here (plotters is asked only to draw text, lines and shapes at pixel
+//! positions), so axis ticks, labels and gaps are exactly what the data hold. The result
+//! scales to any width through its viewBox.
+
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use plotters::coord::Shift;
 use plotters::element::{Circle, PathElement, Rectangle, Text, TriangleMarker};
-use plotters::prelude::{DrawingArea, IntoDrawingArea, IntoFont, SVGBackend};
+use plotters::prelude::{DrawingArea, IntoFont};
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontStyle, RGBColor, ShapeStyle, TextStyle};
+use plotters_backend::BackendColor;
 
+use super::backend::{CompactSvg, Dashed};
 use super::axis::{value_ticks, year_ticks};
 use super::style::{parse_hex, ChartStyle, Size};
 use super::{Chart, Kind};
 use crate::format;
 
-/// plotters' SVG backend writes font sizes divided by 1.24; this undoes it so the theme's
-/// sizes are the sizes readers get.
-const PLOTTERS_FONT_SCALE: f64 = 1.24;
 const PAD: i32 = 16;
 
 /// The chart as a standalone SVG document, at the given layout size.
 pub fn render(chart: &Chart, style: &ChartStyle, size: Size) -> String {
     let mut layout = Layout::new(chart, style, size);
     let height = layout.height();
-    let mut body = String::new();
-    let dashed;
-    {
-        let root = SVGBackend::with_string(&mut body, (size.width, height)).into_drawing_area();
-        let mut pen = Pen { area: &root, style, dashed: Vec::new() };
-        pen.fill(size.width, height);
-        layout.draw(&mut pen);
-        dashed = pen.dashed;
-    }
-    for (index, line) in dashed.iter().enumerate() {
-        body = body.replacen(&placeholder(index), line, 1);
-    }
-    accessible(&tidy(&body, &style.font_family), chart, &style.font_family, size.width, height)
-}
-
-/// Drops what plotters writes on every element but the SVG already says once: the default
-/// opacity and text anchor, the font the root names, and the line breaks around text (which SVG ignores).
-/// A chart shrinks by about a quarter, which keeps a page with a dozen charts light.
-fn tidy(svg: &str, font_family: &str) -> String {
-    let font = format!(" font-family=\"{font_family}\"");
-    let drops = [" opacity=\"1\"", " text-anchor=\"start\"", font.as_str()];
-    // One pass: a replace per pattern read every chart four times, a tenth of a large build.
-    let mut out = String::with_capacity(svg.len());
-    let mut rest = svg;
-    while let Some(at) = rest.find([' ', '\n']) {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        if let Some(drop) = drops.iter().find(|d| rest.starts_with(**d)) {
-            rest = &rest[drop.len()..];
-        } else if rest.starts_with('\n') && (rest[1..].starts_with("</text>") || out.ends_with("\">")) {
-            rest = &rest[1..];
-        } else {
-            out.push_str(&rest[..1]);
-            rest = &rest[1..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Adds what plotters leaves out: `role`, `<title>` and `<desc>` for screen readers, and no
-/// fixed width or height, so the chart scales to the page.
-fn accessible(svg: &str, chart: &Chart, font_family: &str, width: u32, height: u32) -> String {
-    let start = svg.find("<svg").unwrap_or(0);
-    let open_end = svg[start..].find('>').map_or(svg.len(), |i| start + i + 1);
-    let mut out = String::with_capacity(svg.len() + 512);
-    out.push_str(&format!(
-        "<svg viewBox=\"0 0 {width} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" font-family=\"{}, sans-serif\">\n<title>{}</title>\n<desc>{}</desc>",
-        xml_escape(font_family),
+    let backend = Rc::new(RefCell::new(CompactSvg::new((size.width, height))));
+    let mut pen = Pen { area: &DrawingArea::from(&backend), style };
+    pen.fill(size.width, height);
+    layout.draw(&mut pen);
+    let body = backend.borrow_mut().finish();
+    // `role`, `<title>` and `<desc>` for screen readers; no fixed width or height, so the
+    // chart scales to the page.
+    let mut svg = format!(
+        "<svg viewBox=\"0 0 {} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" font-family=\"{}, sans-serif\">\n<title>{}</title>\n<desc>{}</desc>",
+        size.width,
+        xml_escape(&style.font_family),
         xml_escape(&chart.title),
         xml_escape(&chart.description)
-    ));
-    out.push_str(&svg[open_end..]);
-    out
+    );
+    svg.reserve(body.len() + 8);
+    svg.push_str(&body);
+    svg.push_str("</svg>\n");
+    svg
 }
 
 pub(crate) fn xml_escape(text: &str) -> String {
@@ -106,18 +73,9 @@ pub(crate) fn wrap(text: &str, size: u32, width: i32) -> Vec<String> {
     lines
 }
 
-struct Pen<'a, 'b> {
-    area: &'a DrawingArea<SVGBackend<'b>, Shift>,
+struct Pen<'a> {
+    area: &'a DrawingArea<CompactSvg, Shift>,
     style: &'a ChartStyle,
-    /// Dashed lines, written as one element each with `stroke-dasharray` (plotters writes
-    /// every dash as its own element, which made charts several times larger).
-    dashed: Vec<String>,
-}
-
-/// An empty rectangle at the origin, with the index of a dashed line in its colour: drawn
-/// where the line belongs, then replaced by it, so drawing order is kept.
-fn placeholder(index: usize) -> String {
-    format!("<rect x=\"0\" y=\"0\" width=\"0\" height=\"0\" opacity=\"1\" fill=\"#{:06X}\" stroke=\"none\"/>", index)
 }
 
 #[derive(Clone, Copy)]
@@ -132,7 +90,7 @@ fn colour(hex: &str) -> RGBColor {
     RGBColor(r, g, b)
 }
 
-impl Pen<'_, '_> {
+impl Pen<'_> {
     fn fill(&mut self, w: u32, h: u32) {
         let bg = colour(&self.style.background);
         let _ = self.area.draw(&Rectangle::new([(0, 0), (w as i32, h as i32)], bg.filled()));
@@ -141,7 +99,7 @@ impl Pen<'_, '_> {
     #[allow(clippy::too_many_arguments)]
     fn text(&mut self, text: &str, x: i32, y: i32, size: u32, fill: &str, bold: bool, anchor: Anchor) {
         let family = self.style.font_family.as_str();
-        let font = (family, size as f64 * PLOTTERS_FONT_SCALE).into_font();
+        let font = (family, size as f64).into_font();
         let font = if bold { font.style(FontStyle::Bold) } else { font };
         let h = match anchor {
             Anchor::Start => HPos::Left,
@@ -173,15 +131,9 @@ impl Pen<'_, '_> {
             None => {
                 let _ = self.area.draw(&PathElement::new(points, style));
             }
-            Some((on, off)) => {
-                let index = self.dashed.len();
-                let (r, g, b) = parse_hex(stroke).unwrap_or((0, 0, 0));
-                let coords: String = points.iter().map(|(x, y)| format!("{x},{y} ")).collect();
-                self.dashed.push(format!(
-                    "<polyline fill=\"none\" opacity=\"1\" stroke=\"#{r:02X}{g:02X}{b:02X}\" stroke-width=\"{width}\" stroke-dasharray=\"{on} {off}\" points=\"{coords}\"/>"
-                ));
-                let marker = RGBColor((index >> 16) as u8, (index >> 8) as u8, index as u8);
-                let _ = self.area.draw(&Rectangle::new([(0, 0), (0, 0)], marker.filled()));
+            Some(dash) => {
+                let color = BackendColor { alpha: 1.0, rgb: parse_hex(stroke).unwrap_or((0, 0, 0)) };
+                let _ = self.area.draw(&Dashed { points, color, width, dash });
             }
         }
     }
