@@ -22,6 +22,7 @@ pub mod i18n;
 pub mod import;
 pub mod new;
 pub mod output;
+mod parallel;
 pub mod profile;
 pub mod render;
 pub mod serve;

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use super::{Indicator, Measure, Source};
-use crate::diagnostic::{closest, Diagnostic, Diagnostics};
+use crate::diagnostic::{closest, Diagnostic, Diagnostics, Location};
 use crate::format::slugify;
 
 pub const DIR: &str = "data/places";
@@ -153,21 +153,25 @@ pub fn load(
         return (places, broken);
     }
     let this_year = crate::clock::this_year();
+    // The folder is walked in order first; the files are then read and checked in parallel
+    // (most of a large site's load), and their results taken in walk order, so messages and
+    // the places' order do not depend on timing.
+    let mut found: Vec<Found> = Vec::new();
     for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
         let entry = match entry {
             Ok(e) => e,
             Err(err) => {
-                diags.push(Diagnostic::error(DIR, format!("cannot read a folder: {err}")));
+                found.push(Found::Problem(Diagnostic::error(DIR, format!("cannot read a folder: {err}"))));
                 continue;
             }
         };
         let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
         let rel = rel_path.to_string_lossy().replace('\\', "/");
         if entry.path_is_symlink() {
-            diags.push(
+            found.push(Found::Problem(
                 Diagnostic::warning(&rel, "this is a symbolic link; salud does not follow links, so it was skipped")
                     .help("copy the file here instead of linking to it"),
-            );
+            ));
             continue;
         }
         if entry.file_type().is_dir() {
@@ -178,40 +182,57 @@ pub fn load(
             continue;
         }
         let Some(slug) = slug_of(&rel) else {
-            diags.push(
+            found.push(Found::Problem(
                 Diagnostic::error(&rel, "this file name has no letters or digits to make a web address from")
                     .help("rename the file after the place, e.g. huanuco.toml"),
-            );
+            ));
             continue;
         };
-        let Some((file, text)) = super::read_toml::<PlaceFile>(root, &rel, diags) else {
+        found.push(Found::File { rel, slug });
+    }
+    let checked = crate::parallel::map(&found, |item| {
+        let Found::File { rel, slug } = item else { return None };
+        let mut own = Diagnostics::default();
+        let place = super::read_toml::<PlaceFile>(root, rel, &mut own).and_then(|(file, text)| {
+            let (place, iso3_span) = validate(rel, slug, file, &text, indicators, sources, stale_after_years, this_year, &mut own)?;
+            // Where the two messages about a place as a whole point, located while the text is at hand.
+            let iso3_at = iso3_span.map(|span| Location::from_span(&text, span));
+            Some((place, iso3_at, Location::from_span(&text, 0..0)))
+        });
+        Some((place, own))
+    });
+    for (item, checked) in found.into_iter().zip(checked) {
+        let (rel, slug) = match item {
+            Found::Problem(diagnostic) => {
+                diags.push(diagnostic);
+                continue;
+            }
+            Found::File { rel, slug } => (rel, slug),
+        };
+        let Some((place, own)) = checked else { continue };
+        diags.extend(own);
+        let Some((place, iso3_at, top)) = place else {
             broken.insert(slug);
             continue;
         };
-        let place = validate(&rel, &slug, file, &text, indicators, sources, stale_after_years, this_year, diags);
-        if place.is_none() {
-            broken.insert(slug.clone());
-        }
-        if let Some((place, iso3_span)) = place {
-            if let (Some(iso3), Some(span)) = (&place.iso3, iso3_span) {
-                if let Some(other) = iso3_seen.insert(iso3.clone(), rel.clone()) {
-                    diags.push(
-                        Diagnostic::error(&rel, format!("the ISO3 code {iso3} is already used by {other}"))
-                            .at(&text, span)
-                            .help("each place has its own file; merge the two files or correct the code"),
-                    );
-                }
-            }
-            if let Some(other) = places.get(&slug).map(|p: &Place| p.file.clone()) {
+        if let (Some(iso3), Some(at)) = (&place.iso3, iso3_at) {
+            if let Some(other) = iso3_seen.insert(iso3.clone(), rel.clone()) {
                 diags.push(
-                    Diagnostic::error(&rel, format!("this is the same place as {other} (both become `{slug}/`)"))
-                        .at(&text, 0..0)
-                        .help("keep one file per place: merge the two files, or rename one"),
+                    Diagnostic::error(&rel, format!("the ISO3 code {iso3} is already used by {other}"))
+                        .located(&at)
+                        .help("each place has its own file; merge the two files or correct the code"),
                 );
-                continue;
             }
-            places.insert(slug, place);
         }
+        if let Some(other) = places.get(&slug).map(|p: &Place| p.file.clone()) {
+            diags.push(
+                Diagnostic::error(&rel, format!("this is the same place as {other} (both become `{slug}/`)"))
+                    .located(&top)
+                    .help("keep one file per place: merge the two files, or rename one"),
+            );
+            continue;
+        }
+        places.insert(slug, place);
     }
     for folder in folders {
         if let Some(slug) = slug_of(&format!("{folder}.toml")) {
@@ -225,6 +246,13 @@ pub fn load(
     }
     inherit_world_regions(&mut places);
     (places, broken)
+}
+
+/// What the walk of `data/places/` found, in order.
+enum Found {
+    File { rel: String, slug: String },
+    /// A link, a folder that cannot be read, a file name without letters.
+    Problem(Diagnostic),
 }
 
 /// `data/places/peru/Huánuco.toml` -> `peru/huanuco`.

@@ -18,6 +18,7 @@ use crate::i18n::Locale;
 use crate::profile::{self, pdf::Typesetter, ProfileChart};
 use crate::error::Error;
 use crate::output::Output;
+use crate::parallel;
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -33,7 +34,7 @@ pub struct Renderer {
     /// Called as places are drawn (done, total), to show progress on a terminal.
     progress: Option<Box<dyn Fn(usize, usize) + Send + Sync>>,
     /// Worker threads for the pages (large stacks: Tera recurses through nested templates).
-    /// Places are drawn and typeset on plain threads instead: see [`in_parallel`].
+    /// Places are drawn and typeset on plain threads instead: see [`parallel::map`].
     pool: rayon::ThreadPool,
     typesetter: Typesetter,
     chart_style: ChartStyle,
@@ -76,36 +77,6 @@ impl<'a> PageSetting<'a> {
     }
 }
 
-/// `work` applied to every item on as many plain threads as the machine has cores, results in
-/// the items' order. Not rayon: Typst and its PDF writer use rayon themselves, and a rayon
-/// worker waiting for their work takes the next place's job meanwhile, nesting one profile
-/// inside another until, at 20,000 places, memory reached 12 GB and the stack overflowed.
-fn in_parallel<T: Sync, R: Send>(items: &[T], work: impl Fn(&T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism().map_or(2, |n| n.get()).min(items.len().max(1));
-    let next = AtomicUsize::new(0);
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                std::thread::Builder::new()
-                    .stack_size(STACK_SIZE)
-                    .spawn_scoped(scope, || {
-                        let mut done = Vec::new();
-                        loop {
-                            let i = next.fetch_add(1, Ordering::Relaxed);
-                            let Some(item) = items.get(i) else { break };
-                            done.push((i, work(item)));
-                        }
-                        done
-                    })
-                    .expect("a worker thread starts")
-            })
-            .collect();
-        workers.into_iter().flat_map(|w| w.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
-    });
-    results.sort_by_key(|(i, _)| *i);
-    results.into_iter().map(|(_, r)| r).collect()
-}
-
 /// The switcher's entries: each language's code, name and folder.
 fn language_links(locales: &[Locale]) -> Vec<LanguageLink> {
     locales.iter().map(|l| LanguageLink { code: l.code.clone(), name: l.name.clone(), prefix: l.prefix.clone() }).collect()
@@ -115,8 +86,6 @@ fn language_links(locales: &[Locale]) -> Vec<LanguageLink> {
 /// it with any change to `charts::png`.
 const PNG_ENCODING: &str = "png 0.18 rgb8 balanced sub";
 
-/// Typst recurses deeply while typesetting; rayon's and std's default 2 MB is not enough.
-const STACK_SIZE: usize = 64 * 1024 * 1024;
 
 /// PNG charts at their SVG size (720 px wide): enough for documents and slides, and cheap
 /// enough to make for every chart; the SVG scales to any size.
@@ -212,7 +181,7 @@ impl Renderer {
         }
         let typesetter = Typesetter::new(&theme.profile, &fonts);
         let pool = rayon::ThreadPoolBuilder::new()
-            .stack_size(STACK_SIZE)
+            .stack_size(parallel::STACK_SIZE)
             .build()
             .map_err(|e| Error::Template { name: "worker threads".into(), message: e.to_string() })?;
         Ok(Renderer {
@@ -290,7 +259,7 @@ impl Renderer {
         let places: Vec<&Place> = data.places.values().collect();
         let sink = output.part();
         // Places draw in parallel; collecting in map order keeps the output deterministic.
-        let drawn: Vec<Result<PlaceDrawing, Error>> = in_parallel(&places, |place| {
+        let drawn: Vec<Result<PlaceDrawing, Error>> = parallel::map(&places, |place| {
                 let mut files = sink.part();
                 let (families, print) = self.render_charts(site, &locale, place, peers, &mut files)?;
                 let chart_count = families.iter().map(|f| f.charts.len()).sum();
