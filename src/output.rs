@@ -39,7 +39,7 @@ struct Sink {
 impl Drop for Sink {
     fn drop(&mut self) {
         if !self.committed.load(std::sync::atomic::Ordering::SeqCst) {
-            let _ = fs::remove_dir_all(&self.staging);
+            let _ = remove_tree(&self.staging);
         }
     }
 }
@@ -59,7 +59,7 @@ impl Output {
         }
         for leftover in [&staging, &previous] {
             if leftover.exists() {
-                fs::remove_dir_all(leftover).map_err(|e| Error::io(leftover, e))?;
+                remove_tree(leftover).map_err(|e| Error::io(leftover, e))?;
             }
         }
         fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
@@ -170,7 +170,7 @@ impl Output {
         } else {
             fs::rename(dir, &previous).map_err(|e| Error::io(dir, e))?;
             match fs::rename(&staging, dir) {
-                Ok(()) => fs::remove_dir_all(&previous).map_err(|e| Error::io(&previous, e)),
+                Ok(()) => remove_tree(&previous).map_err(|e| Error::io(&previous, e)),
                 Err(err) => {
                     let _ = fs::rename(&previous, dir);
                     Err(Error::io(dir, err))
@@ -216,6 +216,19 @@ impl Sink {
 
 /// An existing folder is replaced only when salud wrote it (or it is empty): a mistyped
 /// `--output` must never delete someone's documents.
+/// Removes a folder salud wrote and everything in it, its sub-folders on all cores: the
+/// previous output of a large site has tens of thousands of files, and removing them one by one
+/// took a tenth of the build. Links are removed, never followed.
+fn remove_tree(dir: &Path) -> io::Result<()> {
+    let entries: Vec<fs::DirEntry> = fs::read_dir(dir)?.collect::<io::Result<_>>()?;
+    let removed = crate::parallel::map(&entries, |entry| match entry.file_type() {
+        Ok(kind) if kind.is_dir() => fs::remove_dir_all(entry.path()),
+        _ => fs::remove_file(entry.path()),
+    });
+    removed.into_iter().collect::<io::Result<()>>()?;
+    fs::remove_dir(dir)
+}
+
 fn check_replaceable(dir: &Path) -> Result<(), Error> {
     if !dir.exists() {
         return Ok(());
