@@ -94,41 +94,20 @@ impl Output {
         }
     }
 
-    /// Adds a file whose bytes `write` produces, streamed to disk when the output streams:
-    /// for files as large as the whole site's data. Returns its size.
-    pub fn add_streamed(&mut self, path: &str, write: impl FnOnce(&mut dyn io::Write) -> io::Result<()>) -> usize {
-        let Some(sink) = self.sink.clone() else {
-            let mut bytes = Vec::new();
-            let _ = write(&mut bytes);
-            let len = bytes.len();
-            self.add(path, bytes);
-            return len;
+    /// A file that many workers write in numbered parts (see [`Assembled`]).
+    pub fn assemble(&self, path: &str) -> Assembled {
+        let target = match &self.sink {
+            None => Ok(Target::Memory(Vec::new())),
+            Some(sink) => {
+                let target = sink.staging.join(path);
+                target
+                    .parent()
+                    .map_or(Ok(()), fs::create_dir_all)
+                    .and_then(|()| fs::File::create(&target))
+                    .map(|file| Target::File(io::BufWriter::new(file)))
+            }
         };
-        let target = sink.staging.join(path);
-        let result = target
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::File::create(&target))
-            .and_then(|file| {
-                let mut out = io::BufWriter::new(file);
-                write(&mut out)?;
-                out.into_inner().map_err(|e| e.into_error())?.metadata()
-            });
-        match result {
-            Ok(meta) => {
-                let len = meta.len() as usize;
-                if let Ok(mut written) = sink.written.lock() {
-                    written.insert(path.to_string(), len);
-                }
-                len
-            }
-            Err(err) => {
-                if let Ok(mut first) = sink.error.lock() {
-                    first.get_or_insert(Error::io(&target, err));
-                }
-                0
-            }
-        }
+        Assembled { path: path.to_string(), state: Mutex::new(Assembly { next: 0, waiting: BTreeMap::new(), size: 0, target }) }
     }
 
     /// How many files, and how many bytes, the output holds or has written.
@@ -216,6 +195,81 @@ impl Sink {
 
 /// An existing folder is replaced only when salud wrote it (or it is empty): a mistyped
 /// `--output` must never delete someone's documents.
+/// A file written in numbered parts, by many workers at once: each part goes to the file as
+/// soon as those before it have, so a site-wide download is put together from the places'
+/// parts in place order without ever being held whole in memory.
+pub struct Assembled {
+    path: String,
+    state: Mutex<Assembly>,
+}
+
+struct Assembly {
+    /// The number of the next part to write.
+    next: usize,
+    /// Parts that arrived before one with a lower number.
+    waiting: BTreeMap<usize, Vec<u8>>,
+    size: usize,
+    target: io::Result<Target>,
+}
+
+enum Target {
+    File(io::BufWriter<fs::File>),
+    Memory(Vec<u8>),
+}
+
+impl Assembled {
+    /// Part `number` of the file; numbers start at 0 and every one must be given.
+    pub fn put(&self, number: usize, part: Vec<u8>) {
+        let Ok(mut state) = self.state.lock() else { return };
+        state.waiting.insert(number, part);
+        while let Some(part) = { let next = state.next; state.waiting.remove(&next) } {
+            state.next += 1;
+            state.size += part.len();
+            let written = match &mut state.target {
+                Ok(Target::File(file)) => io::Write::write_all(file, &part),
+                Ok(Target::Memory(bytes)) => {
+                    bytes.extend_from_slice(&part);
+                    Ok(())
+                }
+                Err(_) => Ok(()),
+            };
+            if let Err(err) = written {
+                state.target = Err(err);
+            }
+        }
+    }
+
+    /// Closes the file and records it in `output`; returns its size. A part never given or a
+    /// failed write fails the build, as any failed write does.
+    pub fn finish(self, output: &mut Output) -> usize {
+        let Ok(state) = self.state.into_inner() else { return 0 };
+        let missing = (!state.waiting.is_empty()).then(|| io::Error::other(format!("part {} was never written", state.next)));
+        let closed = match state.target {
+            Ok(Target::Memory(bytes)) => {
+                output.add(self.path, bytes);
+                return state.size;
+            }
+            Ok(Target::File(file)) => file.into_inner().map(drop).map_err(|e| e.into_error()),
+            Err(err) => Err(err),
+        };
+        let Some(sink) = &output.sink else { return 0 };
+        match missing.map_or(closed, Err) {
+            Ok(()) => {
+                if let Ok(mut written) = sink.written.lock() {
+                    written.insert(self.path, state.size);
+                }
+                state.size
+            }
+            Err(err) => {
+                if let Ok(mut first) = sink.error.lock() {
+                    first.get_or_insert(Error::io(&sink.staging.join(&self.path), err));
+                }
+                0
+            }
+        }
+    }
+}
+
 /// Removes a folder salud wrote and everything in it, its sub-folders on all cores: the
 /// previous output of a large site has tens of thousands of files, and removing them one by one
 /// took a tenth of the build. Links are removed, never followed.
@@ -328,4 +382,42 @@ pub fn copy_tree(dir: &Path, prefix: &str, output: &mut Output) -> io::Result<us
         count += 1;
     }
     Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_are_written_in_number_order_whatever_order_they_arrive_in() {
+        let dir = std::env::temp_dir().join(format!("salud-assembled-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&dir);
+        let mut output = Output::streaming_into(&dir.join("public")).unwrap();
+        let file = output.assemble("data/all.csv");
+        for (number, part) in [(2, "c"), (0, "a"), (3, "d"), (1, "b")] {
+            file.put(number, part.as_bytes().to_vec());
+        }
+        assert_eq!(file.finish(&mut output), 4);
+        let staged = dir.join(".public.salud-new/data/all.csv");
+        assert_eq!(fs::read_to_string(&staged).unwrap(), "abcd");
+        // A part never given fails the build rather than leaving a file with a hole.
+        let holed = output.assemble("holed.csv");
+        holed.put(0, b"a".to_vec());
+        holed.put(2, b"c".to_vec());
+        assert_eq!(holed.finish(&mut output), 0);
+        let err = output.write_atomically(&dir.join("public")).unwrap_err().to_string();
+        assert!(err.contains("holed.csv") && err.contains("part 1 was never written"), "{err}");
+        assert!(!dir.join("public").exists() && !dir.join(".public.salud-new").exists());
+        let _ = fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn in_memory_the_parts_become_one_file() {
+        let mut output = Output::default();
+        let file = output.assemble("all.json");
+        file.put(1, b"]".to_vec());
+        file.put(0, b"[".to_vec());
+        assert_eq!(file.finish(&mut output), 2);
+        assert_eq!(output.files["all.json"], b"[]");
+    }
 }

@@ -143,6 +143,16 @@ fn the_json_has_the_values_and_the_catalogue_entries_they_use() {
     assert!(json.contains("\"under5_mortality\": {\n      \"name\": \"Under-five mortality rate\""), "{json}");
     assert!(json.contains("\"licence\": \"CC BY 4.0\""));
     assert!(!json.contains("people_served_daily"), "only the entries this place uses");
+
+    // The site-wide file is the places' entries put together: valid JSON, every place once,
+    // each entry as in the place's own file.
+    let all: serde_json::Value = serde_json::from_str(&read(&site.join("public/salud-data-all.json"))).unwrap();
+    let own: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let places = all["places"].as_array().unwrap();
+    let paths: Vec<&str> = places.iter().map(|p| p["path"].as_str().unwrap()).collect();
+    assert_eq!(paths, ["otherland", "testland", "testland/north", "testland/north/centre", "testland/south"]);
+    assert_eq!(places.iter().find(|p| p["path"] == "testland"), Some(&own["places"][0]));
+    assert!(all["indicators"]["people_served_daily"].is_object(), "the site's file has every entry its places use");
 }
 
 #[test]

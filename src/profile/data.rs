@@ -9,39 +9,67 @@ use crate::data::{Data, Indicator, Place, Source};
 /// ("up to", "about") follows because a value without it would say more than its source.
 pub const CSV_HEADER: [&str; 9] = ["place", "iso3", "indicator", "name", "unit", "year", "value", "source", "qualifier"];
 
-/// RFC 4180 CSV of the places' observations, one row per value, in a stable order.
-pub fn csv<'a>(data: &Data, places: impl Iterator<Item = &'a Place>) -> Vec<u8> {
-    let mut out = Vec::new();
-    let _ = write_csv(data, places, &mut out);
-    out
+/// One place's part of the data downloads, made once and used twice: in the place's own
+/// files and in the site-wide ones, which are these parts put together in place order.
+pub struct PlaceData {
+    /// Its CSV rows (RFC 4180, CRLF), without the header.
+    pub csv_rows: Vec<u8>,
+    /// Its entry in the JSON's `places` list, indented as it stands there.
+    pub json_entry: Vec<u8>,
 }
 
-/// [`csv`], written as it goes, so a site-wide file never sits in memory whole.
-pub fn write_csv<'a>(data: &Data, places: impl Iterator<Item = &'a Place>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(out);
-    writer.write_record(CSV_HEADER)?;
-    for place in places {
-        for series in &place.series {
-            let Some(indicator) = data.indicator(&series.indicator) else { continue };
-            let source = data.sources.get(&series.source).map_or(series.source.as_str(), |s| s.name.as_str());
-            for obs in &series.points {
-                let year = obs.year.to_string();
-                let value = obs.value.to_string();
-                writer.write_record([
-                    place.name.as_str(),
-                    place.iso3.as_deref().unwrap_or(""),
-                    indicator.id.as_str(),
-                    indicator.name.as_str(),
-                    indicator.unit.as_str(),
-                    year.as_str(),
-                    value.as_str(),
-                    source,
-                    obs.qualifier.as_deref().unwrap_or(""),
-                ])?;
-            }
+impl PlaceData {
+    pub fn new(data: &Data, place: &Place) -> PlaceData {
+        PlaceData { csv_rows: csv_rows(data, place), json_entry: json_entry(data, place) }
+    }
+
+    /// The place's own CSV file.
+    pub fn csv(&self) -> Vec<u8> {
+        let mut out = csv_header();
+        out.extend_from_slice(&self.csv_rows);
+        out
+    }
+
+    /// The place's own JSON file.
+    pub fn json(&self, data: &Data, place: &Place) -> Vec<u8> {
+        let mut out = json_head(false).to_vec();
+        out.extend_from_slice(&self.json_entry);
+        out.extend(json_tail(data, std::iter::once(place), false));
+        out
+    }
+}
+
+/// The first line of every CSV download.
+pub fn csv_header() -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    let _ = writer.write_record(CSV_HEADER);
+    writer.into_inner().unwrap_or_default()
+}
+
+/// One row per value, in a stable order: series as the file gives them, years ascending.
+fn csv_rows(data: &Data, place: &Place) -> Vec<u8> {
+    let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
+    for series in &place.series {
+        let Some(indicator) = data.indicator(&series.indicator) else { continue };
+        let source = data.sources.get(&series.source).map_or(series.source.as_str(), |s| s.name.as_str());
+        for obs in &series.points {
+            let year = obs.year.to_string();
+            let value = obs.value.to_string();
+            // Writing into memory cannot fail.
+            let _ = writer.write_record([
+                place.name.as_str(),
+                place.iso3.as_deref().unwrap_or(""),
+                indicator.id.as_str(),
+                indicator.name.as_str(),
+                indicator.unit.as_str(),
+                year.as_str(),
+                value.as_str(),
+                source,
+                obs.qualifier.as_deref().unwrap_or(""),
+            ]);
         }
     }
-    writer.flush()
+    writer.into_inner().unwrap_or_default()
 }
 
 #[derive(Serialize)]
@@ -76,31 +104,13 @@ struct JsonIndicator<'a> {
     definition: Option<&'a str>,
 }
 
+/// What the JSON holds after the places.
 #[derive(Serialize)]
-struct JsonFile<'a> {
-    places: Places<'a>,
+struct JsonRest<'a> {
     /// The catalogue entries the observations use, by id.
     indicators: std::collections::BTreeMap<&'a str, JsonIndicator<'a>>,
     /// The sources the observations cite, by id, with their licences.
     sources: std::collections::BTreeMap<&'a str, &'a Source>,
-}
-
-/// The places, each turned into its JSON form only while it is written, so a site-wide file
-/// holds one place's observations in memory at a time.
-struct Places<'a> {
-    data: &'a Data,
-    places: Vec<&'a Place>,
-}
-
-impl Serialize for Places<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
-        let mut seq = serializer.serialize_seq(Some(self.places.len()))?;
-        for place in &self.places {
-            seq.serialize_element(&json_place(self.data, place))?;
-        }
-        seq.end()
-    }
 }
 
 fn json_place<'a>(data: &'a Data, place: &'a Place) -> JsonPlace<'a> {
@@ -129,34 +139,70 @@ fn json_place<'a>(data: &'a Data, place: &'a Place) -> JsonPlace<'a> {
     }
 }
 
-/// The same content as [`csv`], plus the catalogue entries and sources it uses.
-pub fn json<'a>(data: &'a Data, places: impl Iterator<Item = &'a Place>) -> Vec<u8> {
-    let mut out = Vec::new();
-    let _ = write_json(data, places, &mut out);
-    out
+/// The JSON download is `{"places": [...], "indicators": {...}, "sources": {...}}`, written
+/// as serde_json's pretty printer writes it; this is its text up to the first place's entry
+/// (`empty`: there is none).
+pub fn json_head(empty: bool) -> &'static [u8] {
+    if empty {
+        b"{\n  \"places\": []"
+    } else {
+        b"{\n  \"places\": [\n"
+    }
 }
 
-/// [`json`], written as it goes.
-pub fn write_json<'a>(data: &'a Data, places: impl Iterator<Item = &'a Place>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    let places: Vec<&Place> = places.collect();
-    let mut indicators = std::collections::BTreeMap::new();
-    let mut sources = std::collections::BTreeMap::new();
-    for series in places.iter().flat_map(|p| &p.series) {
+/// Between two places' entries.
+pub const JSON_SEPARATOR: &[u8] = b",\n";
+
+/// The JSON download's text after the last place's entry: the catalogue entries and sources
+/// the places use.
+pub fn json_tail<'a>(data: &'a Data, places: impl Iterator<Item = &'a Place>, empty: bool) -> Vec<u8> {
+    let mut rest = JsonRest { indicators: Default::default(), sources: Default::default() };
+    for series in places.flat_map(|p| &p.series) {
         if let Some(indicator) = data.indicator(&series.indicator) {
-            indicators.entry(indicator.id.as_str()).or_insert(JsonIndicator {
+            rest.indicators.entry(indicator.id.as_str()).or_insert(JsonIndicator {
                 name: &indicator.name,
                 unit: &indicator.unit,
                 category: indicator.category.as_str(),
                 definition: indicator.definition.as_deref(),
             });
             if let Some(source) = data.sources.get(&series.source) {
-                sources.insert(source.id.as_str(), source);
+                rest.sources.insert(source.id.as_str(), source);
             }
         }
     }
-    let file = JsonFile { places: Places { data, places }, indicators, sources };
-    let mut out = std::io::BufWriter::new(out);
-    serde_json::to_writer_pretty(&mut out, &file).map_err(std::io::Error::other)?;
-    std::io::Write::write_all(&mut out, b"\n")?;
-    std::io::Write::flush(&mut out)
+    let mut out: Vec<u8> = if empty { Vec::new() } else { b"\n  ]".to_vec() };
+    out.push(b',');
+    // `{` + the fields at the file's indentation + `}`: its fields follow the places.
+    let fields = serde_json::to_vec_pretty(&rest).unwrap_or_default();
+    out.extend_from_slice(fields.strip_prefix(b"{").unwrap_or(&fields));
+    out.push(b'\n');
+    out
+}
+
+/// The place's entry in the `places` list, at that list's indentation.
+fn json_entry(data: &Data, place: &Place) -> Vec<u8> {
+    let flat = serde_json::to_vec_pretty(&json_place(data, place)).unwrap_or_default();
+    // JSON strings hold no raw line breaks, so every line break is the printer's.
+    let mut out = Vec::with_capacity(flat.len() + flat.len() / 4);
+    for (i, line) in flat.split(|b| *b == b'\n').enumerate() {
+        if i > 0 {
+            out.push(b'\n');
+        }
+        out.extend_from_slice(b"    ");
+        out.extend_from_slice(line);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_site_without_places_has_a_valid_empty_json() {
+        let data = Data { indicators: Vec::new(), sources: Default::default(), places: Default::default(), broken: Default::default() };
+        let mut text = json_head(true).to_vec();
+        text.extend(json_tail(&data, std::iter::empty(), true));
+        assert_eq!(String::from_utf8(text).unwrap(), "{\n  \"places\": [],\n  \"indicators\": {},\n  \"sources\": {}\n}\n");
+    }
 }

@@ -258,12 +258,24 @@ impl Renderer {
         let data = &site.data;
         let places: Vec<&Place> = data.places.values().collect();
         let sink = output.part();
+        // The site-wide downloads are the places' parts in order: part 0 the head, then one
+        // part per place, then the tail.
+        let (csv, json) = (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
+        let (csv_all, json_all) = (output.assemble(&csv), output.assemble(&json));
+        csv_all.put(0, profile::data::csv_header());
+        json_all.put(0, profile::data::json_head(places.is_empty()).to_vec());
+        let numbered: Vec<(usize, &Place)> = places.iter().copied().enumerate().collect();
         // Places draw in parallel; collecting in map order keeps the output deterministic.
-        let drawn: Vec<Result<PlaceDrawing, Error>> = parallel::map(&places, |place| {
+        let drawn: Vec<Result<PlaceDrawing, Error>> = parallel::map(&numbered, |&(i, place)| {
+                // Given first, so a place that fails cannot hold back the places after it.
+                let place_data = profile::data::PlaceData::new(data, place);
+                let separator = if i > 0 { profile::data::JSON_SEPARATOR } else { b"" };
+                json_all.put(i + 1, [separator, &place_data.json_entry].concat());
+                csv_all.put(i + 1, place_data.csv_rows.clone());
                 let mut files = sink.part();
                 let (families, print) = self.render_charts(site, &locale, place, peers, &mut files)?;
                 let chart_count = families.iter().map(|f| f.charts.len()).sum();
-                let mut downloads = self.render_downloads(site, &locale, place, print, &mut files)?;
+                let mut downloads = self.render_downloads(site, &locale, place, &place_data, print, &mut files)?;
                 downloads.social = self.render_social(site, &locale, place, &mut files)?;
                 let mut kept = families;
                 let mut written = false;
@@ -298,9 +310,9 @@ impl Renderer {
             result.charts.insert(place.slug.clone(), families);
             result.downloads.insert(place.slug.clone(), links);
         }
-        let (csv, json) = (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
-        let csv_size = output.add_streamed(&csv, |w| profile::data::write_csv(data, data.places.values(), w));
-        let json_size = output.add_streamed(&json, |w| profile::data::write_json(data, data.places.values(), w));
+        csv_all.put(places.len() + 1, Vec::new());
+        json_all.put(places.len() + 1, profile::data::json_tail(data, places.iter().copied(), places.is_empty()));
+        let (csv_size, json_size) = (csv_all.finish(output), json_all.finish(output));
         result.site_downloads = Downloads {
             pdf: None,
             csv: Some(Link::new(&csv, csv_size)),
@@ -541,6 +553,7 @@ impl Renderer {
         site: &Site,
         locale: &Locale,
         place: &Place,
+        place_data: &profile::data::PlaceData,
         print: PrintCharts,
         output: &mut Output,
     ) -> Result<Downloads, Error> {
@@ -549,8 +562,7 @@ impl Renderer {
         let mut links = Downloads::default();
         // A place without data offers no empty data files.
         if !place.series.is_empty() {
-            let csv = profile::data::csv(&site.data, std::iter::once(place));
-            let json = profile::data::json(&site.data, std::iter::once(place));
+            let (csv, json) = (place_data.csv(), place_data.json(&site.data, place));
             links.csv = Some(Link::new(&format!("{base}data-{name}.csv"), csv.len()));
             links.json = Some(Link::new(&format!("{base}data-{name}.json"), json.len()));
             output.add(format!("{base}data-{name}.csv"), csv);
