@@ -1,5 +1,9 @@
 use std::process::ExitCode;
 
+/// See Cargo.toml for why.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = <salud::cli::Cli as clap::Parser>::parse();
     let quiet = cli.quiet;
