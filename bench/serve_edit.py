@@ -6,8 +6,8 @@
 Starts `salud serve` on SITE (e.g. bench/work/2000/salud, made by bench/run.py), subscribes
 to its reload events as a browser does, appends a sentence to one narrative at a random
 moment, and measures the time until the reload event arrives, `--edits` times. Prints each
-figure, the median, and what the server said it rebuilt. The server polls for changes every
-100 ms, so about 50 ms of each figure is waiting for the next look.
+figure, the median, and what the server said it rebuilt. The server is woken by the
+operating system's file events and waits 10 ms for an editor's save to settle.
 """
 
 import argparse

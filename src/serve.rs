@@ -7,7 +7,7 @@ use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Condvar, Mutex};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 use std::time::{Duration, Instant, SystemTime};
 
 use crate::error::Error;
@@ -20,7 +20,17 @@ use crate::theme::Theme;
 const EVENTS: &str = "/__salud/events";
 /// At most this many requests are handled at once; more wait for a free slot.
 const WORKERS: usize = 16;
+/// Without file-system events (a watcher that could not start), the site's files are
+/// compared with their last snapshot this often.
 const POLL: Duration = Duration::from_millis(100);
+/// With events, a snapshot is still compared this often, in case an event was missed (some
+/// network and container file systems send none).
+const SAFETY_POLL: Duration = Duration::from_secs(2);
+/// An editor's save can be several events (a temporary file, a rename): the rebuild waits
+/// until none has come for this long.
+const SETTLE: Duration = Duration::from_millis(10);
+/// What a site is made of, below its folder; `public/` and other files are not watched.
+const SOURCES: [&str; 6] = [crate::config::FILE, "content", "data", "themes", "templates", "static"];
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -56,11 +66,13 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     let address = listener.local_addr().map_err(|e| Error::io(&options.root, e))?;
     let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
     let mut builder = Builder { root: options.root.clone(), last: None };
+    // Watching starts before the first build, so an edit made during it is not missed.
+    let watching = Watching::start(&options.root);
     builder.rebuild(&shared, &[]);
     println!("Serving {} at http://{address}/ (Ctrl-C to stop)", options.root.display());
 
     let watched = shared.clone();
-    std::thread::spawn(move || builder.watch(&watched));
+    std::thread::spawn(move || builder.watch(watching, &watched));
 
     let busy = Arc::new(AtomicUsize::new(0));
     for stream in listener.incoming().flatten() {
@@ -99,21 +111,11 @@ enum Rebuilt {
 }
 
 impl Builder {
-    fn watch(&mut self, shared: &Shared) {
-        let mut seen = snapshot(&self.root);
+    /// Rebuilds whenever [`Watching`] finds files changed.
+    fn watch(&mut self, mut watching: Watching, shared: &Shared) {
         loop {
-            std::thread::sleep(POLL);
-            let now = snapshot(&self.root);
-            if now != seen {
-                let changed: Vec<PathBuf> = now
-                    .iter()
-                    .filter(|(p, t)| seen.get(*p) != Some(t))
-                    .map(|(p, _)| p.clone())
-                    .chain(seen.keys().filter(|p| !now.contains_key(*p)).cloned())
-                    .collect();
-                seen = now;
-                self.rebuild(shared, &changed);
-            }
+            let changed = watching.next_change();
+            self.rebuild(shared, &changed);
         }
     }
 
@@ -210,21 +212,111 @@ impl Builder {
     }
 }
 
-/// Modification time and size of every file salud reads, to notice edits by polling (no
-/// platform file-watching API needed, and a missed event cannot leave the preview stale).
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, (SystemTime, u64)> {
-    let mut files = BTreeMap::new();
-    let config = root.join(crate::config::FILE);
-    for path in [config].into_iter().chain(["content", "data", "themes", "templates", "static"].iter().map(|d| root.join(d))) {
-        for entry in walkdir::WalkDir::new(&path).into_iter().flatten() {
-            if let Ok(meta) = entry.metadata() {
-                if meta.is_file() {
-                    files.insert(entry.path().to_path_buf(), (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()));
+/// What the site's sources looked like at the last look, and how to know when to look again:
+/// the operating system's file events (inotify, FSEvents, ...) for the paths they name, whose
+/// modification times and sizes are compared with the last look, so an event for a file that
+/// did not change costs nothing. Every [`SAFETY_POLL`] (or [`POLL`] without events) the whole
+/// site is compared.
+struct Watching {
+    seen: Snapshot,
+    sources: Vec<PathBuf>,
+    woken: mpsc::Receiver<Vec<PathBuf>>,
+    /// Kept for as long as the watching goes on: dropping it stops the events.
+    watcher: Option<notify::RecommendedWatcher>,
+}
+
+impl Watching {
+    fn start(root: &Path) -> Watching {
+        let (wake, woken) = mpsc::channel();
+        let watcher = start_watcher(root, wake);
+        if watcher.is_none() {
+            println!("Watching by polling every {} ms (file events are not available here)", POLL.as_millis());
+        }
+        let sources: Vec<PathBuf> = SOURCES.iter().map(|s| root.join(s)).collect();
+        let mut seen = Snapshot::default();
+        seen.refresh(&sources);
+        Watching { seen, sources, woken, watcher }
+    }
+
+    /// Waits until files have changed; returns them.
+    fn next_change(&mut self) -> Vec<PathBuf> {
+        let wait = if self.watcher.is_some() { SAFETY_POLL } else { POLL };
+        loop {
+            let changed = match self.woken.recv_timeout(wait) {
+                Ok(mut paths) => {
+                    while let Ok(more) = self.woken.recv_timeout(SETTLE) {
+                        paths.extend(more);
+                    }
+                    paths.sort();
+                    paths.dedup();
+                    self.seen.refresh(&paths)
                 }
+                Err(_) => self.seen.refresh(&self.sources),
+            };
+            if !changed.is_empty() {
+                return changed;
             }
         }
     }
-    files
+}
+
+/// A watcher that sends on `wake` the paths in the site's sources that are created, written,
+/// renamed or removed (reads are ignored: a build reads every file). None when the platform
+/// offers no file events or they cannot be set up (too many folders for inotify).
+fn start_watcher(root: &Path, wake: mpsc::Sender<Vec<PathBuf>>) -> Option<notify::RecommendedWatcher> {
+    use notify::Watcher;
+    let sources: Vec<PathBuf> = SOURCES.iter().map(|s| root.join(s)).collect();
+    let relevant = sources.clone();
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        let Ok(event) = event else { return };
+        let paths: Vec<PathBuf> =
+            event.paths.into_iter().filter(|p| relevant.iter().any(|s| p.starts_with(s))).collect();
+        if !event.kind.is_access() && !paths.is_empty() {
+            let _ = wake.send(paths);
+        }
+    })
+    .ok()?;
+    // The site's folder itself, not its subfolders: config.toml, and folders created later.
+    watcher.watch(root, notify::RecursiveMode::NonRecursive).ok()?;
+    for dir in sources.iter().filter(|d| d.is_dir()) {
+        watcher.watch(dir, notify::RecursiveMode::Recursive).ok()?;
+    }
+    Some(watcher)
+}
+
+/// Modification time and size of every file salud reads, as last seen.
+#[derive(Default)]
+struct Snapshot(BTreeMap<PathBuf, (SystemTime, u64)>);
+
+impl Snapshot {
+    /// Looks again at `paths` (files or folders, present or gone) and everything below them;
+    /// returns the files that were added, changed or removed.
+    fn refresh(&mut self, paths: &[PathBuf]) -> Vec<PathBuf> {
+        let mut changed = Vec::new();
+        for path in paths {
+            let mut now = BTreeMap::new();
+            for entry in walkdir::WalkDir::new(path).into_iter().flatten() {
+                if let Ok(meta) = entry.metadata() {
+                    if meta.is_file() {
+                        now.insert(entry.path().to_path_buf(), (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()));
+                    }
+                }
+            }
+            // A path's descendants sort right after it.
+            let before: Vec<PathBuf> = self.0.range(path.clone()..).take_while(|(p, _)| p.starts_with(path)).map(|(p, _)| p.clone()).collect();
+            for gone in before.into_iter().filter(|p| !now.contains_key(p)) {
+                self.0.remove(&gone);
+                changed.push(gone);
+            }
+            for (file, stamp) in now {
+                if self.0.get(&file) != Some(&stamp) {
+                    changed.push(file.clone());
+                    self.0.insert(file, stamp);
+                }
+            }
+        }
+        changed
+    }
 }
 
 fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
@@ -374,6 +466,33 @@ fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8], head: 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_look_at_the_paths_an_event_names_finds_what_changed_below_them() {
+        let root = std::env::temp_dir().join(format!("salud-snapshot-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&root);
+        let peru = root.join("content/peru");
+        std::fs::create_dir_all(&peru).unwrap();
+        std::fs::write(peru.join("_index.md"), "a").unwrap();
+        std::fs::write(root.join("content/about.md"), "a").unwrap();
+        let mut seen = Snapshot::default();
+        assert_eq!(seen.refresh(&[root.join("content")]).len(), 2, "the first look sees every file");
+        assert!(seen.refresh(&[root.join("content")]).is_empty(), "nothing changed");
+
+        std::fs::write(peru.join("_index.md"), "ab").unwrap();
+        std::fs::write(peru.join("ayacucho.md"), "a").unwrap();
+        let mut changed = seen.refresh(&[peru.join("_index.md"), peru.clone()]);
+        changed.sort();
+        assert_eq!(changed, [peru.join("_index.md"), peru.join("ayacucho.md")]);
+
+        // A folder removed: every file below it is gone; a file beside it is not.
+        std::fs::remove_dir_all(&peru).unwrap();
+        let mut changed = seen.refresh(&[peru.clone()]);
+        changed.sort();
+        assert_eq!(changed, [peru.join("_index.md"), peru.join("ayacucho.md")]);
+        assert!(seen.refresh(&[root.join("content")]).is_empty(), "about.md is still there, unchanged");
+        let _ = std::fs::remove_dir_all(&root);
+    }
 
     #[test]
     fn paths_never_leave_the_site() {
