@@ -44,7 +44,7 @@ pub fn render(site: &Site) -> Result<(Output, crate::render::Counts), Error> {
     Ok((output, counts))
 }
 
-fn render_into(site: &Site, progress: bool, output: &mut Output) -> Result<crate::render::Counts, Error> {
+pub(crate) fn render_into(site: &Site, progress: bool, output: &mut Output) -> Result<crate::render::Counts, Error> {
     let theme = Theme::load(&site.root, &site.config.theme)?;
     let mut renderer = Renderer::new(&theme, Some(&site.root))?;
     if progress {

@@ -29,8 +29,12 @@ pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
     site.config.pdf = false;
     site.config.chart_png = false;
     site.config.social_images = false;
-    let (output, _) = crate::build::render(&site)?;
-    dead_links(&site, &output, &mut diags);
+    let links = links(&site);
+    // Every file is listed, but only the pages a link points into are kept whole.
+    let read: BTreeSet<String> = links.iter().filter(|l| l.anchor.is_some()).filter_map(|l| l.target.clone()).collect();
+    let mut output = Output::keeping(move |path| read.contains(path));
+    crate::build::render_into(&site, false, &mut output)?;
+    dead_links(&site, &links, &output, &mut diags);
     Ok(diags)
 }
 
@@ -164,14 +168,17 @@ fn jump_at(values: &[Option<f64>], i: usize) -> bool {
     }
 }
 
-/// Links in narratives that lead to no page of the site, or to an anchor the page lacks.
-fn dead_links(site: &Site, output: &Output, diags: &mut Diagnostics) {
-    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut has_anchor = |path: &str, anchor: &str| -> bool {
-        ids.entry(path.to_string())
-            .or_insert_with(|| output.files.get(path).map(|b| html_ids(&String::from_utf8_lossy(b))).unwrap_or_default())
-            .contains(anchor)
-    };
+/// A link in a narrative or page to another part of the site.
+struct Link<'a> {
+    doc: &'a crate::content::Document,
+    href: String,
+    /// The output file it leads to; None when it climbs out of the site.
+    target: Option<String>,
+    anchor: Option<String>,
+}
+
+/// The links of every narrative and page that stay inside the site.
+fn links(site: &Site) -> Vec<Link<'_>> {
     let mut documents: Vec<(&crate::content::Document, String)> = Vec::new();
     if let Some(home) = &site.content.home {
         documents.push((home, "index.html".to_string()));
@@ -182,6 +189,7 @@ fn dead_links(site: &Site, output: &Output, diags: &mut Diagnostics) {
     for page in &site.content.pages {
         documents.push((&page.doc, format!("{}/index.html", page.slug)));
     }
+    let mut links = Vec::new();
     for (doc, page) in documents {
         for href in hrefs(&doc.html) {
             if href.contains("://") || href.starts_with("mailto:") || href.starts_with("tel:") {
@@ -190,25 +198,38 @@ fn dead_links(site: &Site, output: &Output, diags: &mut Diagnostics) {
             let (path, anchor) = href.split_once('#').map_or((href.as_str(), None), |(p, a)| (p, Some(a)));
             let target = if path.is_empty() { Some(page.clone()) } else { resolve(&page, path) };
             let target = target.map(|t| if t.is_empty() || t.ends_with('/') { format!("{t}index.html") } else { t });
-            let problem = match &target {
-                None => Some("it leads outside the site".to_string()),
-                Some(t) if !output.files.contains_key(t) => Some(format!("there is no page {t}")),
-                Some(t) => match anchor {
-                    Some(a) if !a.is_empty() && !has_anchor(t, a) => Some(format!("{t} has no anchor #{a}")),
-                    _ => None,
-                },
-            };
-            if let Some(problem) = problem {
-                // The source is read again only to point at the link's line.
-                let text = std::fs::read_to_string(site.root.join(&doc.file)).unwrap_or_default();
-                let at = text.find(&format!("({href}")).map(|i| i + 1).or_else(|| text.find(&href));
-                let d = Diagnostic::warning(&doc.file, format!("the link {href} leads nowhere: {problem}"))
-                    .help("links between pages are relative to the page, e.g. ../peru/index.html#key-figures");
-                diags.push(match at {
-                    Some(i) => d.located(&Location::from_span(&text, i..i + href.len())),
-                    None => d,
-                });
-            }
+            let anchor = anchor.filter(|a| !a.is_empty()).map(str::to_string);
+            links.push(Link { doc, target, anchor, href });
+        }
+    }
+    links
+}
+
+/// Links that lead to no page of the site, or to an anchor the page lacks.
+fn dead_links(site: &Site, links: &[Link], output: &Output, diags: &mut Diagnostics) {
+    let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut has_anchor = |path: &str, anchor: &str| -> bool {
+        ids.entry(path.to_string())
+            .or_insert_with(|| output.files.get(path).map(|b| html_ids(&String::from_utf8_lossy(b))).unwrap_or_default())
+            .contains(anchor)
+    };
+    for Link { doc, href, target, anchor } in links {
+        let problem = match (target, anchor) {
+            (None, _) => Some("it leads outside the site".to_string()),
+            (Some(t), _) if !output.files.contains_key(t) => Some(format!("there is no page {t}")),
+            (Some(t), Some(a)) if !has_anchor(t, a) => Some(format!("{t} has no anchor #{a}")),
+            _ => None,
+        };
+        if let Some(problem) = problem {
+            // The source is read again only to point at the link's line.
+            let text = std::fs::read_to_string(site.root.join(&doc.file)).unwrap_or_default();
+            let at = text.find(&format!("({href}")).map(|i| i + 1).or_else(|| text.find(href.as_str()));
+            let d = Diagnostic::warning(&doc.file, format!("the link {href} leads nowhere: {problem}"))
+                .help("links between pages are relative to the page, e.g. ../peru/index.html#key-figures");
+            diags.push(match at {
+                Some(i) => d.located(&Location::from_span(&text, i..i + href.len())),
+                None => d,
+            });
         }
     }
 }
