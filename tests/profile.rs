@@ -138,16 +138,18 @@ fn the_csv_parses_and_round_trips_to_the_data() {
 fn the_json_has_the_values_and_the_catalogue_entries_they_use() {
     let site = build("profile-json", "");
     let json = read(&site.join("public/testland/salud-data-testland.json"));
-    assert!(json.contains("\"path\": \"testland\""));
-    assert!(json.contains("\"value\": 4.53341627"));
-    assert!(json.contains("\"under5_mortality\": {\n      \"name\": \"Under-five mortality rate\""), "{json}");
-    assert!(json.contains("\"licence\": \"CC BY 4.0\""));
+    let own: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let testland = &own["places"][0];
+    assert_eq!(testland["path"], "testland");
+    let expenditure = testland["observations"].as_array().unwrap().iter().find(|o| o["indicator"] == "health_expenditure_gdp" && o["year"] == 2021);
+    assert_eq!(expenditure.unwrap()["value"], 4.53341627, "the value at its full precision");
+    assert_eq!(own["indicators"]["under5_mortality"]["name"], "Under-five mortality rate");
+    assert!(own["sources"].as_object().unwrap().values().any(|s| s["licence"] == "CC BY 4.0"));
     assert!(!json.contains("people_served_daily"), "only the entries this place uses");
 
     // The site-wide file is the places' entries put together: valid JSON, every place once,
     // each entry as in the place's own file.
     let all: serde_json::Value = serde_json::from_str(&read(&site.join("public/salud-data-all.json"))).unwrap();
-    let own: serde_json::Value = serde_json::from_str(&json).unwrap();
     let places = all["places"].as_array().unwrap();
     let paths: Vec<&str> = places.iter().map(|p| p["path"].as_str().unwrap()).collect();
     assert_eq!(paths, ["otherland", "testland", "testland/north", "testland/north/centre", "testland/south"]);

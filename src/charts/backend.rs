@@ -6,6 +6,8 @@
 //! own string; with a dozen charts per place, two layouts each, that was a third of a large
 //! build. This one writes only what differs from the defaults, with no allocation per
 //! attribute, and knows one thing plotters does not: a dashed line ([`Dashed`]).
+//!
+//! Writing into a `String` cannot fail, so the results of `write!` are ignored.
 
 use std::convert::Infallible;
 use std::fmt::Write as _;

@@ -14,7 +14,7 @@ pub const CSV_HEADER: [&str; 9] = ["place", "iso3", "indicator", "name", "unit",
 pub struct PlaceData {
     /// Its CSV rows (RFC 4180, CRLF), without the header.
     pub csv_rows: Vec<u8>,
-    /// Its entry in the JSON's `places` list, indented as it stands there.
+    /// Its entry in the JSON's `places` list.
     pub json_entry: Vec<u8>,
 }
 
@@ -139,19 +139,19 @@ fn json_place<'a>(data: &'a Data, place: &'a Place) -> JsonPlace<'a> {
     }
 }
 
-/// The JSON download is `{"places": [...], "indicators": {...}, "sources": {...}}`, written
-/// as serde_json's pretty printer writes it; this is its text up to the first place's entry
-/// (`empty`: there is none).
+/// The JSON download is `{"places":[...],"indicators":{...},"sources":{...}}`, compact (about
+/// half the size of an indented file; any JSON viewer indents it). This is its text up to the
+/// first place's entry (`empty`: there is none).
 pub fn json_head(empty: bool) -> &'static [u8] {
     if empty {
-        b"{\n  \"places\": []"
+        b"{\"places\":[]"
     } else {
-        b"{\n  \"places\": [\n"
+        b"{\"places\":["
     }
 }
 
 /// Between two places' entries.
-pub const JSON_SEPARATOR: &[u8] = b",\n";
+pub const JSON_SEPARATOR: &[u8] = b",";
 
 /// The JSON download's text after the last place's entry: the catalogue entries and sources
 /// the places use.
@@ -170,28 +170,18 @@ pub fn json_tail<'a>(data: &'a Data, places: impl Iterator<Item = &'a Place>, em
             }
         }
     }
-    let mut out: Vec<u8> = if empty { Vec::new() } else { b"\n  ]".to_vec() };
+    let mut out: Vec<u8> = if empty { Vec::new() } else { b"]".to_vec() };
     out.push(b',');
-    // `{` + the fields at the file's indentation + `}`: its fields follow the places.
-    let fields = serde_json::to_vec_pretty(&rest).unwrap_or_default();
+    // `{` + the fields + `}`: its fields follow the places.
+    let fields = serde_json::to_vec(&rest).unwrap_or_default();
     out.extend_from_slice(fields.strip_prefix(b"{").unwrap_or(&fields));
     out.push(b'\n');
     out
 }
 
-/// The place's entry in the `places` list, at that list's indentation.
+/// The place's entry in the `places` list.
 fn json_entry(data: &Data, place: &Place) -> Vec<u8> {
-    let flat = serde_json::to_vec_pretty(&json_place(data, place)).unwrap_or_default();
-    // JSON strings hold no raw line breaks, so every line break is the printer's.
-    let mut out = Vec::with_capacity(flat.len() + flat.len() / 4);
-    for (i, line) in flat.split(|b| *b == b'\n').enumerate() {
-        if i > 0 {
-            out.push(b'\n');
-        }
-        out.extend_from_slice(b"    ");
-        out.extend_from_slice(line);
-    }
-    out
+    serde_json::to_vec(&json_place(data, place)).unwrap_or_default()
 }
 
 #[cfg(test)]
@@ -203,6 +193,6 @@ mod tests {
         let data = Data { indicators: Vec::new(), sources: Default::default(), places: Default::default(), broken: Default::default() };
         let mut text = json_head(true).to_vec();
         text.extend(json_tail(&data, std::iter::empty(), true));
-        assert_eq!(String::from_utf8(text).unwrap(), "{\n  \"places\": [],\n  \"indicators\": {},\n  \"sources\": {}\n}\n");
+        assert_eq!(String::from_utf8(text).unwrap(), "{\"places\":[],\"indicators\":{},\"sources\":{}}\n");
     }
 }
