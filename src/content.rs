@@ -123,26 +123,18 @@ pub fn load_again(
     if !dir.is_dir() {
         return content;
     }
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                diags.push(Diagnostic::error(DIR, format!("cannot read a folder: {err}")));
+    // The folder is walked in order; the narratives are then read, parsed and checked in
+    // parallel, and taken in walk order, so messages and pages do not depend on timing.
+    let mut found: Vec<Found> = Vec::new();
+    for walked in crate::data::walk(root, DIR) {
+        let rel = match walked {
+            crate::data::Walked::File(rel) => rel,
+            crate::data::Walked::Folder(_) => continue,
+            crate::data::Walked::Problem(diagnostic) => {
+                found.push(Found::Problem(diagnostic));
                 continue;
             }
         };
-        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel = rel_path.to_string_lossy().replace('\\', "/");
-        if entry.path_is_symlink() {
-            diags.push(
-                Diagnostic::warning(&rel, "this is a symbolic link; salud does not follow links, so it was skipped")
-                    .help("copy the file here instead of linking to it"),
-            );
-            continue;
-        }
-        if entry.file_type().is_dir() {
-            continue;
-        }
         let inner = rel.strip_prefix("content/").unwrap_or(&rel);
         let Some(stem) = inner.strip_suffix(".md") else {
             content.assets.push(rel);
@@ -151,39 +143,59 @@ pub fn load_again(
         let (stem, lang) = match stem.rsplit_once('.') {
             Some((base, code)) if !code.contains('/') => {
                 if !languages.iter().any(|l| l == code) {
-                    diags.push(
+                    found.push(Found::Problem(
                         Diagnostic::warning(&rel, format!("this looks like a translation into \"{code}\", which config.toml does not list, so it was skipped"))
                             .help(format!("add the language to config.toml ([languages.{code}]), or rename the file without \".{code}\"")),
-                    );
+                    ));
                     continue;
                 }
                 (base, Some(code.to_string()))
             }
             _ => (stem, None),
         };
-        let Some(text) = crate::data::read_text(root, &rel, diags) else { continue };
-        let hash = crate::cache::fnv1a(&[text.as_bytes(), &[u8::from(allow_html)]]);
-        let reused = known.get(rel.as_str()).filter(|d| d.hash == hash).map(|d| (*d).clone());
-        let Some(mut doc) = reused.or_else(|| parse(&rel, &text, allow_html, diags)) else { continue };
-        doc.lang = lang.clone();
-        let text = text.as_str();
-        let content = match &lang {
-            Some(code) => content.translated.entry(code.clone()).or_default(),
-            None => &mut content,
-        };
-
         let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem));
         let target = if name == "_index" { folder.to_string() } else { stem.to_string() };
         let slug: String = target.split('/').map(slugify).collect::<Vec<_>>().join("/");
+        let stem = stem.to_string();
+        found.push(Found::Document { rel, stem, lang, target, slug });
+    }
+    let read = crate::parallel::map(&found, |item| {
+        let Found::Document { rel, slug, .. } = item else { return None };
+        let mut own = Diagnostics::default();
+        let Some(text) = crate::data::read_text(root, rel, &mut own) else { return Some((None, own)) };
+        let hash = crate::cache::fnv1a(&[text.as_bytes(), &[u8::from(allow_html)]]);
+        let reused = known.get(rel.as_str()).filter(|d| d.hash == hash).map(|d| (*d).clone());
+        let Some(doc) = reused.or_else(|| parse(rel, &text, allow_html, &mut own)) else { return Some((None, own)) };
         let own_place = places.contains(slug.as_str()).then_some(slug.as_str());
         for code in &doc.shortcodes {
             if code.arg("place").or(own_place).is_some_and(|p| data.broken.contains(p)) {
                 continue;
             }
             if let Err((message, help)) = shortcodes::validate(code, data, own_place) {
-                diags.push(Diagnostic::error(&rel, message).at(text, code.span.clone()).help(help));
+                own.push(Diagnostic::error(rel, message).at(&text, code.span.clone()).help(help));
             }
         }
+        // Where a message about the file as a whole points, located while the text is at hand.
+        let top = crate::diagnostic::Location::from_span(&text, 0..0);
+        Some((Some((doc, top)), own))
+    });
+    for (item, read) in found.into_iter().zip(read) {
+        let (rel, stem, lang, target, slug) = match item {
+            Found::Problem(diagnostic) => {
+                diags.push(diagnostic);
+                continue;
+            }
+            Found::Document { rel, stem, lang, target, slug } => (rel, stem, lang, target, slug),
+        };
+        let Some((doc, own)) = read else { continue };
+        diags.extend(own);
+        let Some((mut doc, top)) = doc else { continue };
+        doc.lang = lang.clone();
+        let content = match &lang {
+            Some(code) => content.translated.entry(code.clone()).or_default(),
+            None => &mut content,
+        };
+        let (folder, name) = stem.rsplit_once('/').unwrap_or(("", stem.as_str()));
         if target.is_empty() {
             content.home = Some(doc);
         } else if places.contains(slug.as_str()) {
@@ -196,12 +208,12 @@ pub fn load_again(
                 content.narratives.insert(slug, doc);
             }
         } else if name != "_index" && folder.is_empty() {
-            let title = doc.front.title.clone().unwrap_or_else(|| title_from_stem(stem));
+            let title = doc.front.title.clone().unwrap_or_else(|| title_from_stem(&stem));
             content.pages.push(Page { slug, title, doc });
         } else {
             diags.push(
                 Diagnostic::error(&rel, format!("this narrative is for `{slug}`, but there is no such place"))
-                    .at(text, 0..0)
+                    .located(&top)
                     .help(format!(
                         "a narrative needs a data file with the same path: create data/places/{slug}.toml, or move or rename this file"
                     )),
@@ -223,6 +235,13 @@ pub fn load_again(
         });
     }
     content
+}
+
+/// What the walk of `content/` found, in order (assets are taken as they are found).
+enum Found {
+    Document { rel: String, stem: String, lang: Option<String>, target: String, slug: String },
+    /// A link, a folder that cannot be read, a translation into an unknown language.
+    Problem(Diagnostic),
 }
 
 fn title_from_stem(stem: &str) -> String {

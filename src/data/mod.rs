@@ -101,6 +101,38 @@ pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
     }
 }
 
+/// What [`walk`] finds in a folder of the site, with paths relative to the site's folder and
+/// `/` separators.
+pub(crate) enum Walked {
+    File(String),
+    Folder(String),
+    /// A link (skipped: salud never follows a link out of the site), or a folder that cannot
+    /// be read.
+    Problem(Diagnostic),
+}
+
+/// Everything below `dir` (e.g. `data/places`), in name order so that the order of pages and
+/// messages never depends on the file system.
+pub(crate) fn walk<'a>(root: &'a Path, dir: &'a str) -> impl Iterator<Item = Walked> + 'a {
+    walkdir::WalkDir::new(root.join(dir)).sort_by_file_name().min_depth(1).into_iter().map(move |entry| {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(err) => return Walked::Problem(Diagnostic::error(dir, format!("cannot read a folder: {err}"))),
+        };
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        if entry.path_is_symlink() {
+            Walked::Problem(
+                Diagnostic::warning(&rel, "this is a symbolic link; salud does not follow links, so it was skipped")
+                    .help("copy the file here instead of linking to it"),
+            )
+        } else if entry.file_type().is_dir() {
+            Walked::Folder(rel)
+        } else {
+            Walked::File(rel)
+        }
+    })
+}
+
 /// The largest text file salud reads. A place's data take a few KB and the largest narrative
 /// a few hundred; a bigger file is a mistake (a data dump saved in the wrong place), and
 /// reading it whole could exhaust the machine's memory.

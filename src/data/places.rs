@@ -157,28 +157,19 @@ pub fn load(
     // (most of a large site's load), and their results taken in walk order, so messages and
     // the places' order do not depend on timing.
     let mut found: Vec<Found> = Vec::new();
-    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().min_depth(1) {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => {
-                found.push(Found::Problem(Diagnostic::error(DIR, format!("cannot read a folder: {err}"))));
+    for walked in super::walk(root, DIR) {
+        let rel = match walked {
+            super::Walked::File(rel) => rel,
+            super::Walked::Folder(rel) => {
+                folders.push(rel);
+                continue;
+            }
+            super::Walked::Problem(diagnostic) => {
+                found.push(Found::Problem(diagnostic));
                 continue;
             }
         };
-        let rel_path = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let rel = rel_path.to_string_lossy().replace('\\', "/");
-        if entry.path_is_symlink() {
-            found.push(Found::Problem(
-                Diagnostic::warning(&rel, "this is a symbolic link; salud does not follow links, so it was skipped")
-                    .help("copy the file here instead of linking to it"),
-            ));
-            continue;
-        }
-        if entry.file_type().is_dir() {
-            folders.push(rel);
-            continue;
-        }
-        if rel_path.extension().and_then(|e| e.to_str()) != Some("toml") {
+        if Path::new(&rel).extension().and_then(|e| e.to_str()) != Some("toml") {
             continue;
         }
         let Some(slug) = slug_of(&rel) else {
