@@ -487,7 +487,7 @@ mod tests {
 
         // A folder removed: every file below it is gone; a file beside it is not.
         std::fs::remove_dir_all(&peru).unwrap();
-        let mut changed = seen.refresh(&[peru.clone()]);
+        let mut changed = seen.refresh(std::slice::from_ref(&peru));
         changed.sort();
         assert_eq!(changed, [peru.join("_index.md"), peru.join("ayacucho.md")]);
         assert!(seen.refresh(&[root.join("content")]).is_empty(), "about.md is still there, unchanged");

@@ -86,7 +86,6 @@ fn language_links(locales: &[Locale]) -> Vec<LanguageLink> {
 /// it with any change to `charts::png`.
 const PNG_ENCODING: &str = "png 0.18 rgb8 balanced sub";
 
-
 /// PNG charts at their SVG size (720 px wide): enough for documents and slides, and cheap
 /// enough to make for every chart; the SVG scales to any size.
 const PNG_SCALE: f32 = 1.0;
@@ -401,24 +400,24 @@ impl Renderer {
         }
 
         if wanted(&format!("{prefix}index.html")) {
-            let mut ctx = home_context(site, locale, languages, &nav);
+            let mut ctx = home_context(site, locale, languages, nav);
             ctx.insert("downloads", &lang.site_downloads);
             insert_social(&mut ctx, &lang.site_downloads);
-            self.insert_document(&mut ctx, site.content.home.as_ref(), None, site, locale, charts, &text)?;
+            self.insert_document(&mut ctx, site.content.home.as_ref(), None, site, locale, charts, text)?;
             output.add(format!("{prefix}index.html"), self.render("home.html", &ctx)?);
             count += 1;
         }
         for page in site.content.pages.iter().filter(|p| wanted(&format!("{prefix}{}/index.html", p.slug))) {
             let at = PageAt { path: format!("{}/index.html", page.slug), title: &page.title };
-            let mut ctx = base_context(site, locale, languages, &at, &nav);
-            self.insert_document(&mut ctx, Some(&page.doc), None, site, locale, charts, &text)?;
+            let mut ctx = base_context(site, locale, languages, &at, nav);
+            self.insert_document(&mut ctx, Some(&page.doc), None, site, locale, charts, text)?;
             ctx.insert("sources", &sources_list(data.sources.values()));
             output.add(format!("{prefix}{}/index.html", page.slug), self.render("page.html", &ctx)?);
             count += 1;
         }
         if wanted(&format!("{prefix}{INDICATORS}/index.html")) {
             let at = PageAt { path: format!("{INDICATORS}/index.html"), title: locale.t("indicators.title") };
-            let mut ctx = base_context(site, locale, languages, &at, &nav);
+            let mut ctx = base_context(site, locale, languages, &at, nav);
             ctx.insert("categories", &context::indicator_list(site, locale));
             ctx.insert("sources", &sources_list(data.sources.values()));
             output.add(format!("{prefix}{INDICATORS}/index.html"), self.render("indicators.html", &ctx)?);
