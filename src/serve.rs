@@ -227,12 +227,12 @@ struct Watching {
 
 impl Watching {
     fn start(root: &Path) -> Watching {
+        let sources: Vec<PathBuf> = SOURCES.iter().map(|s| root.join(s)).collect();
         let (wake, woken) = mpsc::channel();
-        let watcher = start_watcher(root, wake);
+        let watcher = start_watcher(root, &sources, wake);
         if watcher.is_none() {
             println!("Watching by polling every {} ms (file events are not available here)", POLL.as_millis());
         }
-        let sources: Vec<PathBuf> = SOURCES.iter().map(|s| root.join(s)).collect();
         let mut seen = Snapshot::default();
         seen.refresh(&sources);
         Watching { seen, sources, woken, watcher }
@@ -263,10 +263,9 @@ impl Watching {
 /// A watcher that sends on `wake` the paths in the site's sources that are created, written,
 /// renamed or removed (reads are ignored: a build reads every file). None when the platform
 /// offers no file events or they cannot be set up (too many folders for inotify).
-fn start_watcher(root: &Path, wake: mpsc::Sender<Vec<PathBuf>>) -> Option<notify::RecommendedWatcher> {
+fn start_watcher(root: &Path, sources: &[PathBuf], wake: mpsc::Sender<Vec<PathBuf>>) -> Option<notify::RecommendedWatcher> {
     use notify::Watcher;
-    let sources: Vec<PathBuf> = SOURCES.iter().map(|s| root.join(s)).collect();
-    let relevant = sources.clone();
+    let relevant = sources.to_vec();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
         let Ok(event) = event else { return };
         let paths: Vec<PathBuf> =

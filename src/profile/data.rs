@@ -46,7 +46,8 @@ pub fn csv_header() -> Vec<u8> {
     writer.into_inner().unwrap_or_default()
 }
 
-/// One row per value, in a stable order: series as the file gives them, years ascending.
+/// One row per value, in a stable order: indicators in catalogue order, sources by rank, years
+/// ascending (the order of the place's series).
 fn csv_rows(data: &Data, place: &Place) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     for series in &place.series {
