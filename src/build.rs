@@ -37,13 +37,8 @@ pub struct BuildReport {
     pub warnings: Diagnostics,
 }
 
-/// Builds the whole site in memory.
-pub fn render(site: &Site) -> Result<(Output, crate::render::Counts), Error> {
-    let mut output = Output::default();
-    let counts = render_into(site, false, &mut output)?;
-    Ok((output, counts))
-}
-
+/// Renders the whole site into `output`: streamed to a staging folder by `build`, kept in
+/// memory (the pages a link points into) by `check`.
 pub(crate) fn render_into(site: &Site, progress: bool, output: &mut Output) -> Result<crate::render::Counts, Error> {
     let theme = Theme::load(&site.root, &site.config.theme)?;
     let mut renderer = Renderer::new(&theme, Some(&site.root))?;

@@ -197,28 +197,30 @@ fn staging_paths(dir: &Path) -> (PathBuf, PathBuf) {
 impl Sink {
     fn write(&self, rel: String, bytes: &[u8]) {
         let path = self.staging.join(&rel);
-        let result = path
-            .parent()
-            .map_or(Ok(()), fs::create_dir_all)
-            .and_then(|()| fs::write(&path, bytes))
-            .map_err(|e| Error::io(&path, e));
+        let result = path.parent().map_or(Ok(()), fs::create_dir_all).and_then(|()| fs::write(&path, bytes));
+        self.record(rel, result.map(|()| bytes.len()));
+    }
+
+    /// Notes a file as written with its size, or its error as the build's first if none came
+    /// before; returns the size (0 after an error).
+    fn record(&self, rel: String, result: io::Result<usize>) -> usize {
         match result {
-            Ok(()) => {
+            Ok(size) => {
                 if let Ok(mut written) = self.written.lock() {
-                    written.insert(rel, bytes.len());
+                    written.insert(rel, size);
                 }
+                size
             }
             Err(err) => {
                 if let Ok(mut first) = self.error.lock() {
-                    first.get_or_insert(err);
+                    first.get_or_insert(Error::io(&self.staging.join(&rel), err));
                 }
+                0
             }
         }
     }
 }
 
-/// An existing folder is replaced only when salud wrote it (or it is empty): a mistyped
-/// `--output` must never delete someone's documents.
 /// A file written in numbered parts, by many workers at once: each part goes to the file as
 /// soon as those before it have, so a site-wide download is put together from the places'
 /// parts in place order without ever being held whole in memory.
@@ -283,20 +285,7 @@ impl Assembled {
             Err(err) => Err(err),
         };
         let Some(sink) = &output.sink else { return 0 };
-        match missing.map_or(closed, Err) {
-            Ok(()) => {
-                if let Ok(mut written) = sink.written.lock() {
-                    written.insert(self.path, state.size);
-                }
-                state.size
-            }
-            Err(err) => {
-                if let Ok(mut first) = sink.error.lock() {
-                    first.get_or_insert(Error::io(&sink.staging.join(&self.path), err));
-                }
-                0
-            }
-        }
+        sink.record(self.path, missing.map_or(closed, Err).map(|()| state.size))
     }
 }
 
@@ -313,6 +302,8 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
     fs::remove_dir(dir)
 }
 
+/// An existing folder is replaced only when salud wrote it (or it is empty): a mistyped
+/// `--output` must never delete someone's documents.
 fn check_replaceable(dir: &Path) -> Result<(), Error> {
     if !dir.exists() {
         return Ok(());

@@ -168,7 +168,7 @@ impl Renderer {
         tera.autoescape_on(vec![".html", ".xml"]);
         tera.set_escape_fn(escape_html);
         tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-            .map_err(|e| template_error(theme, "", &e))?;
+            .map_err(|e| template_error(&theme.templates, &theme.origins, "", &e))?;
         let chart_style = theme.chart_style()?;
         let fonts: Vec<Vec<u8>> = theme.fonts.values().cloned().collect();
         let rasteriser = Rasteriser::new(&fonts, &chart_style.font_family);
@@ -258,7 +258,7 @@ impl Renderer {
         let places: Vec<&Place> = data.places.values().collect();
         let sink = output.part();
         // The site-wide downloads are the places' parts in order: part 0 the head, then one
-        // part per place, then the tail.
+        // part per place, then (for the JSON) the tail.
         let (csv, json) = (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
         let (csv_all, json_all) = (output.assemble(&csv), output.assemble(&json));
         csv_all.put(0, profile::data::csv_header());
@@ -309,7 +309,6 @@ impl Renderer {
             result.charts.insert(place.slug.clone(), families);
             result.downloads.insert(place.slug.clone(), links);
         }
-        csv_all.put(places.len() + 1, Vec::new());
         json_all.put(places.len() + 1, profile::data::json_tail(data, places.iter().copied(), places.is_empty()));
         let (csv_size, json_size) = (csv_all.finish(output), json_all.finish(output));
         result.site_downloads = Downloads {
@@ -634,7 +633,7 @@ impl Renderer {
     }
 
     fn render(&self, template: &str, ctx: &Context) -> Result<String, Error> {
-        self.tera.render(template, ctx).map_err(|e| template_error(self, template, &e))
+        self.tera.render(template, ctx).map_err(|e| template_error(&self.sources, &self.origins, template, &e))
     }
 }
 
@@ -655,34 +654,16 @@ pub(crate) fn escape_html(text: &str) -> String {
     out
 }
 
-/// The template texts and where they came from, for [`template_error`].
-trait TemplateFiles {
-    fn text(&self, name: &str) -> Option<&str>;
-    fn origin(&self, name: &str) -> Option<&str>;
-}
-
-impl TemplateFiles for Theme {
-    fn text(&self, name: &str) -> Option<&str> {
-        self.templates.get(name).map(String::as_str)
-    }
-    fn origin(&self, name: &str) -> Option<&str> {
-        self.origins.get(name).map(String::as_str)
-    }
-}
-
-impl TemplateFiles for Renderer {
-    fn text(&self, name: &str) -> Option<&str> {
-        self.sources.get(name).map(String::as_str)
-    }
-    fn origin(&self, name: &str) -> Option<&str> {
-        self.origins.get(name).map(String::as_str)
-    }
-}
-
 /// Names the failing template by its file and line. Tera keeps the useful part of its message
 /// (the line of a syntax error, the missing variable) in the error's sources, so they are all
 /// joined; a render error has no line, so the line that uses the missing variable is found.
-fn template_error(files: &dyn TemplateFiles, rendering: &str, err: &tera::Error) -> Error {
+/// `texts` and `origins` are the theme's: each template's text and the file it came from.
+fn template_error(
+    texts: &BTreeMap<String, String>,
+    origins: &BTreeMap<String, String>,
+    rendering: &str,
+    err: &tera::Error,
+) -> Error {
     let mut message = err.to_string();
     let mut source = std::error::Error::source(err);
     while let Some(cause) = source {
@@ -698,11 +679,11 @@ fn template_error(files: &dyn TemplateFiles, rendering: &str, err: &tera::Error)
         .and_then(|(_, rest)| rest.split(|c: char| !c.is_ascii_digit()).next())
         .and_then(|l| l.parse::<usize>().ok());
     if line.is_none() {
-        if let (Some(variable), Some(text)) = (message.split('`').nth(1), files.text(&name)) {
+        if let (Some(variable), Some(text)) = (message.split('`').nth(1), texts.get(&name)) {
             line = text.lines().position(|l| l.contains(variable)).map(|i| i + 1);
         }
     }
-    let file = files.origin(&name).map_or_else(|| name.clone(), str::to_string);
+    let file = origins.get(&name).map_or_else(|| name.clone(), String::clone);
     let name = match line {
         Some(line) => format!("{file}, line {line}"),
         None => file,
