@@ -66,7 +66,10 @@ pub(crate) fn render_into(site: &Site, progress: bool, output: &mut Output) -> R
 pub(crate) fn add_site_files(site: &Site, output: &mut Output) -> Result<(), Error> {
     for asset in &site.content.assets {
         let path = site.root.join(asset);
-        output.add(asset.trim_start_matches("content/").to_string(), std::fs::read(&path).map_err(|e| Error::io(&path, e))?);
+        output.add(
+            asset.trim_start_matches("content/").to_string(),
+            std::fs::read(&path).map_err(|e| Error::io(&path, e))?,
+        );
     }
     output::copy_tree(&site.root.join("static"), "", output).map_err(|e| Error::io(&site.root.join("static"), e))?;
     Ok(())

@@ -48,8 +48,13 @@ fn untranslated(site: &Site, diags: &mut Diagnostics) {
                 None => format!("{}.{lang}", doc.file),
             };
             diags.push(
-                Diagnostic::warning(&doc.file, format!("no translation into \"{lang}\": its pages show this text in the main language, with a note"))
-                    .help(format!("write the translation as {translation}")),
+                Diagnostic::warning(
+                    &doc.file,
+                    format!(
+                        "no translation into \"{lang}\": its pages show this text in the main language, with a note"
+                    ),
+                )
+                .help(format!("write the translation as {translation}")),
             );
         }
     }
@@ -66,8 +71,17 @@ fn untranslated_strings(site: &Site, diags: &mut Diagnostics) -> Result<(), Erro
         if !missing.is_empty() {
             let file = format!("themes/{}/i18n/{lang}.toml", site.config.theme);
             diags.push(
-                Diagnostic::warning(&file, format!("{} interface strings are not translated: {}", missing.len(), crate::format::first_few(&missing, 8)))
-                    .help(format!("until they are, pages in \"{lang}\" show them in the main language; add them to {file}")),
+                Diagnostic::warning(
+                    &file,
+                    format!(
+                        "{} interface strings are not translated: {}",
+                        missing.len(),
+                        crate::format::first_few(&missing, 8)
+                    ),
+                )
+                .help(format!(
+                    "until they are, pages in \"{lang}\" show them in the main language; add them to {file}"
+                )),
             );
         }
     }
@@ -75,12 +89,16 @@ fn untranslated_strings(site: &Site, diags: &mut Diagnostics) -> Result<(), Erro
 }
 
 fn unused_indicators(data: &Data, diags: &mut Diagnostics) {
-    let used: BTreeSet<&str> = data.places.values().flat_map(|p| p.series.iter().map(|s| s.indicator.as_str())).collect();
+    let used: BTreeSet<&str> =
+        data.places.values().flat_map(|p| p.series.iter().map(|s| s.indicator.as_str())).collect();
     for indicator in data.indicators.iter().filter(|i| !used.contains(i.id.as_str())) {
         diags.push(
-            Diagnostic::warning(crate::data::CATALOGUE_FILE, format!("no place has data for the indicator `{}`", indicator.id))
-                .located(&indicator.at)
-                .help("add data for it, or remove it from the catalogue if it is not needed"),
+            Diagnostic::warning(
+                crate::data::CATALOGUE_FILE,
+                format!("no place has data for the indicator `{}`", indicator.id),
+            )
+            .located(&indicator.at)
+            .help("add data for it, or remove it from the catalogue if it is not needed"),
         );
     }
 }
@@ -210,7 +228,9 @@ fn dead_links(site: &Site, links: &[Link], output: &Output, diags: &mut Diagnost
     let mut ids: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     let mut has_anchor = |path: &str, anchor: &str| -> bool {
         ids.entry(path.to_string())
-            .or_insert_with(|| output.files.get(path).map(|b| html_ids(&String::from_utf8_lossy(b))).unwrap_or_default())
+            .or_insert_with(|| {
+                output.files.get(path).map(|b| html_ids(&String::from_utf8_lossy(b))).unwrap_or_default()
+            })
             .contains(anchor)
     };
     for Link { doc, href, target, anchor } in links {

@@ -9,7 +9,11 @@ use crate::error::Error;
 use crate::import::{self, ImportOptions};
 
 #[derive(Debug, Parser)]
-#[command(name = "salud", version, about = "Build a static site of health profiles from TOML data and Markdown narratives")]
+#[command(
+    name = "salud",
+    version,
+    about = "Build a static site of health profiles from TOML data and Markdown narratives"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -150,7 +154,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             if open {
                 let url = format!("http://{interface}:{port}/");
                 // Best effort: the address is printed either way.
-                let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" }).arg(&url).spawn();
+                let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" })
+                    .arg(&url)
+                    .spawn();
             }
             crate::serve::serve(&crate::serve::ServeOptions { root, interface, port })?;
             (String::new(), Vec::new())

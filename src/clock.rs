@@ -2,9 +2,7 @@
 //! depend on the day it is built.
 
 pub fn this_year() -> i32 {
-    let secs = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
     year_of_unix_day((secs / 86_400) as i64)
 }
 

@@ -111,7 +111,8 @@ impl Config {
                 && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-')
                 && !code.starts_with('-');
             if !plain {
-                let at = text.find(&format!("\"{code}\"")).or_else(|| text.find(&format!("languages.{code}"))).unwrap_or(0);
+                let at =
+                    text.find(&format!("\"{code}\"")).or_else(|| text.find(&format!("languages.{code}"))).unwrap_or(0);
                 diags.push(
                     Diagnostic::error(FILE, format!("\"{code}\" is not a language code"))
                         .at(&text, at..at + code.len() + 2)
@@ -123,9 +124,12 @@ impl Config {
         if config.languages.contains_key(&config.language) {
             let at = text.find(&format!("languages.{}", config.language)).unwrap_or(0);
             diags.push(
-                Diagnostic::error(FILE, format!("\"{}\" is the main language and also listed under [languages]", config.language))
-                    .at(&text, at..at + 10 + config.language.len())
-                    .help("list only the other languages under [languages]; the main one is `language`"),
+                Diagnostic::error(
+                    FILE,
+                    format!("\"{}\" is the main language and also listed under [languages]", config.language),
+                )
+                .at(&text, at..at + 10 + config.language.len())
+                .help("list only the other languages under [languages]; the main one is `language`"),
             );
             return None;
         }

@@ -113,7 +113,8 @@ pub fn load_again(
     let mut known: BTreeMap<&str, &Document> = BTreeMap::new();
     if let Some(previous) = previous {
         for content in std::iter::once(previous).chain(previous.translated.values()) {
-            let docs = content.home.iter().chain(content.narratives.values()).chain(content.pages.iter().map(|p| &p.doc));
+            let docs =
+                content.home.iter().chain(content.narratives.values()).chain(content.pages.iter().map(|p| &p.doc));
             known.extend(docs.map(|d| (d.file.as_str(), d)));
         }
     }
@@ -227,8 +228,14 @@ pub fn load_again(
             let known = pages.iter().any(|m| m.slug == p.slug);
             if !known {
                 diags.push(
-                    Diagnostic::warning(&p.doc.file, format!("this translation into \"{code}\" has no page in the main language, so it was skipped"))
-                        .help(format!("write content/{}.md first; each language's page list follows the main language's", p.slug)),
+                    Diagnostic::warning(
+                        &p.doc.file,
+                        format!("this translation into \"{code}\" has no page in the main language, so it was skipped"),
+                    )
+                    .help(format!(
+                        "write content/{}.md first; each language's page list follows the main language's",
+                        p.slug
+                    )),
                 );
             }
             known
@@ -239,7 +246,13 @@ pub fn load_again(
 
 /// What the walk of `content/` found, in order (assets are taken as they are found).
 enum Found {
-    Document { rel: String, stem: String, lang: Option<String>, target: String, slug: String },
+    Document {
+        rel: String,
+        stem: String,
+        lang: Option<String>,
+        target: String,
+        slug: String,
+    },
     /// A link, a folder that cannot be read, a translation into an unknown language.
     Problem(Diagnostic),
 }

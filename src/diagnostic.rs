@@ -84,13 +84,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            file: file.into(),
-            location: None,
-            message: message.into(),
-            help: None,
-        }
+        Diagnostic { severity: Severity::Error, file: file.into(), location: None, message: message.into(), help: None }
     }
 
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
@@ -194,11 +188,7 @@ impl Diagnostics {
 
 /// The known name nearest to a misspelt one, if it is near enough to be the likely intent.
 pub fn closest<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    known
-        .map(|k| (edit_distance(wrong, k), k))
-        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
-        .min()
-        .map(|(_, k)| k)
+    known.map(|k| (edit_distance(wrong, k), k)).filter(|(d, k)| *d <= 3.max(k.len() / 4)).min().map(|(_, k)| k)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {

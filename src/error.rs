@@ -39,9 +39,6 @@ fn render_problems(diags: &Diagnostics) -> String {
         out.push_str("\n\n");
     }
     let n = diags.errors().count();
-    out.push_str(&format!(
-        "{n} {} found; nothing was written",
-        if n == 1 { "problem" } else { "problems" }
-    ));
+    out.push_str(&format!("{n} {} found; nothing was written", if n == 1 { "problem" } else { "problems" }));
     out
 }

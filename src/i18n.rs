@@ -78,7 +78,8 @@ impl Locale {
             })?;
             toml::from_str(text).map_err(|e| Error::Template { name, message: e.to_string() })
         };
-        let mut strings = if files.contains_key("en") && main != "en" && code != "en" { parse("en")? } else { toml::Table::new() };
+        let mut strings =
+            if files.contains_key("en") && main != "en" && code != "en" { parse("en")? } else { toml::Table::new() };
         merge(&mut strings, parse(main)?);
         if code != main {
             merge(&mut strings, parse(code)?);

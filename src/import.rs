@@ -75,11 +75,18 @@ impl Layout {
 /// Where a row's value belongs.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Target {
-    Country { iso3: String, name: String, region: Option<String>, aggregate: bool },
+    Country {
+        iso3: String,
+        name: String,
+        region: Option<String>,
+        aggregate: bool,
+    },
     /// The `--parent` place itself (ENDES national rows).
     Parent,
     /// A region inside `--parent`, by name.
-    Child { name: String },
+    Child {
+        name: String,
+    },
 }
 
 #[derive(Debug)]
@@ -125,7 +132,8 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
                 file.display()
             )));
         }
-        let unknown: BTreeSet<&str> = records.iter().map(|r| r.code.as_str()).filter(|c| !codes.contains_key(c)).collect();
+        let unknown: BTreeSet<&str> =
+            records.iter().map(|r| r.code.as_str()).filter(|c| !codes.contains_key(c)).collect();
         if !unknown.is_empty() {
             let list = unknown.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
             return Err(Error::Import(format!(
@@ -188,7 +196,10 @@ fn read_file(path: &Path, include_aggregates: bool) -> Result<(Layout, Vec<Recor
     let mut skipped = 0;
     match layout {
         Layout::WorldBankWide => {
-            let start = rows.iter().position(|r| r.first().map(String::as_str) == Some("Country Name")).ok_or_else(|| bad("no header row starting with \"Country Name\""))?;
+            let start = rows
+                .iter()
+                .position(|r| r.first().map(String::as_str) == Some("Country Name"))
+                .ok_or_else(|| bad("no header row starting with \"Country Name\""))?;
             let header = &rows[start];
             let regions = world_bank_regions(path)?;
             for row in &rows[start + 1..] {
@@ -241,9 +252,15 @@ fn read_file(path: &Path, include_aggregates: bool) -> Result<(Layout, Vec<Recor
         }
         Layout::WhoGho => {
             let header = &rows[0];
-            let col = |name: &str| header.iter().position(|h| h == name).ok_or_else(|| bad(&format!("no column {name}")));
-            let (c_code, c_dim, c_place, c_year, c_value) =
-                (col("IndicatorCode")?, col("SpatialDimension")?, col("SpatialDimensionValueCode")?, col("TimeDim")?, col("NumericValue")?);
+            let col =
+                |name: &str| header.iter().position(|h| h == name).ok_or_else(|| bad(&format!("no column {name}")));
+            let (c_code, c_dim, c_place, c_year, c_value) = (
+                col("IndicatorCode")?,
+                col("SpatialDimension")?,
+                col("SpatialDimensionValueCode")?,
+                col("TimeDim")?,
+                col("NumericValue")?,
+            );
             let names = who_country_names(path)?;
             for row in rows.iter().skip(1) {
                 let get = |i: usize| row.get(i).map(String::as_str).unwrap_or("");
@@ -256,7 +273,8 @@ fn read_file(path: &Path, include_aggregates: bool) -> Result<(Layout, Vec<Recor
                     continue;
                 }
                 let iso3 = get(c_place).to_string();
-                let year = get(c_year).parse::<i32>().map_err(|_| bad(&format!("\"{}\" is not a year", get(c_year))))?;
+                let year =
+                    get(c_year).parse::<i32>().map_err(|_| bad(&format!("\"{}\" is not a year", get(c_year))))?;
                 records.push(Record {
                     target: Target::Country {
                         name: names.get(&iso3).cloned().unwrap_or_else(|| iso3.clone()),
@@ -278,12 +296,18 @@ fn read_file(path: &Path, include_aggregates: bool) -> Result<(Layout, Vec<Recor
                     continue;
                 }
                 let year = get(0).parse::<i32>().map_err(|_| bad(&format!("\"{}\" is not a year", get(0))))?;
-                let target = if get(1) == "Nacional" { Target::Parent } else { Target::Child { name: get(3).to_string() } };
+                let target =
+                    if get(1) == "Nacional" { Target::Parent } else { Target::Child { name: get(3).to_string() } };
                 for (i, name) in header.iter().enumerate() {
                     if !name.ends_with("_pct") || get(i).trim().is_empty() {
                         continue;
                     }
-                    records.push(Record { target: target.clone(), code: name.clone(), year, text: get(i).trim().to_string() });
+                    records.push(Record {
+                        target: target.clone(),
+                        code: name.clone(),
+                        year,
+                        text: get(i).trim().to_string(),
+                    });
                 }
             }
         }
@@ -348,7 +372,12 @@ struct PlaceStore {
 
 impl PlaceStore {
     fn open(root: &Path) -> Result<PlaceStore, Error> {
-        let mut store = PlaceStore { root: root.to_path_buf(), docs: BTreeMap::new(), by_iso3: BTreeMap::new(), dirty: BTreeSet::new() };
+        let mut store = PlaceStore {
+            root: root.to_path_buf(),
+            docs: BTreeMap::new(),
+            by_iso3: BTreeMap::new(),
+            dirty: BTreeSet::new(),
+        };
         let dir = root.join(crate::data::PLACES_DIR);
         if !dir.is_dir() {
             return Ok(store);
@@ -361,7 +390,9 @@ impl PlaceStore {
             let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
             let text = fs::read_to_string(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             let doc: DocumentMut = text.parse().map_err(|e| {
-                Error::Import(format!("{rel} is not valid TOML ({e}); run salud build to see where, fix it, then import again"))
+                Error::Import(format!(
+                    "{rel} is not valid TOML ({e}); run salud build to see where, fix it, then import again"
+                ))
             })?;
             if let Some(iso3) = doc.get("iso3").and_then(Item::as_str) {
                 store.by_iso3.insert(iso3.to_string(), rel.clone());
@@ -398,7 +429,9 @@ impl PlaceStore {
         };
         if !self.docs.contains_key(&rel) {
             if fields.is_empty() {
-                return Err(Error::Import(format!("the place file {rel} does not exist; create it before importing its data")));
+                return Err(Error::Import(format!(
+                    "the place file {rel} does not exist; create it before importing its data"
+                )));
             }
             let mut doc = DocumentMut::new();
             for (key, text) in &fields {
@@ -433,7 +466,8 @@ impl PlaceStore {
         }
         let Some(all) = doc["series"].as_array_of_tables_mut() else { return };
         let position = all.iter().position(|t| {
-            t.get("indicator").and_then(Item::as_str) == Some(indicator) && t.get("source").and_then(Item::as_str) == Some(source)
+            t.get("indicator").and_then(Item::as_str) == Some(indicator)
+                && t.get("source").and_then(Item::as_str) == Some(source)
         });
         let series = match position {
             Some(i) => all.get_mut(i).expect("position is in range"),
@@ -455,10 +489,10 @@ impl PlaceStore {
         let Some(values) = series["values"].as_table_like_mut() else { return };
         let key = year.to_string();
         if let Some(existing) = values.get(&key) {
-            let old = existing
-                .as_value()
-                .and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64)))
-                .or_else(|| existing.get("value").and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))));
+            let old =
+                existing.as_value().and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))).or_else(
+                    || existing.get("value").and_then(|v| v.as_float().or_else(|| v.as_integer().map(|i| i as f64))),
+                );
             if old == Some(number) {
                 report.unchanged += 1;
             } else {

@@ -131,7 +131,10 @@ impl Output {
                     .map(|file| Target::File(io::BufWriter::new(file)))
             }
         };
-        Assembled { path: path.to_string(), state: Mutex::new(Assembly { next: 0, waiting: BTreeMap::new(), size: 0, target }) }
+        Assembled {
+            path: path.to_string(),
+            state: Mutex::new(Assembly { next: 0, waiting: BTreeMap::new(), size: 0, target }),
+        }
     }
 
     /// How many files, and how many bytes, the output holds or has written.
@@ -140,7 +143,8 @@ impl Output {
     }
 
     pub fn bytes(&self) -> usize {
-        self.files.values().map(Vec::len).sum::<usize>() + self.sink.as_ref().map_or(0, |s| s.written.lock().map_or(0, |w| w.values().sum()))
+        self.files.values().map(Vec::len).sum::<usize>()
+            + self.sink.as_ref().map_or(0, |s| s.written.lock().map_or(0, |w| w.values().sum()))
     }
 
     /// Writes the files beside `dir` (those not yet written), then swaps the new folder in for
@@ -160,8 +164,11 @@ impl Output {
             return Err(err);
         }
         let staging = sink.staging.clone();
-        fs::write(staging.join(MARKER), b"This folder is written by salud build and replaced whole by the next build.\n")
-            .map_err(|e| Error::io(&staging, e))?;
+        fs::write(
+            staging.join(MARKER),
+            b"This folder is written by salud build and replaced whole by the next build.\n",
+        )
+        .map_err(|e| Error::io(&staging, e))?;
         let (_, previous) = staging_paths(dir);
         let swapped = if !dir.exists() {
             fs::rename(&staging, dir).map_err(|e| Error::io(dir, e))
@@ -250,7 +257,10 @@ impl Assembled {
     pub fn put(&self, number: usize, part: Vec<u8>) {
         let Ok(mut state) = self.state.lock() else { return };
         state.waiting.insert(number, part);
-        while let Some(part) = { let next = state.next; state.waiting.remove(&next) } {
+        while let Some(part) = {
+            let next = state.next;
+            state.waiting.remove(&next)
+        } {
             state.next += 1;
             state.size += part.len();
             let written = match &mut state.target {
@@ -271,7 +281,8 @@ impl Assembled {
     /// failed write fails the build, as any failed write does.
     pub fn finish(self, output: &mut Output) -> usize {
         let Ok(state) = self.state.into_inner() else { return 0 };
-        let missing = (!state.waiting.is_empty()).then(|| io::Error::other(format!("part {} was never written", state.next)));
+        let missing =
+            (!state.waiting.is_empty()).then(|| io::Error::other(format!("part {} was never written", state.next)));
         let closed = match state.target {
             Ok(Target::Memory(bytes)) => {
                 output.add(self.path, bytes);
@@ -309,10 +320,7 @@ fn check_replaceable(dir: &Path) -> Result<(), Error> {
         return Ok(());
     }
     if !dir.is_dir() {
-        return Err(Error::Output {
-            path: dir.to_path_buf(),
-            reason: "it is a file, not a folder".into(),
-        });
+        return Err(Error::Output { path: dir.to_path_buf(), reason: "it is a file, not a folder".into() });
     }
     if dir.join("content").exists() || dir.join("data").exists() || dir.join("config.toml").exists() {
         return Err(Error::Output {
@@ -368,11 +376,8 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
 /// An absolute, lexically normalised path, so `a/../b` and `b` compare equal even when
 /// neither exists yet.
 fn absolute(path: &Path) -> PathBuf {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().unwrap_or_default().join(path)
-    };
+    let joined =
+        if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
     let joined = fs::canonicalize(&joined).unwrap_or(joined);
     let mut out = PathBuf::new();
     for part in joined.components() {

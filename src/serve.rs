@@ -122,7 +122,9 @@ impl Builder {
     fn rebuild(&mut self, shared: &Shared, changed: &[PathBuf]) {
         let started = Instant::now();
         let only_text = !changed.is_empty()
-            && changed.iter().all(|p| p.starts_with(self.root.join("content")) && p.extension().is_some_and(|e| e == "md"));
+            && changed
+                .iter()
+                .all(|p| p.starts_with(self.root.join("content")) && p.extension().is_some_and(|e| e == "md"));
         let result = if only_text && self.last.is_some() { self.pages_only() } else { self.build() };
         let (lock, signal) = &**shared;
         let mut state = lock.lock().expect("state lock");
@@ -135,7 +137,11 @@ impl Builder {
                 }
                 state.drawn = last.files.clone();
                 state.error = None;
-                println!("Rebuilt in {} ms{}", started.elapsed().as_millis(), if only_text { " (pages only)" } else { "" });
+                println!(
+                    "Rebuilt in {} ms{}",
+                    started.elapsed().as_millis(),
+                    if only_text { " (pages only)" } else { "" }
+                );
             }
             Err(err) => {
                 eprintln!("{err}\n\nThe server keeps running; the pages show this error until you fix it.");
@@ -263,7 +269,11 @@ impl Watching {
 /// A watcher that sends on `wake` the paths in the site's sources that are created, written,
 /// renamed or removed (reads are ignored: a build reads every file). None when the platform
 /// offers no file events or they cannot be set up (too many folders for inotify).
-fn start_watcher(root: &Path, sources: &[PathBuf], wake: mpsc::Sender<Vec<PathBuf>>) -> Option<notify::RecommendedWatcher> {
+fn start_watcher(
+    root: &Path,
+    sources: &[PathBuf],
+    wake: mpsc::Sender<Vec<PathBuf>>,
+) -> Option<notify::RecommendedWatcher> {
     use notify::Watcher;
     let relevant = sources.to_vec();
     let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
@@ -297,12 +307,16 @@ impl Snapshot {
             for entry in walkdir::WalkDir::new(path).into_iter().flatten() {
                 if let Ok(meta) = entry.metadata() {
                     if meta.is_file() {
-                        now.insert(entry.path().to_path_buf(), (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()));
+                        now.insert(
+                            entry.path().to_path_buf(),
+                            (meta.modified().unwrap_or(SystemTime::UNIX_EPOCH), meta.len()),
+                        );
                     }
                 }
             }
             // A path's descendants sort right after it.
-            let before: Vec<PathBuf> = self.0.range(path.clone()..).take_while(|(p, _)| p.starts_with(path)).map(|(p, _)| p.clone()).collect();
+            let before: Vec<PathBuf> =
+                self.0.range(path.clone()..).take_while(|(p, _)| p.starts_with(path)).map(|(p, _)| p.clone()).collect();
             for gone in before.into_iter().filter(|p| !now.contains_key(p)) {
                 self.0.remove(&gone);
                 changed.push(gone);

@@ -85,10 +85,14 @@ fn parse_one(text: &str, start: usize) -> Result<Shortcode, ParseError> {
     })?;
     let fail = |message: &str| ParseError { span: start..end, message: message.to_string() };
     let inner = text[start + 2..end - 2].trim();
-    let open = inner.find('(').ok_or_else(|| fail("a shortcode is written name(key=\"value\"), e.g. {{ value(indicator=\"neonatal_mortality\") }}"))?;
+    let open = inner.find('(').ok_or_else(|| {
+        fail("a shortcode is written name(key=\"value\"), e.g. {{ value(indicator=\"neonatal_mortality\") }}")
+    })?;
     let name = inner[..open].trim();
     if name.is_empty() || !name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_') {
-        return Err(fail("a shortcode is written name(key=\"value\"), e.g. {{ value(indicator=\"neonatal_mortality\") }}"));
+        return Err(fail(
+            "a shortcode is written name(key=\"value\"), e.g. {{ value(indicator=\"neonatal_mortality\") }}",
+        ));
     }
     let rest = inner[open + 1..].trim_end();
     let body = rest.strip_suffix(')').ok_or_else(|| fail("the shortcode's arguments are not closed with )"))?;
@@ -98,7 +102,8 @@ fn parse_one(text: &str, start: usize) -> Result<Shortcode, ParseError> {
         let eq = s.find('=').ok_or_else(|| fail("each argument is written key=\"value\""))?;
         let key = s[..eq].trim().to_string();
         let after = s[eq + 1..].trim_start();
-        let value_body = after.strip_prefix('"').ok_or_else(|| fail("argument values are written in \"double quotes\""))?;
+        let value_body =
+            after.strip_prefix('"').ok_or_else(|| fail("argument values are written in \"double quotes\""))?;
         let close = value_body.find('"').ok_or_else(|| fail("an argument's closing quote is missing"))?;
         if key.is_empty() || args.insert(key.clone(), value_body[..close].to_string()).is_some() {
             return Err(fail("each argument has a name and appears once"));
@@ -138,21 +143,32 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
         }
     };
     let Some(target) = data.places.get(slug) else {
-        return Err((format!("there is no place `{slug}`"), "use a place's path as in data/places/, e.g. \"peru/huanuco\"".into()));
+        return Err((
+            format!("there is no place `{slug}`"),
+            "use a place's path as in data/places/, e.g. \"peru/huanuco\"".into(),
+        ));
     };
     if let Some(kind) = code.arg("kind") {
         if !["trend", "regions"].contains(&kind) {
-            return Err((format!("`{kind}` is not a kind of chart"), "use kind=\"trend\" (over time, the default) or kind=\"regions\" (the places inside, compared)".into()));
+            return Err((
+                format!("`{kind}` is not a kind of chart"),
+                "use kind=\"trend\" (over time, the default) or kind=\"regions\" (the places inside, compared)".into(),
+            ));
         }
         if kind == "regions" && data.children_of(slug).count() < 2 {
-            return Err((format!("{} has no regions to compare", target.name), "leave out kind=\"regions\", or name a place with regions".into()));
+            return Err((
+                format!("{} has no regions to compare", target.name),
+                "leave out kind=\"regions\", or name a place with regions".into(),
+            ));
         }
     }
     match (code.arg("indicator"), code.arg("family")) {
         (Some(id), None) => {
             if data.indicator(id).is_none() {
                 let help = match crate::diagnostic::closest(id, data.indicators.iter().map(|i| i.id.as_str())) {
-                    Some(close) => format!("did you mean `{close}`? The indicators are defined in data/indicators.toml"),
+                    Some(close) => {
+                        format!("did you mean `{close}`? The indicators are defined in data/indicators.toml")
+                    }
                     None => "use an indicator id of data/indicators.toml, e.g. indicator=\"neonatal_mortality\"".into(),
                 };
                 return Err((format!("`{id}` is not an indicator of the catalogue"), help));
@@ -183,12 +199,21 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
         (None, Some(family)) if code.name == "chart" => {
             let known: Vec<&str> = crate::data::Category::family_names().collect();
             if !known.contains(&family) {
-                return Err((format!("`{family}` is not a family of charts"), format!("use one of {}", known.join(", "))));
+                return Err((
+                    format!("`{family}` is not a family of charts"),
+                    format!("use one of {}", known.join(", ")),
+                ));
             }
             let has = family == "peers"
-                || data.indicators.iter().any(|i| i.category.as_str() == family && target.series_of(&i.id).next().is_some());
+                || data
+                    .indicators
+                    .iter()
+                    .any(|i| i.category.as_str() == family && target.series_of(&i.id).next().is_some());
             if !has {
-                return Err((format!("{} has no {family} data to chart", target.name), "choose a family the place has data for".into()));
+                return Err((
+                    format!("{} has no {family} data to chart", target.name),
+                    "choose a family the place has data for".into(),
+                ));
             }
             Ok(())
         }
@@ -196,7 +221,9 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
             "chart() needs either indicator=\"...\" or family=\"...\"".into(),
             "e.g. {{ chart(family=\"mortality\") }}".into(),
         )),
-        _ => Err(("value() needs indicator=\"...\"".into(), "e.g. {{ value(indicator=\"neonatal_mortality\") }}".into())),
+        _ => {
+            Err(("value() needs indicator=\"...\"".into(), "e.g. {{ value(indicator=\"neonatal_mortality\") }}".into()))
+        }
     }
 }
 
@@ -220,8 +247,14 @@ mod tests {
 
     #[test]
     fn broken_shortcodes_say_what_is_wrong() {
-        assert_eq!(extract("a {{ value(indicator=\"x\") ").unwrap_err().message, "this shortcode is never closed with }}");
-        assert_eq!(extract("{{ value(indicator=x) }}").unwrap_err().message, "argument values are written in \"double quotes\"");
+        assert_eq!(
+            extract("a {{ value(indicator=\"x\") ").unwrap_err().message,
+            "this shortcode is never closed with }}"
+        );
+        assert_eq!(
+            extract("{{ value(indicator=x) }}").unwrap_err().message,
+            "argument values are written in \"double quotes\""
+        );
         assert_eq!(extract("{{ value }}").unwrap_err().span, 0..11);
     }
 

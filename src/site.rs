@@ -23,8 +23,11 @@ impl Site {
         let mut diags = Diagnostics::default();
         if !root.join("data").is_dir() {
             diags.push(
-                Diagnostic::error(root.display().to_string(), "this folder is not a salud site: it has no data/ folder")
-                    .help("run salud in the site's folder, or give it with --root DIR (salud new DIR creates one)"),
+                Diagnostic::error(
+                    root.display().to_string(),
+                    "this folder is not a salud site: it has no data/ folder",
+                )
+                .help("run salud in the site's folder, or give it with --root DIR (salud new DIR creates one)"),
             );
             return Err(diags);
         }
@@ -70,12 +73,8 @@ impl Site {
 /// One warning for all places without a narrative: a site built from imported data has many,
 /// and a line for each would bury the warnings that matter.
 fn warn_missing_narratives(data: &Data, content: &Content, diags: &mut Diagnostics) {
-    let missing: Vec<String> = data
-        .places
-        .values()
-        .filter(|p| !content.narratives.contains_key(&p.slug))
-        .map(|p| p.name.clone())
-        .collect();
+    let missing: Vec<String> =
+        data.places.values().filter(|p| !content.narratives.contains_key(&p.slug)).map(|p| p.name.clone()).collect();
     if missing.is_empty() {
         return;
     }

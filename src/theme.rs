@@ -91,7 +91,7 @@ impl Theme {
     fn add_dir(&mut self, base: &Path, only: &str, shown: &str) -> Result<(), Error> {
         let mut files = Output::default();
         for sub in ["templates", "static", "fonts", "i18n"] {
-                if only.is_empty() || only == sub {
+            if only.is_empty() || only == sub {
                 crate::output::copy_tree(&base.join(sub), &format!("{sub}/"), &mut files)
                     .map_err(|e| Error::io(&base.join(sub), e))?;
             }

@@ -64,9 +64,18 @@ fn check_finds_each_planted_problem_with_file_and_line() {
     let zero = line_of(&bolivia, "2009 = 0");
     let jump = line_of(&bolivia, "2011 = 125");
     let arrow = |line: usize| format!("{}-->", " ".repeat(line.to_string().len()));
-    assert!(report.contains(&format!("warning: Doctors, nurses and midwives of Bolivia is 0 in 2009\n{} data/places/bolivia.toml:{zero}:8", arrow(zero))), "{report}");
+    assert!(
+        report.contains(&format!(
+            "warning: Doctors, nurses and midwives of Bolivia is 0 in 2009\n{} data/places/bolivia.toml:{zero}:8",
+            arrow(zero)
+        )),
+        "{report}"
+    );
     assert!(report.contains(&format!("warning: Doctors, nurses and midwives of Bolivia jumps to 125 in 2011 (next to 12.5 in 2010 and 13 in 2012)\n{} data/places/bolivia.toml:{jump}:8", arrow(jump))), "{report}");
-    assert!(!report.contains("Bolivia jumps to 12.5") && !report.contains("Bolivia jumps to 13 "), "only the spike is flagged, not its neighbours");
+    assert!(
+        !report.contains("Bolivia jumps to 12.5") && !report.contains("Bolivia jumps to 13 "),
+        "only the spike is flagged, not its neighbours"
+    );
     let link = line_of(&site.join("content/peru/_index.md"), "Atlantis");
     assert!(report.contains(&format!("warning: the link ../atlantis/index.html leads nowhere: there is no page atlantis/index.html\n{} content/peru/_index.md:{link}:21", arrow(link))), "{report}");
     assert!(report.lines().last().unwrap().starts_with("0 errors, "));

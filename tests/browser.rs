@@ -132,9 +132,13 @@ fn peru_fits_a_phone_and_a_desktop_without_sideways_scrolling() {
         let profile = scratch_dir.join(format!("profile-{width}"));
         let dom = run_chromium(&profile, &format!("{},12000", width + 40), &["--dump-dom"], &url);
         let at = dom.find("data-probe=\"").unwrap_or_else(|| panic!("the page did not load at {width} px: {dom}"));
-        let report: Vec<usize> = dom[at + 12..].split('"').next().unwrap().split(' ').map(|n| n.parse().unwrap()).collect();
+        let report: Vec<usize> =
+            dom[at + 12..].split('"').next().unwrap().split(' ').map(|n| n.parse().unwrap()).collect();
         let [scroll, client, charts, loaded] = report[..] else { panic!("{report:?}") };
-        assert!(scroll <= client, "at {width} px the page is {scroll} px wide and scrolls sideways ({client} px visible)");
+        assert!(
+            scroll <= client,
+            "at {width} px the page is {scroll} px wide and scrolls sideways ({client} px visible)"
+        );
         assert!(charts >= 8, "at {width} px Peru shows {charts} charts");
         assert_eq!(loaded, charts, "at {width} px only {loaded} of {charts} chart images loaded");
 
@@ -155,8 +159,16 @@ fn printing_a_place_page_gives_a_clean_brief() {
     assert!(out.status.success(), "{}", stderr(&out));
     let pdf = scratch_dir.join("testland.pdf");
     let url = format!("file://{}", public.join("testland/index.html").display());
-    run_chromium(&scratch_dir.join("profile"), "1280,1000", &["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())], &url);
-    let text = Command::new("pdftotext").args([&pdf.to_string_lossy(), "-"]).output().expect("pdftotext (poppler-utils) is installed");
+    run_chromium(
+        &scratch_dir.join("profile"),
+        "1280,1000",
+        &["--no-pdf-header-footer", &format!("--print-to-pdf={}", pdf.display())],
+        &url,
+    );
+    let text = Command::new("pdftotext")
+        .args([&pdf.to_string_lossy(), "-"])
+        .output()
+        .expect("pdftotext (poppler-utils) is installed");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Testland") && text.contains("Key figures"), "{text}");
     assert!(text.contains("Sources and licences"), "the attribution is printed");
@@ -211,7 +223,11 @@ fn the_search_box_finds_places_and_indicators_offline_without_accents() {
     let public = default_public();
     let size = |f: &str| std::fs::metadata(public.join(f)).unwrap().len();
     let total = size("search.js") + size("search-index.js");
-    eprintln!("search: search.js {} bytes + search-index.js {} bytes = {total}", size("search.js"), size("search-index.js"));
+    eprintln!(
+        "search: search.js {} bytes + search-index.js {} bytes = {total}",
+        size("search.js"),
+        size("search-index.js")
+    );
     assert!(total < 50_000, "search weighs {total} bytes");
 }
 
@@ -245,10 +261,19 @@ fn every_page_is_valid_html_for_the_nu_checker() {
         .arg(public)
         .output()
         .expect("the Nu HTML Checker needs Java (apt-get install default-jre-headless); .ci/run installs it");
-    let report: serde_json::Value = serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
+    let report: serde_json::Value =
+        serde_json::from_slice(&out.stderr).unwrap_or_else(|e| panic!("{e}: {}", stderr(&out)));
     let errors = report["messages"].as_array().unwrap();
-    let pages = walkdir::WalkDir::new(public).into_iter().filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "html")).count();
+    let pages = walkdir::WalkDir::new(public)
+        .into_iter()
+        .filter(|e| e.as_ref().unwrap().path().extension().is_some_and(|x| x == "html"))
+        .count();
     assert!(pages > 490, "{pages} pages");
-    assert!(errors.is_empty(), "{} errors in {pages} pages, the first: {:#?}", errors.len(), &errors[..errors.len().min(5)]);
+    assert!(
+        errors.is_empty(),
+        "{} errors in {pages} pages, the first: {:#?}",
+        errors.len(),
+        &errors[..errors.len().min(5)]
+    );
     eprintln!("vnu: 0 errors in {pages} pages");
 }

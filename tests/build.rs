@@ -18,7 +18,8 @@ fn built(name: &str) -> (std::path::PathBuf, String) {
 fn builds_every_page_and_reports_one_summary_line() {
     let (site, summary) = built("good-summary");
     assert!(
-        summary.starts_with("Built 5 places, 9 pages, 6 charts, 5 PDFs, 54 files (") && summary.contains(" ms into public"),
+        summary.starts_with("Built 5 places, 9 pages, 6 charts, 5 PDFs, 54 files (")
+            && summary.contains(" ms into public"),
         "{summary}"
     );
     assert_eq!(summary.lines().count(), 1);
@@ -50,7 +51,10 @@ fn place_page_shows_values_with_year_unit_and_source() {
     // Latest value of each source, never averaged, with the other source's same-year value.
     assert!(html.contains(r#"<td class="num value">17</td>"#), "{html}");
     assert!(html.contains(r#"<td class="num value">21</td>"#));
-    assert!(html.contains("Same year, other sources: 19.3 ("), "the 2021 WDI value 19.25 shown beside the profile's 21");
+    assert!(
+        html.contains("Same year, other sources: 19.3 ("),
+        "the 2021 WDI value 19.25 shown beside the profile's 21"
+    );
     assert!(html.contains("per 1,000 live births"));
     assert!(html.contains("World Bank, World Development Indicators"));
     assert!(html.contains("SDG 3.2 target for 2030: 25"));
@@ -84,7 +88,8 @@ fn narratives_render_markdown_and_escape_raw_html() {
 fn home_groups_places_by_world_region() {
     let (site, _) = built("good-home");
     let html = read(&site.join("public/index.html"));
-    let latin = html.find(r#"<h3 id="latin-america-caribbean">Latin America &amp; Caribbean</h3>"#).expect("region heading");
+    let latin =
+        html.find(r#"<h3 id="latin-america-caribbean">Latin America &amp; Caribbean</h3>"#).expect("region heading");
     let africa = html.find(r#"<h3 id="sub-saharan-africa">Sub-Saharan Africa</h3>"#).expect("region heading");
     assert!(latin < africa);
     assert!(html.contains(r#"<a href="testland/index.html">Testland</a>"#));
@@ -166,7 +171,11 @@ fn refuses_an_output_folder_that_would_lose_files() {
 fn the_site_overrides_theme_templates_by_name() {
     let site = site_with("good-override", None);
     fs::create_dir_all(site.join("templates")).unwrap();
-    fs::write(site.join("templates/404.html"), "{% extends \"base.html\" %}{% block main %}Lost: {{ title }}{% endblock main %}").unwrap();
+    fs::write(
+        site.join("templates/404.html"),
+        "{% extends \"base.html\" %}{% block main %}Lost: {{ title }}{% endblock main %}",
+    )
+    .unwrap();
     fs::create_dir_all(site.join("static")).unwrap();
     fs::write(site.join("static/logo.txt"), "logo").unwrap();
     assert!(salud_in(&site, &["build"]).status.success());
@@ -178,13 +187,24 @@ fn the_site_overrides_theme_templates_by_name() {
 fn a_template_error_names_the_template() {
     let site = site_with("good-bad-template", None);
     fs::create_dir_all(site.join("templates")).unwrap();
-    fs::write(site.join("templates/page.html"), "{% extends \"base.html\" %}{% block main %}{{ nosuch.field }}{% endblock main %}").unwrap();
+    fs::write(
+        site.join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ nosuch.field }}{% endblock main %}",
+    )
+    .unwrap();
     let out = salud_in(&site, &["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.starts_with("templates/page.html, line 1: Failed to render 'page.html': Variable `nosuch.field` not found"), "{err}");
+    assert!(
+        err.starts_with("templates/page.html, line 1: Failed to render 'page.html': Variable `nosuch.field` not found"),
+        "{err}"
+    );
     // A syntax error gives its line and column.
-    fs::write(site.join("templates/page.html"), "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock main %}").unwrap();
+    fs::write(
+        site.join("templates/page.html"),
+        "{% extends \"base.html\" %}\n{% block main %}\n{% if %}\n{% endblock main %}",
+    )
+    .unwrap();
     let err = stderr(&salud_in(&site, &["build"]));
     assert!(err.starts_with("templates/page.html, line 3: Failed to parse 'page.html': --> 3:7"), "{err}");
     assert!(!site.join("public").exists());

@@ -51,7 +51,14 @@ fn decode_png(path: &Path) -> (u32, u32, Vec<u8>) {
 fn every_chart_carries_title_unit_years_and_source() {
     let public = built("charts-contents");
     let charts = charts_of(&public, "testland/index.html");
-    assert_eq!(charts, ["testland/charts/mortality-per-1-000-live-births.svg", "testland/charts/expenditure-of-gdp.svg", "testland/charts/regions-child-stunting.svg"]);
+    assert_eq!(
+        charts,
+        [
+            "testland/charts/mortality-per-1-000-live-births.svg",
+            "testland/charts/expenditure-of-gdp.svg",
+            "testland/charts/regions-child-stunting.svg"
+        ]
+    );
     let svg = read(&public.join(&charts[0]));
     assert!(svg.starts_with("<svg viewBox=\"0 0 720 440\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""));
     assert!(svg.contains("<title>Under-five mortality, Testland</title>"), "{svg}");
@@ -76,11 +83,18 @@ fn every_chart_carries_title_unit_years_and_source() {
 fn the_page_gives_each_chart_a_text_alternative_a_table_and_downloads() {
     let public = built("charts-page");
     let html = read(&public.join("testland/index.html"));
-    assert!(html.contains("alt=\"Under-five mortality, Testland (per 1,000 live births). World Bank: 20.5 in 2020, 17 in 2023;"));
-    assert!(html.contains("<source media=\"(max-width: 600px)\" srcset=\"../testland/charts/mortality-per-1-000-live-births-narrow.svg\""));
+    assert!(html.contains(
+        "alt=\"Under-five mortality, Testland (per 1,000 live births). World Bank: 20.5 in 2020, 17 in 2023;"
+    ));
+    assert!(html.contains(
+        "<source media=\"(max-width: 600px)\" srcset=\"../testland/charts/mortality-per-1-000-live-births-narrow.svg\""
+    ));
     assert!(html.contains("<a href=\"../testland/charts/mortality-per-1-000-live-births.png\" download>PNG</a>"));
     assert!(html.contains("<summary>Data of this chart</summary>"));
-    assert!(html.contains("<tr><th scope=\"row\">2021</th><td>19.3</td><td>21</td></tr>"), "the data table has both sources, year by year");
+    assert!(
+        html.contains("<tr><th scope=\"row\">2021</th><td>19.3</td><td>21</td></tr>"),
+        "the data table has both sources, year by year"
+    );
     for chart in charts_of(&public, "testland/index.html") {
         assert!(public.join(chart.replace(".svg", "-narrow.svg")).is_file());
         assert!(public.join(chart.replace(".svg", ".png")).is_file());

@@ -46,15 +46,30 @@ fn peru_shows_the_profile_figures_beside_the_current_series() {
     let html = read(&built().join("peru/index.html"));
     let text = visible_text(&html);
     let profile = "Save the Children, country health profile of Peru";
-    for (value, year) in [("21.9", "2010"), ("67", "2010"), ("56.1", "2011"), ("4.8", "2011"), ("85", "2011"), ("9", "2011"), ("18", "2011")] {
+    for (value, year) in [
+        ("21.9", "2010"),
+        ("67", "2010"),
+        ("56.1", "2011"),
+        ("4.8", "2011"),
+        ("85", "2011"),
+        ("9", "2011"),
+        ("18", "2011"),
+    ] {
         assert!(key_row(&text, value, year, profile), "Peru's page lacks {value} ({year}) from the profile");
     }
     // The same indicators from the World Bank and WHO, each with its own source.
     assert!(text.contains("Same year, other sources: 9.3 ( World Bank, World Development Indicators )"), "{text}");
     assert!(text.contains("Same year, other sources: 86 ( World Bank, World Development Indicators )"));
-    assert!(text.contains("Same year, other sources: 51.0 ( WHO, Global Health Expenditure Database )") || text.contains("Same year, other sources: 51 ( WHO, Global Health Expenditure Database )"), "{text}");
-    assert!(key_row(&text, "4.5", "2011", "World Bank, World Development Indicators") || text.contains("4.5 ( World Bank"));
-    for unit in ["per 1,000 live births", "per 100,000 live births", "per 10,000 population", "% of GDP", "% of births"] {
+    assert!(
+        text.contains("Same year, other sources: 51.0 ( WHO, Global Health Expenditure Database )")
+            || text.contains("Same year, other sources: 51 ( WHO, Global Health Expenditure Database )"),
+        "{text}"
+    );
+    assert!(
+        key_row(&text, "4.5", "2011", "World Bank, World Development Indicators") || text.contains("4.5 ( World Bank")
+    );
+    for unit in ["per 1,000 live births", "per 100,000 live births", "per 10,000 population", "% of GDP", "% of births"]
+    {
         assert!(text.contains(unit), "unit {unit}");
     }
     // Attribution and licences of every source on the page.
@@ -69,9 +84,31 @@ fn peru_shows_the_profile_figures_beside_the_current_series() {
 #[test]
 fn every_department_of_peru_has_a_page_and_is_compared() {
     let departments = [
-        "amazonas", "ancash", "apurimac", "arequipa", "ayacucho", "cajamarca", "callao", "cusco", "huancavelica",
-        "huanuco", "ica", "junin", "la-libertad", "lambayeque", "lima", "loreto", "madre-de-dios", "moquegua", "pasco",
-        "piura", "puno", "san-martin", "tacna", "tumbes", "ucayali",
+        "amazonas",
+        "ancash",
+        "apurimac",
+        "arequipa",
+        "ayacucho",
+        "cajamarca",
+        "callao",
+        "cusco",
+        "huancavelica",
+        "huanuco",
+        "ica",
+        "junin",
+        "la-libertad",
+        "lambayeque",
+        "lima",
+        "loreto",
+        "madre-de-dios",
+        "moquegua",
+        "pasco",
+        "piura",
+        "puno",
+        "san-martin",
+        "tacna",
+        "tumbes",
+        "ucayali",
     ];
     let peru = read(&built().join("peru/index.html"));
     for d in departments {

@@ -9,9 +9,17 @@ use common::*;
 /// The salud arguments of the recipe's build command (what follows `cargo run ... --`),
 /// with the host's variable replaced by an address.
 fn salud_args(command: &str, variable: &str, address: &str) -> Vec<String> {
-    let (_, args) = command.split_once("cargo run --release --locked -- ").unwrap_or_else(|| panic!("no build command in {command:?}"));
+    let (_, args) = command
+        .split_once("cargo run --release --locked -- ")
+        .unwrap_or_else(|| panic!("no build command in {command:?}"));
     // In the Markdown table the command ends at its closing backtick.
-    let args = args.split('`').next().unwrap_or_default().trim().replace(&format!("${{{{ {variable} }}}}"), address).replace(&format!("${variable}"), address);
+    let args = args
+        .split('`')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .replace(&format!("${{{{ {variable} }}}}"), address)
+        .replace(&format!("${variable}"), address);
     // The shell's quotes around the address are the shell's, not salud's.
     args.split_whitespace().map(|a| a.trim_matches('"').to_string()).collect()
 }
@@ -26,7 +34,10 @@ fn builds_and_publishes(name: &str, args: &[String], published: &str, address: &
     let out = salud_in(&site, &args);
     assert!(out.status.success(), "{args:?}: {}", stderr(&out));
     let public = site.join(published);
-    assert!(public.join("index.html").is_file() && public.join("testland/index.html").is_file(), "{name} publishes {published}/");
+    assert!(
+        public.join("index.html").is_file() && public.join("testland/index.html").is_file(),
+        "{name} publishes {published}/"
+    );
     let sitemap = read(&public.join("sitemap.xml"));
     assert!(sitemap.contains(&format!("<loc>{address}testland/</loc>")), "{name}: {sitemap}");
 }
@@ -34,7 +45,8 @@ fn builds_and_publishes(name: &str, args: &[String], published: &str, address: &
 #[test]
 fn the_github_pages_workflow_builds_what_it_uploads() {
     let recipe = read(&repo_root().join("docs/deploy/github-pages.yml"));
-    let args = salud_args(line_with(&recipe, "cargo run"), "steps.pages.outputs.base_url", "https://user.github.io/repo");
+    let args =
+        salud_args(line_with(&recipe, "cargo run"), "steps.pages.outputs.base_url", "https://user.github.io/repo");
     assert_eq!(args, ["build", "--base-url", "https://user.github.io/repo/"]);
     let uploaded = line_with(&recipe, "path: public").trim();
     assert_eq!(uploaded, "path: public");

@@ -45,7 +45,11 @@ fn a_100_mb_data_file_is_refused_without_reading_it() {
     let out = salud_in(&site, &["build"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.contains("data/places/huge.toml") && err.contains("this file is 104.9 MB; salud reads text files of up to 16 MB"), "{err}");
+    assert!(
+        err.contains("data/places/huge.toml")
+            && err.contains("this file is 104.9 MB; salud reads text files of up to 16 MB"),
+        "{err}"
+    );
     assert!(!site.join("public").exists());
 }
 
@@ -60,7 +64,10 @@ fn a_byte_order_mark_and_windows_line_ends_are_read_as_plain_text() {
     assert!(out.status.success(), "{}", stderr(&out));
     let public = site.join("public");
     let testland = read(&public.join("testland/index.html"));
-    assert!(testland.contains("<h2 id=\"health-in-testland\">Health in Testland</h2>"), "front matter and headings read through CRLF: {testland}");
+    assert!(
+        testland.contains("<h2 id=\"health-in-testland\">Health in Testland</h2>"),
+        "front matter and headings read through CRLF: {testland}"
+    );
     assert!(!testland.contains('\u{feff}') && !testland.contains("+++"));
     assert!(read(&public.join("otherland/index.html")).contains("<h1>Otherland</h1>"));
     assert!(read(&public.join("index.html")).contains("<title>Test profiles</title>"));
@@ -96,7 +103,8 @@ fn names_with_spaces_and_accents_become_plain_addresses() {
 fn paths_that_climb_out_of_the_site_are_refused() {
     let site = site_with("hostile-climb", None);
     // A shortcode naming a place by a path that climbs.
-    fs::write(site.join("content/about.md"), "See {{ value(indicator=\"under5_mortality\", place=\"../../etc\") }}.\n").unwrap();
+    fs::write(site.join("content/about.md"), "See {{ value(indicator=\"under5_mortality\", place=\"../../etc\") }}.\n")
+        .unwrap();
     // A file whose name has no letters to make an address of.
     fs::write(site.join("data/places/testland/...toml"), "name = \"Dots\"\n").unwrap();
     let out = salud_in(&site, &["build"]);

@@ -45,7 +45,10 @@ fn imports_the_four_layouts_and_keeps_what_was_there() {
     let peru = read(&site.join("data/places/peru.toml"));
     // The hand-written comment and value are kept.
     assert!(peru.starts_with("# Peru, with a value typed in by hand from another source.\nname = \"Peru\""), "{peru}");
-    assert!(peru.contains("indicator = \"under5_mortality\"\nsource = \"profile\"\n\n[series.values]\n2011 = 18\n"), "{peru}");
+    assert!(
+        peru.contains("indicator = \"under5_mortality\"\nsource = \"profile\"\n\n[series.values]\n2011 = 18\n"),
+        "{peru}"
+    );
     // WDI long layout, beside the profile's value, never merged with it.
     assert!(peru.contains("indicator = \"under5_mortality\"\nsource = \"wdi\"\n\n[series.values]\n2009 = 21.2\n2010 = 20.2\n2011 = 19.3\n"), "{peru}");
     // Per 1,000 converted exactly to per 10,000, and the conversion is stated.
@@ -54,14 +57,22 @@ fn imports_the_four_layouts_and_keeps_what_was_there() {
     // WHO's NumericValue, under its own source.
     assert!(peru.contains("source = \"who-ghed\"\n\n[series.values]\n2010 = 4.71339\n2011 = 4.5338\n"), "{peru}");
     // ENDES national rows go to the parent, department rows to new regions inside it.
-    assert!(peru.contains("indicator = \"child_stunting\"\nsource = \"endes\"\n\n[series.values]\n2011 = 19.5\n"), "{peru}");
+    assert!(
+        peru.contains("indicator = \"child_stunting\"\nsource = \"endes\"\n\n[series.values]\n2011 = 19.5\n"),
+        "{peru}"
+    );
     let huanuco = read(&site.join("data/places/peru/huanuco.toml"));
     assert!(huanuco.starts_with("name = \"Huánuco\"\nkind = \"region\"\n"), "{huanuco}");
     assert!(huanuco.contains("2011 = 33\n"));
 
     // A new country gets its World Bank region; aggregates are left out.
     let chile = read(&site.join("data/places/chile.toml"));
-    assert!(chile.starts_with("name = \"Chile\"\niso3 = \"CHL\"\nkind = \"country\"\nregion = \"Latin America & Caribbean\"\n"), "{chile}");
+    assert!(
+        chile.starts_with(
+            "name = \"Chile\"\niso3 = \"CHL\"\nkind = \"country\"\nregion = \"Latin America & Caribbean\"\n"
+        ),
+        "{chile}"
+    );
     assert!(!site.join("data/places/world.toml").exists());
 
     // The result is a site that builds.
@@ -92,7 +103,11 @@ fn a_conflicting_value_is_reported_and_never_overwritten() {
 
     let out = salud(&["import", "--root", &site.to_string_lossy(), &changed.join("data.csv").to_string_lossy()]);
     assert!(out.status.success());
-    assert!(stdout(&out).contains("0 values added, 5 already present, 1 conflicts kept as they were"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("0 values added, 5 already present, 1 conflicts kept as they were"),
+        "{}",
+        stdout(&out)
+    );
     let err = stderr(&out);
     assert!(
         err.contains("conflict: data/places/peru.toml: under5_mortality 2011 from `wdi` is 19.3 there but 19.9 in "),
@@ -118,14 +133,22 @@ fn unknown_layouts_and_codes_are_errors_that_change_nothing() {
     fs::write(&odd, "a,b,c\n1,2,3\n").unwrap();
     let out = salud(&["import", "--root", &site.to_string_lossy(), &odd.to_string_lossy()]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("salud does not recognise this file's layout (it starts with \"a,b,c\")"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("salud does not recognise this file's layout (it starts with \"a,b,c\")"),
+        "{}",
+        stderr(&out)
+    );
 
     let catalogue = site.join("data/indicators.toml");
     fs::write(&catalogue, read(&catalogue).replace("codes = [\"SH.DYN.MORT\"]", "")).unwrap();
     let before_catalogue_edit = before.into_iter().filter(|(p, _)| p != "indicators.toml").collect::<Vec<_>>();
     let out = import(&site, &[BULK, LONG], &[]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("no indicator of data/indicators.toml has the code \"SH.DYN.MORT\""), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("no indicator of data/indicators.toml has the code \"SH.DYN.MORT\""),
+        "{}",
+        stderr(&out)
+    );
     let after: Vec<_> = snapshot(&site.join("data")).into_iter().filter(|(p, _)| p != "indicators.toml").collect();
     assert_eq!(after, before_catalogue_edit, "a failed import writes nothing, not even the files before the bad one");
 

@@ -24,7 +24,8 @@ fn bilingual(name: &str, base_url: Option<&str>) -> PathBuf {
     )
     .unwrap();
     let place = read(&site.join("data/places/testland.toml"));
-    fs::write(site.join("data/places/testland.toml"), format!("names = {{ es = \"Tierra de prueba\" }}\n{place}")).unwrap();
+    fs::write(site.join("data/places/testland.toml"), format!("names = {{ es = \"Tierra de prueba\" }}\n{place}"))
+        .unwrap();
     let catalogue = read(&site.join("data/indicators.toml")).replacen(
         "headline = true\n",
         "headline = true\ntranslations.es = { name = \"Tasa de mortalidad en menores de cinco años\", short_name = \"Mortalidad en menores de cinco años\", unit = \"por 1000 nacidos vivos\", reference = \"Meta 3.2 de los ODS\" }\n",
@@ -67,7 +68,11 @@ fn each_language_has_its_own_pages_numbers_and_words() {
     let chart = read(&public.join("es/testland/charts/mortality-per-1-000-live-births.svg"));
     assert!(chart.contains("<title>Mortalidad en menores de cinco años, Tierra de prueba</title>"), "{chart}");
     assert!(chart.contains("Fuente: "), "{chart}");
-    assert_eq!(chart.matches("Meta 3.2 de los ODS: 25").count(), 2, "the reference line's label and the description: {chart}");
+    assert_eq!(
+        chart.matches("Meta 3.2 de los ODS: 25").count(),
+        2,
+        "the reference line's label and the description: {chart}"
+    );
     // Data downloads name the indicator in the language; values stay machine-readable.
     let csv = read(&public.join("es/testland/salud-data-testland.csv"));
     assert!(csv.contains("Tasa de mortalidad en menores de cinco años,por 1000 nacidos vivos,2021,19.25"), "{csv}");
@@ -79,7 +84,9 @@ fn a_missing_translation_shows_the_main_text_with_a_note() {
     build(&site);
     let north = read(&site.join("public/es/testland/north/index.html"));
     assert!(
-        north.contains("<p class=\"untranslated\">Este texto aún no está disponible en español; se muestra en English.</p>"),
+        north.contains(
+            "<p class=\"untranslated\">Este texto aún no está disponible en español; se muestra en English.</p>"
+        ),
         "{north}"
     );
     assert!(north.contains("<div class=\"narrative\" lang=\"en\">"));
@@ -99,7 +106,8 @@ fn the_pdf_profile_is_in_the_language_of_its_page() {
     let site = bilingual("lang-pdf", None);
     build(&site);
     let pdf = site.join("public/es/testland/salud-profile-testland.pdf");
-    let text = std::process::Command::new("pdftotext").args([&pdf.to_string_lossy(), "-"]).output().expect("pdftotext runs");
+    let text =
+        std::process::Command::new("pdftotext").args([&pdf.to_string_lossy(), "-"]).output().expect("pdftotext runs");
     let text = String::from_utf8_lossy(&text.stdout);
     assert!(text.contains("Tierra de prueba"), "{text}");
     assert!(text.contains("CIFRAS CLAVE"), "{text}");
@@ -114,8 +122,15 @@ fn an_absolute_base_url_gives_sitemap_robots_canonical_and_previews() {
     let sitemap = read(&public.join("sitemap.xml"));
     assert!(sitemap.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
     assert!(sitemap.contains("<url><loc>https://example.org/profiles/es/testland/</loc><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/profiles/testland/\"/><xhtml:link rel=\"alternate\" hreflang=\"es\" href=\"https://example.org/profiles/es/testland/\"/></url>"), "{sitemap}");
-    assert_eq!(sitemap.matches("<url>").count(), 2 * (1 + 1 + 1 + 5), "home, indicators, about and 5 places, in 2 languages");
-    assert_eq!(read(&public.join("robots.txt")), "User-agent: *\nAllow: /\n\nSitemap: https://example.org/profiles/sitemap.xml\n");
+    assert_eq!(
+        sitemap.matches("<url>").count(),
+        2 * (1 + 1 + 1 + 5),
+        "home, indicators, about and 5 places, in 2 languages"
+    );
+    assert_eq!(
+        read(&public.join("robots.txt")),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/profiles/sitemap.xml\n"
+    );
     let es = read(&public.join("es/testland/index.html"));
     assert!(es.contains("<link rel=\"canonical\" href=\"https://example.org/profiles/es/testland/\">"), "{es}");
     assert!(es.contains("<link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/profiles/testland/\">"));
@@ -156,7 +171,10 @@ fn the_search_index_is_a_small_script_with_every_name_in_every_language() {
     build(&site);
     let index = read(&site.join("public/search-index.js"));
     assert!(index.starts_with("window.saludSearch={\"languages\":[\"en\",\"es\"]"), "{index}");
-    assert!(index.contains("{\"names\":[\"Testland\",\"Tierra de prueba\"],\"path\":\"testland/index.html\",\"kind\":0}"), "{index}");
+    assert!(
+        index.contains("{\"names\":[\"Testland\",\"Tierra de prueba\"],\"path\":\"testland/index.html\",\"kind\":0}"),
+        "{index}"
+    );
     assert!(index.contains("\"names\":[\"Under-five mortality rate\",\"Tasa de mortalidad en menores de cinco años\"],\"path\":\"indicators/index.html#under5_mortality\",\"kind\":1"));
     let page = read(&site.join("public/es/indicators/index.html"));
     assert!(page.contains("<dt id=\"under5_mortality\">Tasa de mortalidad en menores de cinco años</dt>"), "{page}");
@@ -203,6 +221,10 @@ fn interface_strings_a_translation_lacks_show_in_the_main_language_and_check_nam
     assert!(es.contains(">Cifras clave</h2>") && es.contains(">Charts</h2>"), "{es}");
     let out = salud_in(&site, &["check"]);
     let report = stderr(&out) + &stdout(&out);
-    assert!(report.contains("themes/default/i18n/es.toml") && report.contains("interface strings are not translated: and, category.coverage,"), "{report}");
+    assert!(
+        report.contains("themes/default/i18n/es.toml")
+            && report.contains("interface strings are not translated: and, category.coverage,"),
+        "{report}"
+    );
     assert!(report.contains(" more"), "{report}");
 }

@@ -57,8 +57,15 @@ fn build(name: &str, config: &str) -> std::path::PathBuf {
 fn every_place_gets_a_pdf_a_csv_and_a_json_linked_with_their_sizes() {
     let site = build("profile-files", "");
     let public = site.join("public");
-    for (dir, name) in [("testland", "testland"), ("otherland", "otherland"), ("testland/north", "north"), ("testland/north/centre", "centre")] {
-        for file in [format!("salud-profile-{name}.pdf"), format!("salud-data-{name}.csv"), format!("salud-data-{name}.json")] {
+    for (dir, name) in [
+        ("testland", "testland"),
+        ("otherland", "otherland"),
+        ("testland/north", "north"),
+        ("testland/north/centre", "centre"),
+    ] {
+        for file in
+            [format!("salud-profile-{name}.pdf"), format!("salud-data-{name}.csv"), format!("salud-data-{name}.json")]
+        {
             let path = public.join(dir).join(&file);
             assert!(path.is_file(), "missing {dir}/{file}");
             let html = read(&public.join(dir).join("index.html"));
@@ -79,7 +86,20 @@ fn the_pdf_is_a_two_page_brief_with_embedded_fonts_and_searchable_text() {
     let site = build("profile-pdf", "");
     let pdf = site.join("public/testland/salud-profile-testland.pdf");
     let text = pdf_text(&pdf);
-    for expected in ["Testland", "KEY FIGURES", "Under-five mortality rate", "17", "2023", "per 1,000 live births", "World Bank, World Development Indicators", "Norte Ñuñoa", "28.4 (2023)", "A country that exists only in tests.", "CC BY 4.0", "Test profiles"] {
+    for expected in [
+        "Testland",
+        "KEY FIGURES",
+        "Under-five mortality rate",
+        "17",
+        "2023",
+        "per 1,000 live births",
+        "World Bank, World Development Indicators",
+        "Norte Ñuñoa",
+        "28.4 (2023)",
+        "A country that exists only in tests.",
+        "CC BY 4.0",
+        "Test profiles",
+    ] {
         assert!(text.contains(expected), "the PDF text lacks {expected:?}:\n{text}");
     }
     assert!(pages(&pdf) <= 2);
@@ -119,7 +139,12 @@ fn the_csv_parses_and_round_trips_to_the_data() {
             .clone()
     };
     // Exactly the values of the data files, at their full precision.
-    assert_eq!(find("Testland", "health_expenditure_gdp", "2021", "World Bank, World Development Indicators")[6].parse::<f64>().unwrap(), 4.53341627);
+    assert_eq!(
+        find("Testland", "health_expenditure_gdp", "2021", "World Bank, World Development Indicators")[6]
+            .parse::<f64>()
+            .unwrap(),
+        4.53341627
+    );
     assert_eq!(find("Testland", "under5_mortality", "2021", "World Bank, World Development Indicators")[6], "19.25");
     assert_eq!(find("Testland", "under5_mortality", "2021", "Country profile 2011")[6], "21");
     assert_eq!(find("Otherland", "physicians_density", "2019", "World Bank, World Development Indicators")[1], "OTH");
@@ -141,7 +166,11 @@ fn the_json_has_the_values_and_the_catalogue_entries_they_use() {
     let own: serde_json::Value = serde_json::from_str(&json).unwrap();
     let testland = &own["places"][0];
     assert_eq!(testland["path"], "testland");
-    let expenditure = testland["observations"].as_array().unwrap().iter().find(|o| o["indicator"] == "health_expenditure_gdp" && o["year"] == 2021);
+    let expenditure = testland["observations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|o| o["indicator"] == "health_expenditure_gdp" && o["year"] == 2021);
     assert_eq!(expenditure.unwrap()["value"], 4.53341627, "the value at its full precision");
     assert_eq!(own["indicators"]["under5_mortality"]["name"], "Under-five mortality rate");
     assert!(own["sources"].as_object().unwrap().values().any(|s| s["licence"] == "CC BY 4.0"));
@@ -174,7 +203,10 @@ fn peru_pdf_holds_its_figures_and_departments_on_two_pages() {
     let artifacts = repo_root().join("tests/artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
     let prefix = artifacts.join("peru-profile");
-    poppler("pdftoppm", &["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", &pdf.to_string_lossy(), &prefix.to_string_lossy()]);
+    poppler(
+        "pdftoppm",
+        &["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", &pdf.to_string_lossy(), &prefix.to_string_lossy()],
+    );
     assert!(artifacts.join("peru-profile.png").is_file());
     // Every place of the default site has its profile, and none is longer than two pages.
     for entry in walkdir::WalkDir::new(&public) {

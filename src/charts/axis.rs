@@ -17,10 +17,8 @@ pub fn year_ticks(first: i32, last: i32, target: usize) -> Vec<i32> {
         return vec![first];
     }
     let span = (last - first) as f64;
-    let step = [1, 2, 5, 10, 20, 25, 50, 100]
-        .into_iter()
-        .find(|s| span / *s as f64 <= target.max(1) as f64)
-        .unwrap_or(100);
+    let step =
+        [1, 2, 5, 10, 20, 25, 50, 100].into_iter().find(|s| span / *s as f64 <= target.max(1) as f64).unwrap_or(100);
     let start = first + (step - first.rem_euclid(step)) % step;
     (start..=last).step_by(step as usize).collect()
 }

@@ -52,7 +52,13 @@ impl CompactSvg {
         self.body.push_str("\"/>\n");
     }
 
-    fn polyline(&mut self, points: impl IntoIterator<Item = BackendCoord>, color: BackendColor, width: u32, dash: Option<(u32, u32)>) {
+    fn polyline(
+        &mut self,
+        points: impl IntoIterator<Item = BackendCoord>,
+        color: BackendColor,
+        width: u32,
+        dash: Option<(u32, u32)>,
+    ) {
         self.body.push_str("<polyline fill=\"none\"");
         self.opacity(color);
         let _ = write!(self.body, " stroke=\"{}\" stroke-width=\"{width}\"", Hex(color));
@@ -114,7 +120,14 @@ impl DrawingBackend for CompactSvg {
         if color.alpha == 0.0 {
             return Ok(());
         }
-        let _ = write!(self.body, "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"", from.0, from.1, to.0 - from.0, to.1 - from.1);
+        let _ = write!(
+            self.body,
+            "<rect x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\"",
+            from.0,
+            from.1,
+            to.0 - from.0,
+            to.1 - from.1
+        );
         self.opacity(color);
         if fill {
             let _ = writeln!(self.body, " fill=\"{}\" stroke=\"none\"/>", Hex(color));
@@ -131,7 +144,11 @@ impl DrawingBackend for CompactSvg {
         Ok(())
     }
 
-    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(&mut self, vertices: I, style: &S) -> Result {
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vertices: I,
+        style: &S,
+    ) -> Result {
         if style.color().alpha != 0.0 {
             self.body.push_str("<polygon");
             self.opacity(style.color());
@@ -221,8 +238,8 @@ impl Drawable<CompactSvg> for Dashed {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use plotters::prelude::{DrawingArea, IntoFont};
     use plotters::element::{Rectangle, Text};
+    use plotters::prelude::{DrawingArea, IntoFont};
     use plotters::style::text_anchor::Pos;
     use plotters::style::{Color, RGBColor, TextStyle};
     use std::{cell::RefCell, rc::Rc};
@@ -236,7 +253,12 @@ mod tests {
             .color(&RGBColor(29, 35, 39))
             .pos(Pos::new(HPos::Right, VPos::Top));
         area.draw(&Text::new("A & <b>", (90, 5), style)).unwrap();
-        let dash = Dashed { points: vec![(0, 9), (50, 9)], color: RGBColor(213, 94, 0).to_backend_color(), width: 2, dash: (6, 4) };
+        let dash = Dashed {
+            points: vec![(0, 9), (50, 9)],
+            color: RGBColor(213, 94, 0).to_backend_color(),
+            width: 2,
+            dash: (6, 4),
+        };
         area.draw(&dash).unwrap();
         assert_eq!(
             backend.borrow_mut().finish(),

@@ -118,7 +118,9 @@ impl Chart {
                     .filter_map(|l| {
                         let (y0, _, t0) = l.points.first()?;
                         let (y1, _, t1) = l.points.last()?;
-                        let at = |value: &str, year: &i32| locale.fill("chart.in_year", &[("value", value), ("year", &year.to_string())]);
+                        let at = |value: &str, year: &i32| {
+                            locale.fill("chart.in_year", &[("value", value), ("year", &year.to_string())])
+                        };
                         Some(if y0 == y1 {
                             format!("{}: {}", l.label, at(t1, y1))
                         } else {
@@ -167,9 +169,11 @@ impl Chart {
                     .rev()
                     .map(|y| {
                         let mut row = vec![y.to_string()];
-                        row.extend(lines.iter().map(|l| {
-                            l.points.iter().find(|p| p.0 == y).map(|p| p.2.clone()).unwrap_or_default()
-                        }));
+                        row.extend(
+                            lines
+                                .iter()
+                                .map(|l| l.points.iter().find(|p| p.0 == y).map(|p| p.2.clone()).unwrap_or_default()),
+                        );
                         row
                     })
                     .collect();
@@ -181,7 +185,12 @@ impl Chart {
             ),
             Kind::Panels(panels) => {
                 let mut headers = vec![locale.t("chart.indicator").to_string()];
-                headers.extend(panels.first().map(|p| p.bars.iter().map(|b| b.label.clone()).collect::<Vec<_>>()).unwrap_or_default());
+                headers.extend(
+                    panels
+                        .first()
+                        .map(|p| p.bars.iter().map(|b| b.label.clone()).collect::<Vec<_>>())
+                        .unwrap_or_default(),
+                );
                 let rows = panels
                     .iter()
                     .map(|p| {
@@ -363,10 +372,8 @@ fn region_charts<'a>(data: &'a Data, place: &'a Place, locale: &Locale) -> Vec<C
     }
     let mut charts = Vec::new();
     for indicator in &data.indicators {
-        let latest: Vec<i32> = children
-            .iter()
-            .filter_map(|c| c.latest(&indicator.id, &data.sources).map(|(_, o)| o.year))
-            .collect();
+        let latest: Vec<i32> =
+            children.iter().filter_map(|c| c.latest(&indicator.id, &data.sources).map(|(_, o)| o.year)).collect();
         if latest.len() < 2 {
             continue;
         }
@@ -431,8 +438,14 @@ mod tests {
     #[test]
     fn names_join_as_a_sentence() {
         let en = Locale::default();
-        assert_eq!(join_names(&en, ["Under-five mortality", "Neonatal mortality"].into_iter()), "Under-five mortality and neonatal mortality");
-        assert_eq!(join_names(&en, ["Physicians", "Nurses", "GDP share"].into_iter()), "Physicians, nurses and GDP share");
+        assert_eq!(
+            join_names(&en, ["Under-five mortality", "Neonatal mortality"].into_iter()),
+            "Under-five mortality and neonatal mortality"
+        );
+        assert_eq!(
+            join_names(&en, ["Physicians", "Nurses", "GDP share"].into_iter()),
+            "Physicians, nurses and GDP share"
+        );
         assert_eq!(join_names(&en, ["A", "GDP"].into_iter()), "A and GDP");
     }
 

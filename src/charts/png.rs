@@ -16,7 +16,8 @@ impl Rasteriser {
         for font in fonts {
             db.load_font_data(font.clone());
         }
-        let options = usvg::Options { fontdb: Arc::new(db), font_family: family.to_string(), ..usvg::Options::default() };
+        let options =
+            usvg::Options { fontdb: Arc::new(db), font_family: family.to_string(), ..usvg::Options::default() };
         Rasteriser { options }
     }
 

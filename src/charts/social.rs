@@ -59,7 +59,8 @@ pub fn svg(card: &Card, style: &ChartStyle) -> String {
     let top = 380;
     for (i, figure) in card.figures.iter().enumerate() {
         let x = margin + i as i32 * column;
-        let value_size = (40..=72).rev().step_by(4).find(|s| text_width(&figure.value, *s) <= column - 24).unwrap_or(40);
+        let value_size =
+            (40..=72).rev().step_by(4).find(|s| text_width(&figure.value, *s) <= column - 24).unwrap_or(40);
         text(x, top + value_size as i32, value_size, accent, true, &figure.value);
         for (k, line) in wrap(&figure.label, 22, column - 24).iter().take(3).enumerate() {
             text(x, top + value_size as i32 + 40 + k as i32 * 28, 22, &style.ink, false, line);

@@ -39,7 +39,8 @@ impl ChartStyle {
     pub fn from_theme_toml(text: &str) -> Result<ChartStyle, String> {
         let file: ThemeFile = toml::from_str(text).map_err(|e| e.to_string())?;
         let style = file.charts;
-        let colours = [&style.ink, &style.muted, &style.grid, &style.background, &style.reference, &style.highlight, &style.bar];
+        let colours =
+            [&style.ink, &style.muted, &style.grid, &style.background, &style.reference, &style.highlight, &style.bar];
         if let Some(bad) = colours.into_iter().chain(&style.palette).find(|c| parse_hex(c).is_none()) {
             return Err(format!("\"{bad}\" is not a colour; write colours as \"#rrggbb\""));
         }

@@ -13,8 +13,8 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{Color, FontStyle, RGBColor, ShapeStyle, TextStyle};
 use plotters_backend::BackendColor;
 
-use super::backend::{CompactSvg, Dashed};
 use super::axis::{value_ticks, year_ticks};
+use super::backend::{CompactSvg, Dashed};
 use super::style::{parse_hex, ChartStyle, Size};
 use super::{Chart, Kind};
 use crate::format;
@@ -217,7 +217,8 @@ impl<'a> Layout<'a> {
         match &self.chart.kind {
             Kind::Lines { .. } => self.size.height,
             Kind::Bars { bars, marker, .. } => {
-                (self.title_height() + self.block_height(bars.len(), marker.is_some(), true) + self.footer_height()) as u32
+                (self.title_height() + self.block_height(bars.len(), marker.is_some(), true) + self.footer_height())
+                    as u32
             }
             Kind::Panels(panels) => {
                 let blocks: i32 = panels
@@ -315,8 +316,10 @@ impl<'a> Layout<'a> {
         }
         // Reference labels go above their line at the left, else at the right, else below:
         // the first place where they do not cover another label.
-        let mut refs: Vec<(i32, String)> =
-            references.iter().map(|r| (py(r.value), format!("{}: {}", r.label, self.chart.numbers.apply(&format::number(r.value, 1))))).collect();
+        let mut refs: Vec<(i32, String)> = references
+            .iter()
+            .map(|r| (py(r.value), format!("{}: {}", r.label, self.chart.numbers.apply(&format::number(r.value, 1)))))
+            .collect();
         refs.sort_by_key(|r| r.0);
         for (y, _) in &refs {
             pen.line(vec![(left, *y), (right, *y)], &s.reference, 2, Some((6, 4)));
@@ -333,7 +336,9 @@ impl<'a> Layout<'a> {
             ];
             let free = |(x, ty): (i32, i32)| {
                 ty + small <= bottom
-                    && !placed.iter().any(|(px0, py0, px1, py1)| x < *px1 && x + w > *px0 && ty < *py1 && ty + small > *py0)
+                    && !placed
+                        .iter()
+                        .any(|(px0, py0, px1, py1)| x < *px1 && x + w > *px0 && ty < *py1 && ty + small > *py0)
             };
             let (x, ty) = candidates.into_iter().find(|c| free(*c)).unwrap_or(candidates[0]);
             pen.halo_text(label, x, ty, s.small_size, &s.reference, false, Anchor::Start);
@@ -409,7 +414,15 @@ impl<'a> Layout<'a> {
             for t in &ticks {
                 let x = px(*t);
                 pen.line(vec![(x, rows_top), (x, bottom)], &s.grid, 1, None);
-                pen.text(&self.chart.numbers.apply(&format::number(*t, 3)), x, bottom + 6, s.small_size, &s.muted, false, Anchor::Middle);
+                pen.text(
+                    &self.chart.numbers.apply(&format::number(*t, 3)),
+                    x,
+                    bottom + 6,
+                    s.small_size,
+                    &s.muted,
+                    false,
+                    Anchor::Middle,
+                );
             }
         }
         for (k, bar) in bars.iter().enumerate() {
@@ -484,9 +497,17 @@ mod tests {
                 lines: vec![
                     Line {
                         label: "Under-five mortality".into(),
-                        points: vec![(2000, 40.0, "40".into()), (2001, 38.5, "38.5".into()), (2004, 30.0, "30".into()), (2005, 28.0, "28".into())],
+                        points: vec![
+                            (2000, 40.0, "40".into()),
+                            (2001, 38.5, "38.5".into()),
+                            (2004, 30.0, "30".into()),
+                            (2005, 28.0, "28".into()),
+                        ],
                     },
-                    Line { label: "Neonatal mortality".into(), points: vec![(2003, 15.0, "15".into()), (2006, 12.5, "12.5".into())] },
+                    Line {
+                        label: "Neonatal mortality".into(),
+                        points: vec![(2003, 15.0, "15".into()), (2006, 12.5, "12.5".into())],
+                    },
                 ],
                 references: vec![Reference { value: 25.0, label: "SDG 3.2 target for 2030".into() }],
                 first_year: 2000,
@@ -539,7 +560,11 @@ mod tests {
     #[test]
     fn the_svg_is_accessible_and_scalable() {
         let svg = render(&sample_lines(), &style(), style().wide);
-        assert!(svg.starts_with("<svg viewBox=\"0 0 720 440\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""), "{}", &svg[..200]);
+        assert!(
+            svg.starts_with("<svg viewBox=\"0 0 720 440\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\""),
+            "{}",
+            &svg[..200]
+        );
         assert!(!svg[..300].contains("width=\"720\""));
         assert!(svg.contains("<title>Under-five mortality and neonatal mortality, Testland</title>"));
         assert!(svg.contains("<desc>Under-five mortality and neonatal mortality, Testland (per 1,000 live births). Under-five mortality: 40 in 2000, 28 in 2005; Neonatal mortality: 15 in 2003, 12.5 in 2006. SDG 3.2 target for 2030: 25.</desc>"));
@@ -563,6 +588,9 @@ mod tests {
 
     #[test]
     fn rendering_is_deterministic() {
-        assert_eq!(render(&sample_lines(), &style(), style().narrow), render(&sample_lines(), &style(), style().narrow));
+        assert_eq!(
+            render(&sample_lines(), &style(), style().narrow),
+            render(&sample_lines(), &style(), style().narrow)
+        );
     }
 }

@@ -230,9 +230,11 @@ fn validate(
         ok = false;
     };
     if crate::format::slugify(id).replace('-', "_") != id {
-        fail(Diagnostic::error(FILE, format!("the indicator id `{id}` is not a plain lowercase name"))
-            .at(text, span.clone())
-            .help("use lowercase letters, digits and underscores, e.g. `neonatal_mortality`"));
+        fail(
+            Diagnostic::error(FILE, format!("the indicator id `{id}` is not a plain lowercase name"))
+                .at(text, span.clone())
+                .help("use lowercase letters, digits and underscores, e.g. `neonatal_mortality`"),
+        );
     }
     let required = |field: &Option<Spanned<String>>, key: &str, example: &str| -> Option<Diagnostic> {
         match field {
@@ -262,9 +264,11 @@ fn validate(
             "rate" => Some(Measure::Rate),
             "count" => Some(Measure::Count),
             other => {
-                fail(Diagnostic::error(FILE, format!("`{other}` is not a known measure"))
-                    .at(text, m.span())
-                    .help("use measure = \"percent\" (0 to 100), \"rate\" or \"count\" (never negative)"));
+                fail(
+                    Diagnostic::error(FILE, format!("`{other}` is not a known measure"))
+                        .at(text, m.span())
+                        .help("use measure = \"percent\" (0 to 100), \"rate\" or \"count\" (never negative)"),
+                );
                 None
             }
         },
@@ -292,9 +296,11 @@ fn validate(
             "lower" => Some(Better::Lower),
             "higher" => Some(Better::Higher),
             other => {
-                fail(Diagnostic::error(FILE, format!("`{other}` is not a direction"))
-                    .at(text, b.span())
-                    .help("use better = \"lower\" or better = \"higher\""));
+                fail(
+                    Diagnostic::error(FILE, format!("`{other}` is not a direction"))
+                        .at(text, b.span())
+                        .help("use better = \"lower\" or better = \"higher\""),
+                );
                 None
             }
         },
@@ -303,9 +309,11 @@ fn validate(
         None => 1,
         Some(d) if (0..=6).contains(d.get_ref()) => *d.get_ref() as usize,
         Some(d) => {
-            fail(Diagnostic::error(FILE, format!("decimals = {} is out of range", d.get_ref()))
-                .at(text, d.span())
-                .help("use a whole number from 0 to 6"));
+            fail(
+                Diagnostic::error(FILE, format!("decimals = {} is out of range", d.get_ref()))
+                    .at(text, d.span())
+                    .help("use a whole number from 0 to 6"),
+            );
             1
         }
     };
@@ -355,7 +363,8 @@ mod tests {
     use super::*;
 
     fn load_text(text: &str) -> (Option<Vec<Indicator>>, Diagnostics) {
-        let dir = std::env::temp_dir().join(format!("salud-cat-{}", std::process::id()))
+        let dir = std::env::temp_dir()
+            .join(format!("salud-cat-{}", std::process::id()))
             .join(format!("{:x}", text.len() * 31 + text.bytes().map(usize::from).sum::<usize>()));
         std::fs::create_dir_all(dir.join("data")).unwrap();
         std::fs::write(dir.join(FILE), text).unwrap();

@@ -10,13 +10,13 @@ use std::path::Path;
 
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
-pub use catalogue::{Category, CodeMap, Indicator, IndicatorText, Measure, Reference};
-pub use places::{Observation, Place, PlaceKind, Series};
-pub use sources::Source;
-pub use catalogue::FILE as CATALOGUE_FILE;
 pub use catalogue::parse as parse_catalogue;
+pub use catalogue::FILE as CATALOGUE_FILE;
+pub use catalogue::{Category, CodeMap, Indicator, IndicatorText, Measure, Reference};
 pub use places::parse as parse_place;
 pub use places::DIR as PLACES_DIR;
+pub use places::{Observation, Place, PlaceKind, Series};
+pub use sources::Source;
 
 /// Everything under `data/`, validated.
 #[derive(Debug, Clone)]

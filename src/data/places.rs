@@ -185,7 +185,8 @@ pub fn load(
         let Found::File { rel, slug } = item else { return None };
         let mut own = Diagnostics::default();
         let place = super::read_toml::<PlaceFile>(root, rel, &mut own).and_then(|(file, text)| {
-            let (place, iso3_span) = validate(rel, slug, file, &text, indicators, sources, stale_after_years, this_year, &mut own)?;
+            let (place, iso3_span) =
+                validate(rel, slug, file, &text, indicators, sources, stale_after_years, this_year, &mut own)?;
             // Where the two messages about a place as a whole point, located while the text is at hand.
             let iso3_at = iso3_span.map(|span| Location::from_span(&text, span));
             Some((place, iso3_at, Location::from_span(&text, 0..0)))
@@ -241,7 +242,10 @@ pub fn load(
 
 /// What the walk of `data/places/` found, in order.
 enum Found {
-    File { rel: String, slug: String },
+    File {
+        rel: String,
+        slug: String,
+    },
     /// A link, a folder that cannot be read, a file name without letters.
     Problem(Diagnostic),
 }
@@ -352,7 +356,9 @@ fn validate(
                 Diagnostic::error(rel, format!("`{indicator_id}` is not an indicator of the catalogue"))
                     .at(text, series.indicator.span())
                     .help(match closest(indicator_id, indicators.iter().map(|i| i.id.as_str())) {
-                        Some(close) => format!("did you mean `{close}`? The indicators are defined in data/indicators.toml"),
+                        Some(close) => {
+                            format!("did you mean `{close}`? The indicators are defined in data/indicators.toml")
+                        }
                         None => "use an indicator defined in data/indicators.toml, or add this one there".to_string(),
                     }),
             );
@@ -411,21 +417,29 @@ fn validate(
         s.points.sort_by_key(|p| p.year);
     }
     let latest_year_at = |indicator: &str, year: i32| {
-        first_year_at.iter().find(|((i, _, y), _)| i == indicator && *y == i64::from(year)).map(|(_, span)| span.clone())
+        first_year_at
+            .iter()
+            .find(|((i, _, y), _)| i == indicator && *y == i64::from(year))
+            .map(|(_, span)| span.clone())
     };
     warn_if_stale(rel, text, &name, &series, indicators, stale_after_years, this_year, &latest_year_at, diags);
 
-    (diags.errors().count() == errors_before).then(|| (Place {
-        slug: slug.to_string(),
-        name,
-        iso3,
-        kind,
-        world_region: file.region,
-        parent,
-        file: rel.to_string(),
-        series,
-        names: file.names,
-    }, iso3_span))
+    (diags.errors().count() == errors_before).then(|| {
+        (
+            Place {
+                slug: slug.to_string(),
+                name,
+                iso3,
+                kind,
+                world_region: file.region,
+                parent,
+                file: rel.to_string(),
+                series,
+                names: file.names,
+            },
+            iso3_span,
+        )
+    })
 }
 
 fn observation(
@@ -530,12 +544,16 @@ fn warn_if_stale(
     diags: &mut Diagnostics,
 ) {
     for indicator in indicators {
-        let latest = series.iter().filter(|s| s.indicator == indicator.id).filter_map(Series::latest).map(|p| p.year).max();
+        let latest =
+            series.iter().filter(|s| s.indicator == indicator.id).filter_map(Series::latest).map(|p| p.year).max();
         if let Some(year) = latest {
             if this_year - year > stale_after_years {
                 let d = Diagnostic::warning(
                     rel,
-                    format!("the latest {} for {name} is from {year}, more than {stale_after_years} years ago", indicator.short_name.to_lowercase()),
+                    format!(
+                        "the latest {} for {name} is from {year}, more than {stale_after_years} years ago",
+                        indicator.short_name.to_lowercase()
+                    ),
                 )
                 .help("add newer data if a source has it; the page shows the year beside every value");
                 diags.push(match span_of(&indicator.id, year) {

@@ -7,7 +7,8 @@ use crate::data::{Data, Indicator, Place, Source};
 
 /// The CSV's columns. The first eight are the tidy layout spreadsheets expect; the qualifier
 /// ("up to", "about") follows because a value without it would say more than its source.
-pub const CSV_HEADER: [&str; 9] = ["place", "iso3", "indicator", "name", "unit", "year", "value", "source", "qualifier"];
+pub const CSV_HEADER: [&str; 9] =
+    ["place", "iso3", "indicator", "name", "unit", "year", "value", "source", "qualifier"];
 
 /// One place's part of the data downloads, made once and used twice: in the place's own
 /// files and in the site-wide ones, which are these parts put together in place order.
@@ -191,7 +192,12 @@ mod tests {
 
     #[test]
     fn a_site_without_places_has_a_valid_empty_json() {
-        let data = Data { indicators: Vec::new(), sources: Default::default(), places: Default::default(), broken: Default::default() };
+        let data = Data {
+            indicators: Vec::new(),
+            sources: Default::default(),
+            places: Default::default(),
+            broken: Default::default(),
+        };
         let mut text = json_head(true).to_vec();
         text.extend(json_tail(&data, std::iter::empty(), true));
         assert_eq!(String::from_utf8(text).unwrap(), "{\"places\":[],\"indicators\":{},\"sources\":{}}\n");

@@ -88,7 +88,13 @@ struct PlaceLine {
 }
 
 /// The JSON the PDF template reads for `place`.
-pub fn template_data(site: &Site, locale: &Locale, place: &Place, summary: Option<String>, charts: Vec<ProfileChart>) -> Vec<u8> {
+pub fn template_data(
+    site: &Site,
+    locale: &Locale,
+    place: &Place,
+    summary: Option<String>,
+    charts: Vec<ProfileChart>,
+) -> Vec<u8> {
     let data = &site.data;
     let mut figures = Vec::new();
     let mut years: Vec<i32> = Vec::new();

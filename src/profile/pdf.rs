@@ -7,11 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use typst::diag::{FileError, FileResult, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration};
-use typst_layout::PagedDocument;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
+use typst_layout::PagedDocument;
 
 use crate::diagnostic::Location;
 use crate::error::Error;
@@ -52,7 +52,8 @@ impl Typesetter {
         };
         let document: PagedDocument = typst::compile(&world).output.map_err(|errors| self.error(&world, &errors))?;
         let pages = document.pages().len();
-        let pdf = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default()).map_err(|errors| self.error(&world, &errors))?;
+        let pdf = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
+            .map_err(|errors| self.error(&world, &errors))?;
         // Typst memoizes its work for incremental compiles, which a build of many different
         // profiles never benefits from much; without eviction its caches grow with every
         // profile (to about 0.9 GB for the default site).
@@ -117,10 +118,7 @@ impl World for ProfileWorld<'_> {
         if id == self.main {
             return Ok(Bytes::from_string(self.shared.template.clone()));
         }
-        self.files
-            .get(&id)
-            .cloned()
-            .ok_or_else(|| FileError::NotFound(id.get().vpath().get_without_slash().into()))
+        self.files.get(&id).cloned().ok_or_else(|| FileError::NotFound(id.get().vpath().get_without_slash().into()))
     }
 
     fn font(&self, index: usize) -> Option<Font> {

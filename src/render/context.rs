@@ -58,7 +58,10 @@ pub fn nav(site: &Site, locale: &Locale) -> Vec<Link> {
         .iter()
         .map(|p| Link { name: p.title.clone(), url: format!("{}{}/index.html", locale.prefix, p.slug) })
         .collect();
-    links.push(Link { name: locale.t("indicators.title").to_string(), url: format!("{}{}/index.html", locale.prefix, super::INDICATORS) });
+    links.push(Link {
+        name: locale.t("indicators.title").to_string(),
+        url: format!("{}{}/index.html", locale.prefix, super::INDICATORS),
+    });
     links
 }
 
@@ -183,11 +186,8 @@ struct Comparison<'a> {
 }
 
 fn comparison<'a>(locale: &Locale, data: &'a Data, places: &[&Place], indicators: &[&'a Indicator]) -> Comparison<'a> {
-    let used: Vec<&Indicator> = indicators
-        .iter()
-        .copied()
-        .filter(|i| places.iter().any(|p| p.series_of(&i.id).next().is_some()))
-        .collect();
+    let used: Vec<&Indicator> =
+        indicators.iter().copied().filter(|i| places.iter().any(|p| p.series_of(&i.id).next().is_some())).collect();
     Comparison {
         columns: used.iter().map(|i| column(i)).collect(),
         rows: places
@@ -236,7 +236,8 @@ pub fn home_context(site: &Site, locale: &Locale, languages: &[LanguageLink], na
         let ids: Vec<&str> = group.table.columns.iter().map(|c| c.id).collect();
         for row in &mut group.table.rows {
             let mut cells = std::mem::take(&mut row.cells).into_iter();
-            row.cells = all_columns.iter().map(|c| if ids.contains(&c.id) { cells.next().flatten() } else { None }).collect();
+            row.cells =
+                all_columns.iter().map(|c| if ids.contains(&c.id) { cells.next().flatten() } else { None }).collect();
         }
         group.table.columns = headline.iter().map(|i| column(i)).collect();
     }
@@ -361,7 +362,10 @@ fn year_tables<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> Vec<Yea
                 rows: years
                     .into_iter()
                     .map(|y| {
-                        let cells = series.iter().map(|s| s.at(y).map(|o| value_text(locale, indicator, o)).unwrap_or_default()).collect();
+                        let cells = series
+                            .iter()
+                            .map(|s| s.at(y).map(|o| value_text(locale, indicator, o)).unwrap_or_default())
+                            .collect();
                         (y, cells)
                     })
                     .collect(),
@@ -431,7 +435,6 @@ struct PlaceView<'a> {
     file: &'a str,
 }
 
-
 #[derive(Serialize)]
 pub struct IndicatorEntry<'a> {
     id: &'a str,
@@ -456,8 +459,10 @@ pub fn indicator_list<'a>(site: &'a Site, locale: &Locale) -> Vec<IndicatorGroup
     let data = &site.data;
     let mut groups: Vec<IndicatorGroup> = Vec::new();
     for indicator in &data.indicators {
-        let with_data: Vec<&Place> = data.places.values().filter(|p| p.series_of(&indicator.id).next().is_some()).collect();
-        let mut ids: Vec<&str> = with_data.iter().flat_map(|p| p.series_of(&indicator.id).map(|s| s.source.as_str())).collect();
+        let with_data: Vec<&Place> =
+            data.places.values().filter(|p| p.series_of(&indicator.id).next().is_some()).collect();
+        let mut ids: Vec<&str> =
+            with_data.iter().flat_map(|p| p.series_of(&indicator.id).map(|s| s.source.as_str())).collect();
         ids.sort_unstable();
         ids.dedup();
         let entry = IndicatorEntry {
@@ -465,7 +470,10 @@ pub fn indicator_list<'a>(site: &'a Site, locale: &Locale) -> Vec<IndicatorGroup
             name: &indicator.name,
             unit: &indicator.unit,
             definition: indicator.definition.as_deref(),
-            reference: indicator.reference.as_ref().map(|r| format!("{}: {}", r.label, locale.number(r.value, indicator.decimals))),
+            reference: indicator
+                .reference
+                .as_ref()
+                .map(|r| format!("{}: {}", r.label, locale.number(r.value, indicator.decimals))),
             places: with_data.len(),
             sources: sources_list(ids.into_iter().filter_map(|id| data.sources.get(id))),
         };

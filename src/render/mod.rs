@@ -13,12 +13,12 @@ use crate::cache::PngCache;
 use crate::charts::png::Rasteriser;
 use crate::charts::{self, social, Chart, ChartStyle, Peers};
 use crate::data::Place;
+use crate::error::Error;
 use crate::format;
 use crate::i18n::Locale;
-use crate::profile::{self, pdf::Typesetter, ProfileChart};
-use crate::error::Error;
 use crate::output::Output;
 use crate::parallel;
+use crate::profile::{self, pdf::Typesetter, ProfileChart};
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -67,8 +67,8 @@ struct PageSetting<'a> {
 impl<'a> PageSetting<'a> {
     fn new(site: &Site, locale: &Locale, languages: &'a [LanguageLink]) -> PageSetting<'a> {
         // A translation that is missing shows the main language's text, and says so.
-        let untranslated =
-            (!locale.prefix.is_empty()).then(|| locale.fill("site.not_translated", &[("language", &languages[0].name)]));
+        let untranslated = (!locale.prefix.is_empty())
+            .then(|| locale.fill("site.not_translated", &[("language", &languages[0].name)]));
         PageSetting { languages, nav: nav(site, locale), untranslated }
     }
 
@@ -79,7 +79,10 @@ impl<'a> PageSetting<'a> {
 
 /// The switcher's entries: each language's code, name and folder.
 fn language_links(locales: &[Locale]) -> Vec<LanguageLink> {
-    locales.iter().map(|l| LanguageLink { code: l.code.clone(), name: l.name.clone(), prefix: l.prefix.clone() }).collect()
+    locales
+        .iter()
+        .map(|l| LanguageLink { code: l.code.clone(), name: l.name.clone(), prefix: l.prefix.clone() })
+        .collect()
 }
 
 /// Names how PNGs are encoded, so a cached PNG from other settings is never reused; change
@@ -259,39 +262,44 @@ impl Renderer {
         let sink = output.part();
         // The site-wide downloads are the places' parts in order: part 0 the head, then one
         // part per place, then (for the JSON) the tail.
-        let (csv, json) = (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
+        let (csv, json) =
+            (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
         let (csv_all, json_all) = (output.assemble(&csv), output.assemble(&json));
         csv_all.put(0, profile::data::csv_header());
         json_all.put(0, profile::data::json_head(places.is_empty()).to_vec());
         let numbered: Vec<(usize, &Place)> = places.iter().copied().enumerate().collect();
         // Places draw in parallel; collecting in map order keeps the output deterministic.
         let drawn: Vec<Result<PlaceDrawing, Error>> = parallel::map(&numbered, |&(i, place)| {
-                // Given first, so a place that fails cannot hold back the places after it.
-                let place_data = profile::data::PlaceData::new(data, place);
-                let separator = if i > 0 { profile::data::JSON_SEPARATOR } else { b"" };
-                json_all.put(i + 1, [separator, &place_data.json_entry].concat());
-                csv_all.put(i + 1, place_data.csv_rows.clone());
-                let mut files = sink.part();
-                let (families, print) = self.render_charts(site, &locale, place, peers, &mut files)?;
-                let chart_count = families.iter().map(|f| f.charts.len()).sum();
-                let mut downloads = self.render_downloads(site, &locale, place, &place_data, print, &mut files)?;
-                downloads.social = self.render_social(site, &locale, place, &mut files)?;
-                let mut kept = families;
-                let mut written = false;
-                if let (Some((plan, _)), Some(setting)) = (early, &setting) {
-                    if !plan.deferred.contains(&place.slug) {
-                        let own = BTreeMap::from([(place.slug.clone(), kept)]);
-                        let html = self.place_page(site, &locale, setting, place, &own, &downloads)?;
-                        files.add(format!("{}{}/index.html", locale.prefix, place.slug), html);
-                        kept = if plan.quoted.contains(&place.slug) { own.into_values().next().unwrap_or_default() } else { Vec::new() };
-                        written = true;
-                    }
+            // Given first, so a place that fails cannot hold back the places after it.
+            let place_data = profile::data::PlaceData::new(data, place);
+            let separator = if i > 0 { profile::data::JSON_SEPARATOR } else { b"" };
+            json_all.put(i + 1, [separator, &place_data.json_entry].concat());
+            csv_all.put(i + 1, place_data.csv_rows.clone());
+            let mut files = sink.part();
+            let (families, print) = self.render_charts(site, &locale, place, peers, &mut files)?;
+            let chart_count = families.iter().map(|f| f.charts.len()).sum();
+            let mut downloads = self.render_downloads(site, &locale, place, &place_data, print, &mut files)?;
+            downloads.social = self.render_social(site, &locale, place, &mut files)?;
+            let mut kept = families;
+            let mut written = false;
+            if let (Some((plan, _)), Some(setting)) = (early, &setting) {
+                if !plan.deferred.contains(&place.slug) {
+                    let own = BTreeMap::from([(place.slug.clone(), kept)]);
+                    let html = self.place_page(site, &locale, setting, place, &own, &downloads)?;
+                    files.add(format!("{}{}/index.html", locale.prefix, place.slug), html);
+                    kept = if plan.quoted.contains(&place.slug) {
+                        own.into_values().next().unwrap_or_default()
+                    } else {
+                        Vec::new()
+                    };
+                    written = true;
                 }
-                if let Some(report) = &self.progress {
-                    report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
-                }
-                Ok((files, kept, chart_count, downloads, written))
-            });
+            }
+            if let Some(report) = &self.progress {
+                report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
+            }
+            Ok((files, kept, chart_count, downloads, written))
+        });
         let mut result = DrawnLanguage {
             charts: BTreeMap::new(),
             downloads: BTreeMap::new(),
@@ -334,7 +342,13 @@ impl Renderer {
 
     /// The HTML pages whose output path `wanted` accepts, in every language, from the loaded
     /// site and what [`Renderer::draw`] made. Returns how many pages it wrote.
-    pub fn pages(&self, site: &Site, drawn: &Drawn, wanted: &(dyn Fn(&str) -> bool + Sync), output: &mut Output) -> Result<usize, Error> {
+    pub fn pages(
+        &self,
+        site: &Site,
+        drawn: &Drawn,
+        wanted: &(dyn Fn(&str) -> bool + Sync),
+        output: &mut Output,
+    ) -> Result<usize, Error> {
         let languages = language_links(&drawn.langs.iter().map(|l| l.locale.clone()).collect::<Vec<_>>());
         let wanted = |path: &str| wanted(path) && !drawn.written.contains(path);
         let mut count = 0;
@@ -378,7 +392,8 @@ impl Renderer {
         let setting = PageSetting::new(site, locale, languages);
         let (nav, text) = (&setting.nav, &setting.text());
         let (charts, downloads) = (&lang.charts, &lang.downloads);
-        let places: Vec<&Place> = data.places.values().filter(|p| wanted(&format!("{prefix}{}/index.html", p.slug))).collect();
+        let places: Vec<&Place> =
+            data.places.values().filter(|p| wanted(&format!("{prefix}{}/index.html", p.slug))).collect();
         let sink = output.part();
         // Each page goes to the output as soon as it is rendered (to disk when building), so
         // memory never holds every page at once.
@@ -387,7 +402,10 @@ impl Renderer {
                 .par_iter()
                 .map(|place| {
                     let mut page = sink.part();
-                    page.add(format!("{prefix}{}/index.html", place.slug), self.place_page(site, locale, &setting, place, charts, &downloads[&place.slug])?);
+                    page.add(
+                        format!("{prefix}{}/index.html", place.slug),
+                        self.place_page(site, locale, &setting, place, charts, &downloads[&place.slug])?,
+                    );
                     Ok(page)
                 })
                 .collect()
@@ -569,7 +587,12 @@ impl Renderer {
         if site.config.pdf {
             // The summary's value shortcodes are filled in; charts have no place in it.
             let summary = match site.content.narratives.get(&place.slug) {
-                Some(doc) => resolve::resolve(doc, Some(&place.slug), &site.data, locale, &BTreeMap::new(), &|_| Ok(String::new()))?.1,
+                Some(doc) => {
+                    resolve::resolve(doc, Some(&place.slug), &site.data, locale, &BTreeMap::new(), &|_| {
+                        Ok(String::new())
+                    })?
+                    .1
+                }
                 None => None,
             };
             let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
@@ -588,7 +611,13 @@ impl Renderer {
 
     /// The place's link-preview image, when the site makes them: its name and up to three
     /// latest key figures, headline indicators first.
-    fn render_social(&self, site: &Site, locale: &Locale, place: &Place, output: &mut Output) -> Result<Option<Social>, Error> {
+    fn render_social(
+        &self,
+        site: &Site,
+        locale: &Locale,
+        place: &Place,
+        output: &mut Output,
+    ) -> Result<Option<Social>, Error> {
         if !site.config.social_images {
             return Ok(None);
         }
@@ -619,7 +648,13 @@ impl Renderer {
             .chain(figures.iter().map(|f| format!("{}: {}", f.label, f.value)))
             .collect::<Vec<_>>()
             .join(". ");
-        let card = social::Card { site: &site.config.title, name: &place.name, kicker: &kicker, figures, source_line: &source_line };
+        let card = social::Card {
+            site: &site.config.title,
+            name: &place.name,
+            kicker: &kicker,
+            figures,
+            source_line: &source_line,
+        };
         let path = format!("{}{}/social.png", locale.prefix, place.slug);
         output.add(path.clone(), self.social_png(&card, &path)?);
         Ok(Some(Social { url: path, alt }))
@@ -672,7 +707,8 @@ fn template_error(
         source = cause.source();
     }
     // "Failed to parse 'page.html':  --> 4:7": the template at fault, and where.
-    let quoted = |after: &str| message.split_once(after).and_then(|(_, rest)| rest.split('\'').nth(1)).map(str::to_string);
+    let quoted =
+        |after: &str| message.split_once(after).and_then(|(_, rest)| rest.split('\'').nth(1)).map(str::to_string);
     let name = quoted("Failed to parse").unwrap_or_else(|| rendering.to_string());
     let mut line = message
         .split_once(" --> ")

@@ -31,7 +31,9 @@ pub fn fill(
             let id = code.arg("indicator").unwrap_or_default();
             let Some(indicator) = data.indicator(id) else { return Filled::Text(String::new()) };
             let found = match code.arg("source") {
-                Some(source) => place.series_of(id).find(|s| s.source == source).and_then(|s| s.latest().map(|o| (s, o))),
+                Some(source) => {
+                    place.series_of(id).find(|s| s.source == source).and_then(|s| s.latest().map(|o| (s, o)))
+                }
                 None => place.latest(id, &data.sources),
             };
             let Some((series, obs)) = found else { return Filled::Text(String::new()) };

@@ -49,7 +49,13 @@ pub fn index(site: &Site, locales: &[&Locale]) -> String {
         languages: locales.iter().map(|l| l.code.clone()).collect(),
         labels: locales
             .iter()
-            .map(|l| [l.t("search.place").to_string(), l.t("search.indicator").to_string(), l.t("search.no_results").to_string()])
+            .map(|l| {
+                [
+                    l.t("search.place").to_string(),
+                    l.t("search.indicator").to_string(),
+                    l.t("search.no_results").to_string(),
+                ]
+            })
             .collect(),
         entries,
     };
