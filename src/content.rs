@@ -305,7 +305,18 @@ pub fn parse(rel: &str, text: &str, allow_html: bool, diags: &mut Diagnostics) -
             return None;
         }
     };
-    let (html, first_paragraph) = render_markdown(&body, allow_html);
+    let Rendered { html, first_paragraph, unsafe_links } = render_markdown(&body, allow_html);
+    if !unsafe_links.is_empty() {
+        for link in unsafe_links {
+            let at = text[body_at..].find(&link).map_or(body_at, |i| body_at + i);
+            diags.push(
+                Diagnostic::error(rel, format!("the link `{link}` is not a web or e-mail address"))
+                    .at(text, at..at + link.len())
+                    .help(crate::url::help()),
+            );
+        }
+        return None;
+    }
     let summary = front.summary.clone().or(first_paragraph);
     let hash = crate::cache::fnv1a(&[text.as_bytes(), &[u8::from(allow_html)]]);
     Some(Document { file: rel.to_string(), front, html, shortcodes, summary, lang: None, hash })
@@ -329,16 +340,39 @@ pub fn split_front_matter(text: &str) -> Result<Option<(usize, &str, &str)>, usi
     Err(0)
 }
 
+/// What [`render_markdown`] makes of a narrative's Markdown.
+pub struct Rendered {
+    pub html: String,
+    /// The first paragraph as plain text.
+    pub first_paragraph: Option<String>,
+    /// Link and image addresses with a scheme other than http, https or mailto, left out of
+    /// the HTML (see [`crate::url`]).
+    pub unsafe_links: Vec<String>,
+}
+
 /// Markdown to HTML with tables, footnotes, strikethrough and an anchor on every heading.
-/// Returns the HTML and the first paragraph as plain text.
-pub fn render_markdown(markdown: &str, allow_html: bool) -> (String, Option<String>) {
+pub fn render_markdown(markdown: &str, allow_html: bool) -> Rendered {
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES;
+    let mut unsafe_links = Vec::new();
     let mut events: Vec<Event> = Parser::new_ext(markdown, options)
         .map(|event| match event {
             Event::Html(raw) | Event::InlineHtml(raw) if !allow_html => Event::Text(raw),
+            // `{#id .class}` names a heading for links and styles; any other attribute
+            // (`onfocus=...`) could run script, so only those two are kept.
+            Event::Start(Tag::Heading { level, id, classes, attrs: _ }) => {
+                Event::Start(Tag::Heading { level, id, classes, attrs: Vec::new() })
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) if !crate::url::is_safe(&dest_url) => {
+                unsafe_links.push(dest_url.to_string());
+                Event::Start(Tag::Link { link_type, dest_url: CowStr::Borrowed(""), title, id })
+            }
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) if !crate::url::is_safe(&dest_url) => {
+                unsafe_links.push(dest_url.to_string());
+                Event::Start(Tag::Image { link_type, dest_url: CowStr::Borrowed(""), title, id })
+            }
             other => other,
         })
         .collect();
@@ -346,7 +380,7 @@ pub fn render_markdown(markdown: &str, allow_html: bool) -> (String, Option<Stri
     let first_paragraph = first_paragraph(&events);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    (html, first_paragraph)
+    Rendered { html, first_paragraph, unsafe_links }
 }
 
 fn add_heading_ids(events: &mut [Event]) {
@@ -422,9 +456,65 @@ mod tests {
         }
     }
 
+    /// The attributes of every tag in `html`, as (name, value) pairs.
+    fn attributes(html: &str) -> Vec<(String, String)> {
+        let mut found = Vec::new();
+        for tag in html.split('<').skip(1) {
+            let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+            let mut rest = tag.trim_start_matches(|c: char| c.is_ascii_alphanumeric() || c == '/');
+            while let Some(eq) = rest.find('=') {
+                let name = rest[..eq].trim().to_ascii_lowercase();
+                let after = rest[eq + 1..].trim_start();
+                let (value, next) = match after.strip_prefix('"') {
+                    Some(quoted) => quoted.split_once('"').unwrap_or((quoted, "")),
+                    None => after.split_once(' ').unwrap_or((after, "")),
+                };
+                found.push((name, value.replace("&amp;", "&")));
+                rest = next;
+            }
+        }
+        found
+    }
+
+    /// Generated narratives full of heading attributes and links of every scheme: no event
+    /// handler attribute and no unsafe address ever reaches the HTML; unsafe links are errors.
+    #[test]
+    fn no_script_reaches_the_html_through_attributes_or_links() {
+        let seed = "## Hi {#x tabindex=0 autofocus=1 onfocus=document.body.id=1337}\n\n\
+            ### Two {.note onclick=alert(1) #two}\n\n\
+            [a](javascript:alert(1)) [b](https://who.int) <javascript:alert(2)> ![i](data:text/html,x)\n\n\
+            [c][r] [d](JaVaScRiPt:alert(3)) [e](../peru/) [f](mailto:a@b.org) [g](java\tscript:x)\n\n\
+            [r]: vbscript:msgbox(1)\n";
+        let mut rng = crate::arbitrary::Rng::new(0x5afe);
+        let mut refused = 0;
+        for text in crate::arbitrary::variants(seed, 3000, &mut rng) {
+            let mut diags = Diagnostics::default();
+            let html = match parse("content/about.md", &text, false, &mut diags) {
+                Some(doc) => doc.html,
+                None => {
+                    refused += 1;
+                    // The HTML a refused document would have had is never published, but it
+                    // must be clean all the same.
+                    render_markdown(&text, false).html
+                }
+            };
+            for (name, value) in attributes(&html) {
+                assert!(!name.starts_with("on"), "{name}={value} from {text:?}:\n{html}");
+                if name == "href" || name == "src" {
+                    assert!(crate::url::is_safe(&value), "{name}={value} from {text:?}:\n{html}");
+                }
+            }
+        }
+        assert!(refused > 1000, "most variants keep an unsafe link and are refused ({refused})");
+        let mut diags = Diagnostics::default();
+        assert!(parse("content/about.md", "See [a](javascript:alert(1)).\n", false, &mut diags).is_none());
+        let shown = diags.0[0].to_string();
+        assert!(shown.contains("javascript:alert(1)") && shown.contains("content/about.md:1:9"), "{shown}");
+    }
+
     #[test]
     fn headings_get_unique_anchors() {
-        let (html, _) = render_markdown("# Salud en Perú\n\n## Datos\n\n## Datos\n", false);
+        let html = render_markdown("# Salud en Perú\n\n## Datos\n\n## Datos\n", false).html;
         assert!(html.contains(r#"<h1 id="salud-en-peru">"#), "{html}");
         assert!(html.contains(r#"<h2 id="datos">"#));
         assert!(html.contains(r#"<h2 id="datos-1">"#));
@@ -433,17 +523,17 @@ mod tests {
     #[test]
     fn raw_html_is_escaped_unless_allowed() {
         let md = "Hello <script>alert(1)</script>\n\n<div>block</div>\n";
-        let (escaped, _) = render_markdown(md, false);
+        let escaped = render_markdown(md, false).html;
         assert!(!escaped.contains("<script>"), "{escaped}");
         assert!(escaped.contains("&lt;script&gt;"));
         assert!(escaped.contains("&lt;div&gt;"));
-        let (raw, _) = render_markdown(md, true);
+        let raw = render_markdown(md, true).html;
         assert!(raw.contains("<script>"));
     }
 
     #[test]
     fn tables_and_footnotes_render() {
-        let (html, _) = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1]\n\n[^1]: Note.\n", false);
+        let html = render_markdown("| a | b |\n|---|---|\n| 1 | 2 |\n\nText[^1]\n\n[^1]: Note.\n", false).html;
         assert!(html.contains("<table>"));
         assert!(html.contains("footnote-definition"));
     }

@@ -186,6 +186,28 @@ impl Diagnostics {
     }
 }
 
+/// `text` safe to print on a terminal: control characters other than line breaks and tabs
+/// (an escape sequence in a place name could clear the screen or retitle the window) and the
+/// invisible marks that reorder text are written as `\u001b`, a form that also keeps JSON
+/// valid and meaning the same.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    };
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 16);
+    for c in text.chars() {
+        if hidden(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// The known name nearest to a misspelt one, if it is near enough to be the likely intent.
 pub fn closest<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
     known.map(|k| (edit_distance(wrong, k), k)).filter(|(d, k)| *d <= 3.max(k.len() / 4)).min().map(|(_, k)| k)
@@ -264,6 +286,16 @@ mod tests {
                 assert_eq!(index.locate(text, start..end), Location::from_span(text, start..end), "{start}..{end}");
             }
         }
+    }
+
+    #[test]
+    fn control_characters_are_shown_not_sent_to_the_terminal() {
+        assert_eq!(printable("Evil\u{1b}]0;PWNED\u{7}\u{1b}[2J"), "Evil\\u001b]0;PWNED\\u0007\\u001b[2J");
+        assert_eq!(printable("a\u{9b}b\u{202e}c\r"), "a\\u009bb\\u202ec\\u000d");
+        assert_eq!(printable("Huánuco\n\tline two"), "Huánuco\n\tline two");
+        let json = serde_json::to_string("x\u{9b}\u{7f}y").unwrap();
+        let shown = printable(&json);
+        assert_eq!(serde_json::from_str::<String>(&shown).unwrap(), "x\u{9b}\u{7f}y", "{shown}");
     }
 
     #[test]

@@ -29,3 +29,4 @@ pub mod serve;
 pub mod shortcodes;
 pub mod site;
 pub mod theme;
+pub mod url;

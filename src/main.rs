@@ -1,5 +1,7 @@
 use std::process::ExitCode;
 
+use salud::diagnostic::printable;
+
 /// See Cargo.toml for why.
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -10,14 +12,14 @@ fn main() -> ExitCode {
     match salud::cli::run(cli) {
         Ok(outcome) => {
             for warning in outcome.warnings.iter().take(if outcome.verbose { usize::MAX } else { 10 }) {
-                eprintln!("{warning}\n");
+                eprintln!("{}\n", printable(warning));
             }
             let hidden = outcome.warnings.len().saturating_sub(10);
             if hidden > 0 && !outcome.verbose {
                 eprintln!("... and {hidden} more warnings (add --verbose to see them all)\n");
             }
             if !quiet || outcome.failed {
-                println!("{}", outcome.summary);
+                println!("{}", printable(&outcome.summary));
             }
             if outcome.failed {
                 ExitCode::FAILURE
@@ -26,7 +28,7 @@ fn main() -> ExitCode {
             }
         }
         Err(err) => {
-            eprintln!("{err}");
+            eprintln!("{}", printable(&err.to_string()));
             ExitCode::FAILURE
         }
     }

@@ -58,9 +58,9 @@ impl Source {
 struct SourceFile {
     name: Option<Spanned<String>>,
     publisher: Option<String>,
-    url: Option<String>,
+    url: Option<Spanned<String>>,
     licence: Option<String>,
-    licence_url: Option<String>,
+    licence_url: Option<Spanned<String>>,
     citation: Option<String>,
     note: Option<String>,
     #[serde(default)]
@@ -88,6 +88,24 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Sou
                 continue;
             }
         };
+        if let Some((message, help)) = super::check_label(&format!("name of the source `{id}`"), &name, 200) {
+            diags.push(Diagnostic::error(FILE, message).at(&text, span.clone()).help(help));
+            ok = false;
+        }
+        let mut address = |field: Option<Spanned<String>>, key: &str| {
+            let field = field?;
+            if crate::url::is_safe(field.get_ref()) {
+                return Some(field.into_inner());
+            }
+            diags.push(
+                Diagnostic::error(FILE, format!("the {key} of the source `{id}` is not a web address"))
+                    .at(&text, field.span())
+                    .help(crate::url::help()),
+            );
+            ok = false;
+            None
+        };
+        let (url, licence_url) = (address(entry.url, "url"), address(entry.licence_url, "licence_url"));
         sources.insert(
             id.clone(),
             Source {
@@ -95,9 +113,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Sou
                 rank,
                 name,
                 publisher: entry.publisher,
-                url: entry.url,
+                url,
                 licence: entry.licence,
-                licence_url: entry.licence_url,
+                licence_url,
                 citation: entry.citation,
                 note: entry.note,
                 translations: entry.translations,

@@ -59,19 +59,31 @@ fn csv_rows(data: &Data, place: &Place) -> Vec<u8> {
             let value = obs.value.to_string();
             // Writing into memory cannot fail.
             let _ = writer.write_record([
-                place.name.as_str(),
-                place.iso3.as_deref().unwrap_or(""),
+                inert(&place.name).as_ref(),
+                inert(place.iso3.as_deref().unwrap_or("")).as_ref(),
                 indicator.id.as_str(),
-                indicator.name.as_str(),
-                indicator.unit.as_str(),
+                inert(&indicator.name).as_ref(),
+                inert(&indicator.unit).as_ref(),
                 year.as_str(),
                 value.as_str(),
-                source,
-                obs.qualifier.as_deref().unwrap_or(""),
+                inert(source).as_ref(),
+                inert(obs.qualifier.as_deref().unwrap_or("")).as_ref(),
             ]);
         }
     }
     writer.into_inner().unwrap_or_default()
+}
+
+/// A text cell a spreadsheet will not run: one that starts with `=`, `+`, `-`, `@`, a tab or
+/// a carriage return is a formula to Excel and LibreOffice (`=HYPERLINK(...)` in a place name
+/// could send a reader's data away), so it gets a leading `'`, as OWASP recommends for CSV
+/// files. Numbers are written by salud itself and never need it.
+pub fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
 }
 
 #[derive(Serialize)]
