@@ -89,6 +89,40 @@ impl Default for Config {
     }
 }
 
+/// What to write as `base_url` (or `--base-url`).
+pub const BASE_URL_HELP: &str = "write the full address the site will be published at, e.g. base_url = \"https://example.org/health/\"; leave it out if you do not know it yet (links between pages work without it, in any folder)";
+
+/// Why `url` cannot be the site's address, if it cannot: it goes into the sitemap, feeds and
+/// link previews as it is, so it must be a whole http(s) address with a host, and nothing a
+/// page or XML file would have to escape.
+pub fn base_url_problem(url: &str) -> Option<String> {
+    if url.is_empty() {
+        return None;
+    }
+    let shown = crate::diagnostic::printable(url);
+    let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else {
+        return Some(format!("base_url \"{shown}\" is not a web address starting with https:// or http://"));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() {
+        return Some(format!("base_url \"{shown}\" has no host name after the //"));
+    }
+    if let Some(bad) =
+        url.chars().find(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\'))
+    {
+        return Some(format!("base_url \"{shown}\" contains {}, which a web address cannot hold", describe_char(bad)));
+    }
+    None
+}
+
+fn describe_char(c: char) -> String {
+    match c {
+        ' ' => "a space".to_string(),
+        c if c.is_control() || c.is_whitespace() => format!("the invisible character U+{:04X}", c as u32),
+        c => format!("the character {c}"),
+    }
+}
+
 impl Config {
     /// Reads `config.toml`; a site without one gets the defaults.
     pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
@@ -102,6 +136,23 @@ impl Config {
                 Diagnostic::error(FILE, format!("\"{}\" is not a theme folder name", config.theme))
                     .at(&text, at..at + 5)
                     .help("name a folder of themes/, e.g. theme = \"default\""),
+            );
+            return None;
+        }
+        if let Some(problem) = base_url_problem(&config.base_url) {
+            let at = text.find("base_url").unwrap_or(0);
+            diags.push(Diagnostic::error(FILE, problem).at(&text, at..at + 8).help(BASE_URL_HELP));
+            return None;
+        }
+        if config.stale_after_years < 1 {
+            let at = text.find("stale_after_years").unwrap_or(0);
+            diags.push(
+                Diagnostic::error(
+                    FILE,
+                    format!("stale_after_years = {} is not a number of years", config.stale_after_years),
+                )
+                .at(&text, at..at + 17)
+                .help("write how old data may be before salud warns about them, e.g. stale_after_years = 10"),
             );
             return None;
         }

@@ -87,6 +87,7 @@ fn escape_into(out: &mut String, text: &str) {
             '&' => out.push_str("&amp;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
+            c if !super::svg::allowed_in_xml(c) => {}
             c => out.push(c),
         }
     }

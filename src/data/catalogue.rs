@@ -10,6 +10,8 @@ use toml::Spanned;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 pub const FILE: &str = "data/indicators.toml";
+/// An id becomes part of file names (`regions-neonatal_mortality.svg`).
+const MAX_ID_CHARS: usize = 64;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
@@ -214,7 +216,28 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
             indicators.push(indicator);
         }
     }
+    distinct_unit_slugs(&mut indicators);
     (diags.errors().count() == errors_before).then_some(indicators)
+}
+
+/// Two units that differ only in punctuation (`% of children under 5`, `% of children (under
+/// 5)`) make the same slug, and their charts would be written to one file: the later unit's
+/// slug gets a number.
+fn distinct_unit_slugs(indicators: &mut [Indicator]) {
+    let mut units_of_slug: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for indicator in indicators {
+        let units = units_of_slug.entry(indicator.unit_slug.clone()).or_default();
+        let n = match units.iter().position(|u| *u == indicator.unit) {
+            Some(n) => n,
+            None => {
+                units.push(indicator.unit.clone());
+                units.len() - 1
+            }
+        };
+        if n > 0 {
+            indicator.unit_slug = format!("{}-{}", indicator.unit_slug, n + 1);
+        }
+    }
 }
 
 fn validate(
@@ -256,6 +279,42 @@ fn validate(
     }
     if let Some(d) = required(&file.unit, "unit", "per 1,000 live births") {
         fail(d);
+    }
+    if id.len() > MAX_ID_CHARS {
+        fail(
+            Diagnostic::error(
+                FILE,
+                format!("the indicator id `{id}` is {} characters long; salud accepts up to {MAX_ID_CHARS}", id.len()),
+            )
+            .at(text, span.clone())
+            .help("use a short id such as `neonatal_mortality`; it becomes part of file names"),
+        );
+    }
+    let mut labels: Vec<(String, &str, usize, std::ops::Range<usize>)> = Vec::new();
+    for (key, field, max) in [("name", &file.name, super::MAX_NAME_CHARS), ("unit", &file.unit, super::MAX_UNIT_CHARS)]
+    {
+        if let Some(v) = field {
+            labels.push((format!("{key} of `{id}`"), v.get_ref(), max, v.span()));
+        }
+    }
+    if let Some(short) = &file.short_name {
+        labels.push((format!("short_name of `{id}`"), short, super::MAX_NAME_CHARS, span.clone()));
+    }
+    for (lang, t) in &file.translations {
+        for (key, field, max) in [
+            ("name", &t.name, super::MAX_NAME_CHARS),
+            ("short_name", &t.short_name, super::MAX_NAME_CHARS),
+            ("unit", &t.unit, super::MAX_UNIT_CHARS),
+        ] {
+            if let Some(v) = field {
+                labels.push((format!("{key} of `{id}` in \"{lang}\""), v, max, span.clone()));
+            }
+        }
+    }
+    for (what, value, max, at) in labels {
+        if let Some((message, help)) = super::check_label(&what, value, max) {
+            fail(Diagnostic::error(FILE, message).at(text, at).help(help));
+        }
     }
     let measure = match &file.measure {
         None => Some(Measure::Rate),
@@ -372,6 +431,17 @@ mod tests {
         let out = load(&dir, &mut diags);
         std::fs::remove_dir_all(&dir).unwrap();
         (out, diags)
+    }
+
+    #[test]
+    fn units_that_slug_alike_get_distinct_slugs() {
+        let text = "[a]\nname = \"A\"\nunit = \"% of children under 5\"\ncategory = \"nutrition\"\nmeasure = \"percent\"\n\
+                    [b]\nname = \"B\"\nunit = \"% of children (under 5)\"\ncategory = \"nutrition\"\nmeasure = \"percent\"\n\
+                    [c]\nname = \"C\"\nunit = \"% of children under 5\"\ncategory = \"nutrition\"\nmeasure = \"percent\"\n";
+        let (indicators, diags) = load_text(text);
+        let slugs: Vec<String> =
+            indicators.unwrap_or_else(|| panic!("{diags:?}")).into_iter().map(|i| i.unit_slug).collect();
+        assert_eq!(slugs, ["of-children-under-5", "of-children-under-5-2", "of-children-under-5"]);
     }
 
     #[test]

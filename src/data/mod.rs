@@ -127,8 +127,10 @@ pub(crate) fn walk<'a>(root: &'a Path, dir: &'a str) -> impl Iterator<Item = Wal
             )
         } else if entry.file_type().is_dir() {
             Walked::Folder(rel)
-        } else {
+        } else if entry.file_type().is_file() {
             Walked::File(rel)
+        } else {
+            Walked::Problem(not_a_file(&rel))
         }
     })
 }
@@ -138,9 +140,47 @@ pub(crate) fn walk<'a>(root: &'a Path, dir: &'a str) -> impl Iterator<Item = Wal
 /// reading it whole could exhaust the machine's memory.
 pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
 
+/// How long a name readers see may be, in characters: the longest country name has 56 and
+/// the longest indicator name of the default site 58. Longer text does not fit a chart title
+/// or a file name (units and ids become file names), and is a pasted paragraph by mistake.
+pub(crate) const MAX_NAME_CHARS: usize = 150;
+pub(crate) const MAX_UNIT_CHARS: usize = 80;
+
+/// Problems with a name or unit that charts, file names and messages show: an invisible
+/// control character (copied out of a PDF, or hostile: an escape code would act on the
+/// terminal that prints it) or a length past `max` characters.
+pub(crate) fn check_label(what: &str, value: &str, max: usize) -> Option<(String, String)> {
+    if let Some(c) = value.chars().find(|c| c.is_control()) {
+        return Some((
+            format!("the {what} contains an invisible control character (U+{:04X})", c as u32),
+            format!("type the {what} again without it; such characters come in when text is copied out of a PDF or a spreadsheet"),
+        ));
+    }
+    let length = value.chars().count();
+    (length > max).then(|| {
+        (
+            format!("the {what} is {length} characters long; salud accepts up to {max}"),
+            format!("shorten the {what}; a longer explanation belongs in the definition, a note or the narrative"),
+        )
+    })
+}
+
+/// A named pipe, socket or device where a file should be: reading it could wait for ever.
+fn not_a_file(rel: &str) -> Diagnostic {
+    Diagnostic::error(
+        rel,
+        "this is not a regular file (it is a named pipe, a socket or a device), so salud cannot read it",
+    )
+    .help("replace it with an ordinary text file, or remove it")
+}
+
 /// Reads a file of the site as UTF-8 text, without a byte-order mark.
 pub(crate) fn read_text(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<String> {
     if let Ok(meta) = std::fs::metadata(root.join(rel)) {
+        if !meta.is_file() {
+            diags.push(not_a_file(rel));
+            return None;
+        }
         if meta.len() > MAX_TEXT_BYTES {
             diags.push(
                 Diagnostic::error(rel, format!("this file is {}; salud reads text files of up to 16 MB", crate::format::size(meta.len() as usize)))

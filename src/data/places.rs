@@ -107,6 +107,9 @@ pub struct Observation {
 
 pub const QUALIFIERS: [&str; 5] = ["about", "up to", "at least", "less than", "more than"];
 const YEARS: std::ops::RangeInclusive<i64> = 1900..=2100;
+/// No health indicator comes near this (a country's health spending in its own currency is
+/// below 10^15); larger numbers are typing slips, and would overflow the charts' axes.
+const MAX_VALUE: f64 = 1e15;
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -304,6 +307,11 @@ fn validate(
 ) -> Option<(Place, Option<std::ops::Range<usize>>)> {
     let errors_before = diags.errors().count();
     let parent = slug.rsplit_once('/').map(|(p, _)| p.to_string());
+    if let Some(n) = &file.name {
+        if let Some((message, help)) = super::check_label("place name", n.get_ref(), super::MAX_NAME_CHARS) {
+            diags.push(Diagnostic::error(rel, message).at(text, n.span()).help(help));
+        }
+    }
     let name = match file.name {
         Some(n) if !n.get_ref().trim().is_empty() => n.into_inner(),
         _ => {
@@ -315,6 +323,14 @@ fn validate(
             String::new()
         }
     };
+    for (lang, translated) in &file.names {
+        if let Some((message, help)) =
+            super::check_label(&format!("name in \"{lang}\""), translated, super::MAX_NAME_CHARS)
+        {
+            let at = text.find("names").unwrap_or(0);
+            diags.push(Diagnostic::error(rel, message).at(text, at..at + 5).help(help));
+        }
+    }
     let iso3_span = file.iso3.as_ref().map(Spanned::span);
     let iso3 = file.iso3.and_then(|code| {
         let ok = code.get_ref().len() == 3 && code.get_ref().bytes().all(|b| b.is_ascii_uppercase());
@@ -510,6 +526,20 @@ fn observation(
         ));
         return None;
     }
+    if number.abs() > MAX_VALUE {
+        diags.push(bad(
+            format!(
+                "{} is far larger than any value of `{}` ({}) can be",
+                &text[span.clone()],
+                indicator.id,
+                indicator.unit
+            ),
+            "check the value against the source: a misplaced decimal point or a pasted code are the usual causes",
+        ));
+        return None;
+    }
+    // -0 is 0: written "-0" in a download it reads as a negative value that no source gave.
+    let number = if number == 0.0 { 0.0 } else { number };
     match indicator.measure {
         Measure::Percent if !(0.0..=100.0).contains(&number) => {
             diags.push(bad(
