@@ -53,7 +53,8 @@ pub(crate) fn render_into(site: &Site, progress: bool, output: &mut Output) -> R
             }
         });
     }
-    for (path, bytes) in &theme.statics {
+    // A file of the site's static/ replaces the theme's file of the same name.
+    for (path, bytes) in theme.statics.iter().filter(|(path, _)| !site.root.join("static").join(path).is_file()) {
         output.add(path.clone(), bytes.clone());
     }
     let counts = renderer.render_site(site, output)?;
@@ -63,15 +64,36 @@ pub(crate) fn render_into(site: &Site, progress: bool, output: &mut Output) -> R
 
 /// The files the site ships as they are: content/'s images and documents beside the pages,
 /// and static/ at the root.
+/// A file of the site never replaces a page, chart or download salud made, nor another file
+/// of the site: that is an error naming the file.
 pub(crate) fn add_site_files(site: &Site, output: &mut Output) -> Result<(), Error> {
+    let mut files: Vec<(String, String, Vec<u8>)> = Vec::new();
     for asset in &site.content.assets {
         let path = site.root.join(asset);
-        output.add(
-            asset.trim_start_matches("content/").to_string(),
-            std::fs::read(&path).map_err(|e| Error::io(&path, e))?,
-        );
+        let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
+        files.push((asset.trim_start_matches("content/").to_string(), asset.clone(), bytes));
     }
-    output::copy_tree(&site.root.join("static"), "", output).map_err(|e| Error::io(&site.root.join("static"), e))?;
+    let mut statics = Output::default();
+    output::copy_tree(&site.root.join("static"), "", &mut statics)
+        .map_err(|e| Error::io(&site.root.join("static"), e))?;
+    files.extend(statics.files.into_iter().map(|(path, bytes)| (path.clone(), format!("static/{path}"), bytes)));
+    let mut origins: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    for (path, origin, bytes) in files {
+        let first = match origins.get(&path) {
+            Some(other) => Some(format!("the site's file {other}")),
+            None => output.has(&path).then(|| "a page, chart or download salud makes".to_string()),
+        };
+        if let Some(first) = first {
+            return Err(Error::Collision {
+                path,
+                first,
+                second: format!("the site's file {origin}"),
+                help: "rename or move the site's file: each path of the published site holds one file".into(),
+            });
+        }
+        origins.insert(path.clone(), origin);
+        output.add(path, bytes);
+    }
     Ok(())
 }
 
@@ -82,12 +104,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
     output::check_output_dir(root, &out_dir)?;
     let (mut site, warnings) = Site::load(root).map_err(Error::Site)?;
     if let Some(base) = &options.base_url {
+        if let Some(problem) = crate::config::base_url_problem(base) {
+            let help = crate::config::BASE_URL_HELP.replace("base_url = ", "--base-url ");
+            return Err(Error::Option { message: format!("--base-url: {problem}"), help });
+        }
         site.config.base_url = base.clone();
     }
     let loaded = started.elapsed();
     // Files go to a staging folder as they are made; the output folder changes only at the
     // swap, and a failed build removes the staging folder.
-    let mut output = Output::streaming_into(&out_dir)?;
+    let waiting = || {
+        if options.progress {
+            eprintln!("Another salud build is writing {}; waiting for it to finish", display_path(root, &out_dir));
+        }
+    };
+    let mut output = Output::streaming_into(&out_dir, &waiting)?;
     let counts = render_into(&site, options.progress, &mut output)?;
     let (files, bytes) = (output.count(), output.bytes());
     let rendered = started.elapsed();

@@ -24,6 +24,15 @@ pub enum Error {
 
     #[error("{0}")]
     Import(String),
+
+    /// A command-line option with a value salud cannot use.
+    #[error("error: {message}\n  = help: {help}")]
+    Option { message: String, help: String },
+
+    /// A file of the site that would be published where salud writes a file of its own, or
+    /// two files salud makes that have the same path.
+    #[error("error: {path} would be written twice, as {first} and as {second}\n  = help: {help}")]
+    Collision { path: String, first: String, second: String, help: String },
 }
 
 impl Error {

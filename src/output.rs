@@ -36,6 +36,9 @@ impl std::fmt::Debug for Keep {
 /// The staging folder a streaming output writes into, and what it has written.
 #[derive(Debug)]
 struct Sink {
+    /// Held until the build has swapped its output in or failed: a second build of the same
+    /// output waits for it (two at once left one's output half-replaced by the other's).
+    _lock: fs::File,
     staging: PathBuf,
     /// Path to size of every file written, to report the build and to count a file written
     /// twice once.
@@ -58,24 +61,27 @@ impl Drop for Sink {
 impl Output {
     /// An output that writes each file as it is added, into a staging folder beside `dir`;
     /// [`Output::write_atomically`] then swaps it in. Refuses a `dir` salud may not replace.
-    pub fn streaming_into(dir: &Path) -> Result<Output, Error> {
+    /// When another build is writing `dir`, calls `waiting` and waits for it to finish.
+    pub fn streaming_into(dir: &Path, waiting: &dyn Fn()) -> Result<Output, Error> {
+        let paths = Staging::beside(dir);
+        fs::create_dir_all(&paths.parent).map_err(|e| Error::io(&paths.parent, e))?;
+        let lock = lock(&paths.lock, waiting)?;
+        // Checked under the lock: the build before may have just created the folder.
         check_replaceable(dir)?;
-        let (staging, previous) = staging_paths(dir);
-        let parent = staging.parent().unwrap_or(Path::new("."));
-        fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         // A build killed between the two renames of the fallback swap leaves the old output
         // aside: put it back before anything else.
-        if !dir.exists() && previous.exists() {
-            fs::rename(&previous, dir).map_err(|e| Error::io(&previous, e))?;
+        if !dir.exists() && paths.previous.exists() {
+            fs::rename(&paths.previous, dir).map_err(|e| Error::io(&paths.previous, e))?;
         }
-        for leftover in [&staging, &previous] {
-            if leftover.exists() {
-                remove_tree(leftover).map_err(|e| Error::io(leftover, e))?;
-            }
+        // No other build runs now, so every staging folder left beside the output is a killed
+        // build's.
+        for leftover in paths.leftovers().map_err(|e| Error::io(&paths.parent, e))? {
+            remove_tree(&leftover).map_err(|e| Error::io(&leftover, e))?;
         }
-        fs::create_dir_all(&staging).map_err(|e| Error::io(&staging, e))?;
+        fs::create_dir_all(&paths.staging).map_err(|e| Error::io(&paths.staging, e))?;
         let sink = Sink {
-            staging,
+            _lock: lock,
+            staging: paths.staging,
             written: Mutex::new(BTreeMap::new()),
             error: Mutex::new(None),
             committed: std::sync::atomic::AtomicBool::new(false),
@@ -111,6 +117,12 @@ impl Output {
                 self.files.insert(path, bytes);
             }
         }
+    }
+
+    /// Whether a file at `path` has been added (or written).
+    pub fn has(&self, path: &str) -> bool {
+        self.files.contains_key(path)
+            || self.sink.as_ref().is_some_and(|s| s.written.lock().is_ok_and(|w| w.contains_key(path)))
     }
 
     fn keeps(&self, path: &str) -> bool {
@@ -154,7 +166,7 @@ impl Output {
         let output = match self.sink {
             Some(_) => self,
             None => {
-                let mut streaming = Output::streaming_into(dir)?;
+                let mut streaming = Output::streaming_into(dir, &|| {})?;
                 streaming.absorb(self);
                 streaming
             }
@@ -169,7 +181,7 @@ impl Output {
             b"This folder is written by salud build and replaced whole by the next build.\n",
         )
         .map_err(|e| Error::io(&staging, e))?;
-        let (_, previous) = staging_paths(dir);
+        let previous = Staging::beside(dir).previous;
         let swapped = if !dir.exists() {
             fs::rename(&staging, dir).map_err(|e| Error::io(dir, e))
         } else if exchange(&staging, dir).is_ok() {
@@ -194,11 +206,63 @@ impl Output {
     }
 }
 
-/// The staging folder beside `dir` and where the fallback swap puts the old output.
-fn staging_paths(dir: &Path) -> (PathBuf, PathBuf) {
-    let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
-    (parent.join(format!(".{name}.salud-new")), parent.join(format!(".{name}.salud-old")))
+/// The files a build keeps beside its output folder `public/`: `.public.salud-lock`, the
+/// staging folder `.public.salud-new.PID` (one per build, so that no two builds ever share
+/// one), and `.public.salud-old`, where the fallback swap puts the old output.
+struct Staging {
+    parent: PathBuf,
+    name: String,
+    lock: PathBuf,
+    staging: PathBuf,
+    previous: PathBuf,
+}
+
+impl Staging {
+    fn beside(dir: &Path) -> Staging {
+        let parent = dir.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new(".")).to_path_buf();
+        let name = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "public".into());
+        Staging {
+            lock: parent.join(format!(".{name}.salud-lock")),
+            staging: parent.join(format!(".{name}.salud-new.{}", std::process::id())),
+            previous: parent.join(format!(".{name}.salud-old")),
+            parent,
+            name,
+        }
+    }
+
+    /// Staging folders of earlier builds, and the old output of a finished fallback swap.
+    fn leftovers(&self) -> io::Result<Vec<PathBuf>> {
+        let prefix = format!(".{}.salud-new", self.name);
+        let mut found = Vec::new();
+        for entry in fs::read_dir(&self.parent)? {
+            let entry = entry?;
+            if entry.file_name().to_string_lossy().starts_with(&prefix) && entry.file_type()?.is_dir() {
+                found.push(entry.path());
+            }
+        }
+        if self.previous.is_dir() {
+            found.push(self.previous.clone());
+        }
+        found.sort();
+        Ok(found)
+    }
+}
+
+/// Takes the output's lock, waiting for the build that holds it. The operating system lets
+/// the lock go when its holder exits, even when killed, so a crashed build never blocks the
+/// next one.
+fn lock(path: &Path, waiting: &dyn Fn()) -> Result<fs::File, Error> {
+    let file =
+        fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(|e| Error::io(path, e))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(fs::TryLockError::WouldBlock) => {
+            waiting();
+            file.lock().map_err(|e| Error::io(path, e))?;
+            Ok(file)
+        }
+        Err(fs::TryLockError::Error(e)) => Err(Error::io(path, e)),
+    }
 }
 
 impl Sink {
@@ -213,8 +277,19 @@ impl Sink {
     fn record(&self, rel: String, result: io::Result<usize>) -> usize {
         match result {
             Ok(size) => {
-                if let Ok(mut written) = self.written.lock() {
-                    written.insert(rel, size);
+                let twice = self.written.lock().is_ok_and(|mut written| written.insert(rel.clone(), size).is_some());
+                if twice {
+                    // Two renderers chose one path: the later file replaced the earlier one, and
+                    // a page would show it twice. Never expected; fail rather than publish it.
+                    if let Ok(mut first) = self.error.lock() {
+                        first.get_or_insert(Error::Collision {
+                            first: "one file salud makes".into(),
+                            second: "another".into(),
+                            help: "this is a fault in salud or in a theme; please report it with the site's files"
+                                .into(),
+                            path: rel,
+                        });
+                    }
                 }
                 size
             }
@@ -360,7 +435,12 @@ fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
     Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
 }
 
-/// Refuses an output folder that is the site root or contains it.
+/// The folders and files of a site that salud reads: an output among them would be read back
+/// as the site's own files by the next build (`--output templates` made the output templates).
+pub const SOURCES: [&str; 6] = [crate::config::FILE, "content", "data", "themes", "templates", "static"];
+
+/// Refuses an output folder that is the site root or contains it, or that lies among the
+/// files the site is built from.
 pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
     let root = absolute(root);
     let out = absolute(output);
@@ -368,6 +448,14 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
         return Err(Error::Output {
             path: output.to_path_buf(),
             reason: "it is the site's folder or contains it".into(),
+        });
+    }
+    if let Some(source) = SOURCES.iter().find(|s| out.starts_with(root.join(s))) {
+        return Err(Error::Output {
+            path: output.to_path_buf(),
+            reason: format!(
+                "it is inside {source}, which the site is built from, so the next build would read the output as part of the site; write it elsewhere, e.g. --output public"
+            ),
         });
     }
     Ok(())
@@ -418,13 +506,13 @@ mod tests {
     fn parts_are_written_in_number_order_whatever_order_they_arrive_in() {
         let dir = std::env::temp_dir().join(format!("salud-assembled-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        let mut output = Output::streaming_into(&dir.join("public")).unwrap();
+        let mut output = Output::streaming_into(&dir.join("public"), &|| {}).unwrap();
         let file = output.assemble("data/all.csv");
         for (number, part) in [(2, "c"), (0, "a"), (3, "d"), (1, "b")] {
             file.put(number, part.as_bytes().to_vec());
         }
         assert_eq!(file.finish(&mut output), 4);
-        let staged = dir.join(".public.salud-new/data/all.csv");
+        let staged = dir.join(format!(".public.salud-new.{}/data/all.csv", std::process::id()));
         assert_eq!(fs::read_to_string(&staged).unwrap(), "abcd");
         // A part never given fails the build rather than leaving a file with a hole.
         let holed = output.assemble("holed.csv");
@@ -433,7 +521,7 @@ mod tests {
         assert_eq!(holed.finish(&mut output), 0);
         let err = output.write_atomically(&dir.join("public")).unwrap_err().to_string();
         assert!(err.contains("holed.csv") && err.contains("part 1 was never written"), "{err}");
-        assert!(!dir.join("public").exists() && !dir.join(".public.salud-new").exists());
+        assert!(!dir.join("public").exists() && !staged.parent().unwrap().parent().unwrap().exists());
         let _ = fs::remove_dir_all(&dir);
     }
 

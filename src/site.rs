@@ -8,6 +8,9 @@ use crate::content::{self, Content};
 use crate::data::Data;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
+/// The folder of salud's page of indicators, in every language.
+pub const INDICATORS: &str = "indicators";
+
 #[derive(Debug, Clone)]
 pub struct Site {
     pub root: PathBuf,
@@ -42,6 +45,9 @@ impl Site {
         };
         if let Some(data) = &data {
             warn_missing_narratives(data, &content, &mut diags);
+            if let Some(config) = &config {
+                check_addresses(config, data, &content, &mut diags);
+            }
         }
         match (config, data) {
             (Some(config), Some(data)) if !diags.has_errors() => {
@@ -67,6 +73,34 @@ impl Site {
             data: self.data.localized(lang),
             content: self.content.localized(lang).into_owned(),
         })
+    }
+}
+
+/// Each top-level page (a country, a plain page) is published at its own folder
+/// (`peru/index.html`); a folder salud needs for itself, or two files wanting one folder,
+/// would make one page overwrite the other without a word.
+fn check_addresses(config: &Config, data: &Data, content: &Content, diags: &mut Diagnostics) {
+    let mut owners: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
+    owners.insert(INDICATORS.to_string(), "salud's page of indicators".to_string());
+    for code in config.languages.keys() {
+        owners.insert(code.clone(), format!("the pages in \"{code}\" (config.toml [languages.{code}])"));
+    }
+    let files = data
+        .places
+        .values()
+        .filter(|p| p.parent.is_none())
+        .map(|p| (&p.slug, &p.file))
+        .chain(content.pages.iter().map(|p| (&p.slug, &p.doc.file)));
+    for (slug, file) in files {
+        match owners.get(slug.as_str()) {
+            Some(owner) => diags.push(
+                Diagnostic::error(file, format!("this would be published at {slug}/, which is the address of {owner}"))
+                    .help("rename the file: its name is its address"),
+            ),
+            None => {
+                owners.insert(slug.clone(), file.clone());
+            }
+        }
     }
 }
 

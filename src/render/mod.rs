@@ -103,7 +103,7 @@ type PlaceDrawing = (Output, Vec<FamilyView>, usize, Downloads, bool);
 type PrintCharts = Vec<(ProfileChart, String)>;
 
 /// Where each language's list of indicators goes, below the language's root.
-pub const INDICATORS: &str = "indicators";
+pub use crate::site::INDICATORS;
 
 /// What [`Renderer::draw`] made that pages refer to: chart figures and download links, for
 /// each language.
