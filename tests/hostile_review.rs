@@ -133,8 +133,8 @@ fn s4_control_characters_never_reach_the_terminal() {
 /// A site of 150 places with data, so a build takes long enough for another to start
 /// during it.
 fn many_places(name: &str) -> std::path::PathBuf {
+    // PDFs and PNGs on: the build takes a few seconds, long enough for the others to start.
     let site = site_with(name, None);
-    fast(&site);
     for i in 0..150 {
         fs::write(
             site.join(format!("data/places/place-{i:03}.toml")),
@@ -161,7 +161,7 @@ fn d1_concurrent_builds_of_one_output_each_leave_a_whole_site() {
         let children: Vec<_> = (0..builds)
             .map(|i| {
                 if i > 0 {
-                    std::thread::sleep(Duration::from_millis(150));
+                    std::thread::sleep(Duration::from_millis(300));
                 }
                 Command::new(env!("CARGO_BIN_EXE_salud"))
                     .current_dir(&site)
