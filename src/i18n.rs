@@ -36,7 +36,7 @@ impl NumberFormat {
         let mut out = String::with_capacity(english.len() + 4);
         out.push_str(sign);
         for (i, c) in int.chars().enumerate() {
-            if i > 0 && int.len() >= self.group_min && (int.len() - i) % 3 == 0 {
+            if i > 0 && int.len() >= self.group_min && (int.len() - i).is_multiple_of(3) {
                 out.push_str(&self.group);
             }
             out.push(c);

@@ -126,7 +126,7 @@ impl Output {
     }
 
     fn keeps(&self, path: &str) -> bool {
-        self.keep.as_ref().map_or(true, |Keep(keep)| keep(path))
+        self.keep.as_ref().is_none_or(|Keep(keep)| keep(path))
     }
 
     /// A file that many workers write in numbered parts (see [`Assembled`]).
