@@ -49,7 +49,8 @@ pub enum Command {
         root: PathBuf,
         #[arg(long, default_value_t = 1111)]
         port: u16,
-        /// The address to listen on; only this computer can see the site unless you change it.
+        /// The IP address to listen on (or localhost); only this computer can see the site
+        /// unless you change it.
         #[arg(long, default_value = "127.0.0.1")]
         interface: String,
         /// Open the site in the default browser.

@@ -33,6 +33,35 @@ pub enum Error {
     /// two files salud makes that have the same path.
     #[error("error: {path} would be written twice, as {first} and as {second}\n  = help: {help}")]
     Collision { path: String, first: String, second: String, help: String },
+
+    /// `salud serve`: the port is taken.
+    #[error(
+        "cannot serve on port {port}: another program is already using it (perhaps another salud serve). \
+         Stop that program, or choose another port, e.g. --port {}",
+        other_port(*.port)
+    )]
+    PortInUse { port: u16 },
+
+    /// `salud serve`: the interface is no address of this computer.
+    #[error(
+        "cannot serve on --interface {interface}: it is not an address of this computer ({reason}). \
+         Use --interface 127.0.0.1 to preview the site on this computer"
+    )]
+    Interface { interface: String, reason: String },
+
+    /// `salud serve` cannot listen for another reason (a port below 1024 needs administrator
+    /// rights, too many open files...).
+    #[error("cannot serve at {address}: {source}. Choose another port, e.g. --port 1111")]
+    Listen { address: String, source: io::Error },
+}
+
+/// A port to suggest instead of `port`.
+fn other_port(port: u16) -> u16 {
+    if port == u16::MAX {
+        1111
+    } else {
+        port + 1
+    }
 }
 
 impl Error {

@@ -198,8 +198,9 @@ mod tests {
             state ^= state >> 7;
             state ^= state << 17;
             let magnitude = 10f64.powi((state % 9) as i32 - 3);
-            let value =
-                (state >> 11) as f64 / (1u64 << 53) as f64 * magnitude * if state.is_multiple_of(5) { -1.0 } else { 1.0 };
+            let value = (state >> 11) as f64 / (1u64 << 53) as f64
+                * magnitude
+                * if state.is_multiple_of(5) { -1.0 } else { 1.0 };
             let decimals = (state % 4) as usize;
             let text = number(value, decimals);
             let back: f64 = text.replace(',', "").parse().unwrap_or_else(|_| panic!("{value} -> {text}"));

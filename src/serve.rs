@@ -1,14 +1,23 @@
 //! `salud serve`: the site built in memory and served over HTTP on loopback, rebuilt when a
 //! file changes, with open pages told to reload (server-sent events). A broken edit shows its
 //! error in the terminal and over the page; the server keeps running.
+//!
+//! HTTP is hyper's on one tokio thread: connections wait without holding a thread, so open
+//! reload streams and slow or silent clients cannot starve the others, and hyper enforces the
+//! header timeout, the header size limit and keep-alive.
 
 use std::collections::BTreeMap;
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::convert::Infallible;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{mpsc, Arc, Condvar, Mutex};
+use std::pin::Pin;
+use std::sync::{mpsc, Arc, Mutex};
+use std::task::{Context, Poll};
 use std::time::{Duration, Instant, SystemTime};
+
+use hyper::body::{Bytes, Frame, SizeHint};
+use hyper::header::{CACHE_CONTROL, CONTENT_TYPE};
+use hyper::{Method, Request, Response, StatusCode};
 
 use crate::error::Error;
 use crate::output::Output;
@@ -18,8 +27,16 @@ use crate::theme::Theme;
 
 /// Where the page listens for reload events; no site file can have this path.
 const EVENTS: &str = "/__salud/events";
-/// At most this many requests are handled at once; more wait for a free slot.
-const WORKERS: usize = 16;
+/// At most this many connections are open at once (tabs, their reload streams, and clients
+/// that stall); one more is answered 503 and closed at once rather than queued.
+const MAX_CONNECTIONS: usize = 256;
+/// A client that has not sent a whole request head by then, on a new connection or an idle
+/// kept-alive one, is disconnected: a stalled client frees its place.
+const HEADER_TIMEOUT: Duration = Duration::from_secs(10);
+/// A request head larger than this is refused (431). Browsers send a few KB.
+const MAX_HEADER_BYTES: usize = 64 * 1024;
+/// A reload stream with nothing to say still writes this often, so a closed tab is noticed.
+const HEARTBEAT: Duration = Duration::from_secs(15);
 /// Without file-system events (a watcher that could not start), the site's files are
 /// compared with their last snapshot this often.
 const POLL: Duration = Duration::from_millis(100);
@@ -29,8 +46,6 @@ const SAFETY_POLL: Duration = Duration::from_secs(2);
 /// An editor's save can be several events (a temporary file, a rename): the rebuild waits
 /// until none has come for this long.
 const SETTLE: Duration = Duration::from_millis(10);
-/// What a site is made of, below its folder; `public/` and other files are not watched.
-const SOURCES: [&str; 6] = [crate::config::FILE, "content", "data", "themes", "templates", "static"];
 
 pub struct ServeOptions {
     pub root: PathBuf,
@@ -38,15 +53,13 @@ pub struct ServeOptions {
     pub port: u16,
 }
 
-/// The site as served, or the error of the last build, and a generation number that changes
-/// with each rebuild. Pages and drawn files (charts, downloads) are kept apart so that a
-/// narrative edit replaces pages without copying the charts.
+/// The site as served, or the error of the last build. Pages and drawn files (charts,
+/// downloads) are kept apart so that a narrative edit replaces pages without copying the charts.
 #[derive(Default)]
 struct State {
     pages: Output,
     drawn: Arc<Output>,
     error: Option<String>,
-    generation: u64,
 }
 
 impl State {
@@ -55,38 +68,115 @@ impl State {
     }
 }
 
-type Shared = Arc<(Mutex<State>, Condvar)>;
+/// What the server shares with the rebuilding thread: the site, and a generation number that
+/// changes after each rebuild (reload streams wait on it).
+struct Served {
+    state: Mutex<State>,
+    generation: tokio::sync::watch::Sender<u64>,
+}
+
+type Shared = Arc<Served>;
 
 /// Runs until the process is stopped (Ctrl-C). Prints one line per rebuild.
 pub fn serve(options: &ServeOptions) -> Result<(), Error> {
-    let listener = TcpListener::bind((options.interface.as_str(), options.port)).map_err(|e| Error::Output {
-        path: PathBuf::from(format!("{}:{}", options.interface, options.port)),
-        reason: format!("cannot listen there ({e}); choose another --port"),
-    })?;
+    let listener = listen(&options.interface, options.port)?;
     let address = listener.local_addr().map_err(|e| Error::io(&options.root, e))?;
-    let shared: Shared = Arc::new((Mutex::new(State::default()), Condvar::new()));
+    let shared: Shared =
+        Arc::new(Served { state: Mutex::new(State::default()), generation: tokio::sync::watch::Sender::new(0) });
     let mut builder = Builder { root: options.root.clone(), last: None };
     // Watching starts before the first build, so an edit made during it is not missed.
     let watching = Watching::start(&options.root);
     builder.rebuild(&shared, &[]);
+    if !address.ip().is_loopback() {
+        eprintln!(
+            "Warning: --interface {} is open to other computers: anyone on your network can see this preview \
+             (at this computer's network address, port {}). To keep it to this computer, use --interface 127.0.0.1 \
+             (the default).",
+            options.interface,
+            address.port()
+        );
+    }
     println!("Serving {} at http://{address}/ (Ctrl-C to stop)", options.root.display());
 
     let watched = shared.clone();
     std::thread::spawn(move || builder.watch(watching, &watched));
 
-    let busy = Arc::new(AtomicUsize::new(0));
-    for stream in listener.incoming().flatten() {
-        while busy.load(Ordering::SeqCst) >= WORKERS {
-            std::thread::sleep(Duration::from_millis(5));
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|source| Error::Listen { address: address.to_string(), source })?;
+    runtime.block_on(accept(listener, shared)).map_err(|source| Error::Listen { address: address.to_string(), source })
+}
+
+/// The listening socket, or an error that says what to change: the port (taken by another
+/// program) or the interface (not an address of this computer).
+fn listen(interface: &str, port: u16) -> Result<std::net::TcpListener, Error> {
+    // Only IP addresses (and "localhost"): a name would be looked up on the network.
+    let ip: IpAddr = if interface.eq_ignore_ascii_case("localhost") {
+        Ipv4Addr::LOCALHOST.into()
+    } else {
+        interface.trim_start_matches('[').trim_end_matches(']').parse().map_err(|_| Error::Interface {
+            interface: interface.to_string(),
+            reason: "an address is written like 127.0.0.1 or ::1".to_string(),
+        })?
+    };
+    let address = SocketAddr::new(ip, port);
+    let listener = std::net::TcpListener::bind(address).map_err(|source| match source.kind() {
+        std::io::ErrorKind::AddrInUse => Error::PortInUse { port },
+        std::io::ErrorKind::AddrNotAvailable => {
+            Error::Interface { interface: interface.to_string(), reason: source.to_string() }
         }
-        busy.fetch_add(1, Ordering::SeqCst);
-        let (shared, busy) = (shared.clone(), busy.clone());
-        std::thread::spawn(move || {
-            let _ = handle(stream, &shared);
-            busy.fetch_sub(1, Ordering::SeqCst);
+        _ => Error::Listen { address: address.to_string(), source },
+    })?;
+    listener.set_nonblocking(true).map_err(|source| Error::Listen { address: address.to_string(), source })?;
+    Ok(listener)
+}
+
+/// Takes connections until the process stops; each is served by its own task, so a connection
+/// that waits (a reload stream, a slow client) costs a socket and a little memory, not a thread.
+async fn accept(listener: std::net::TcpListener, shared: Shared) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::from_std(listener)?;
+    let places = Arc::new(tokio::sync::Semaphore::new(MAX_CONNECTIONS));
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(hyper_util::rt::TokioTimer::new()).header_read_timeout(HEADER_TIMEOUT).max_buf_size(MAX_HEADER_BYTES);
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, or a connection gone before it was taken: a pause
+            // rather than a busy loop.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let Ok(place) = places.clone().try_acquire_owned() else {
+            refuse(&stream);
+            continue;
+        };
+        let shared = shared.clone();
+        let service = hyper::service::service_fn(move |request| {
+            let answer = answer(&request, &shared);
+            async move { Ok::<_, Infallible>(answer) }
+        });
+        let connection = http.serve_connection(hyper_util::rt::TokioIo::new(stream), service);
+        tokio::spawn(async move {
+            // A client that goes away or stalls ends its connection; nothing to report.
+            let _ = connection.await;
+            drop(place);
         });
     }
-    Ok(())
+}
+
+/// One connection too many: told so if its socket takes the answer at once, then closed.
+fn refuse(stream: &tokio::net::TcpStream) {
+    let body = "Too many connections to salud serve; close some tabs and reload.\n";
+    let _ = stream.try_write(
+        format!(
+            "HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    );
 }
 
 /// Rebuilds, keeping what the last good build drew so a narrative edit only re-renders the
@@ -126,8 +216,7 @@ impl Builder {
                 .iter()
                 .all(|p| p.starts_with(self.root.join("content")) && p.extension().is_some_and(|e| e == "md"));
         let result = if only_text && self.last.is_some() { self.pages_only() } else { self.build() };
-        let (lock, signal) = &**shared;
-        let mut state = lock.lock().expect("state lock");
+        let mut state = shared.state.lock().expect("state lock");
         match result {
             Ok(rebuilt) => {
                 let last = self.last.as_ref().expect("a good build is kept");
@@ -144,12 +233,15 @@ impl Builder {
                 );
             }
             Err(err) => {
-                eprintln!("{err}\n\nThe server keeps running; the pages show this error until you fix it.");
+                eprintln!(
+                    "{}\n\nThe server keeps running; the pages show this error until you fix it.",
+                    crate::diagnostic::printable(&err.to_string())
+                );
                 state.error = Some(err.to_string());
             }
         }
-        state.generation += 1;
-        signal.notify_all();
+        drop(state);
+        shared.generation.send_modify(|generation| *generation += 1);
     }
 
     /// Everything, as `salud build` does, but in memory and without PDFs and PNGs (previews
@@ -233,7 +325,7 @@ struct Watching {
 
 impl Watching {
     fn start(root: &Path) -> Watching {
-        let sources: Vec<PathBuf> = SOURCES.iter().map(|s| root.join(s)).collect();
+        let sources: Vec<PathBuf> = crate::output::SOURCES.iter().map(|s| root.join(s)).collect();
         let (wake, woken) = mpsc::channel();
         let watcher = start_watcher(root, &sources, wake);
         if watcher.is_none() {
@@ -332,45 +424,41 @@ impl Snapshot {
     }
 }
 
-fn handle(stream: TcpStream, shared: &Shared) -> std::io::Result<()> {
-    stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut reader = BufReader::new(stream.try_clone()?);
-    let mut request_line = String::new();
-    // One line of at most 8 KB is all a request may send that matters here.
-    reader.by_ref().take(8192).read_line(&mut request_line)?;
-    loop {
-        let mut header = String::new();
-        if reader.by_ref().take(8192).read_line(&mut header)? == 0 || header.trim().is_empty() {
-            break;
-        }
+/// The answer to one request: a file of the site, the reload stream, or 404 / 405.
+fn answer<B>(request: &Request<B>, shared: &Shared) -> Response<Reply> {
+    if request.method() != Method::GET && request.method() != Method::HEAD {
+        return reply(StatusCode::METHOD_NOT_ALLOWED, "text/plain", b"Only GET and HEAD.\n".to_vec());
     }
-    let mut parts = request_line.split_whitespace();
-    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
-    let mut stream = stream;
-    if method != "GET" && method != "HEAD" {
-        return respond(&mut stream, "405 Method Not Allowed", "text/plain", b"Only GET and HEAD.\n", method == "HEAD");
-    }
-    let path = target.split(['?', '#']).next().unwrap_or("/");
+    let path = request.uri().path();
     if path == EVENTS {
-        return events(&mut stream, shared);
+        return events(shared);
     }
-    let (lock, _) = &**shared;
-    let state = lock.lock().expect("state lock");
+    let state = shared.state.lock().expect("state lock");
     let found = file_for(path).and_then(|rel| state.get(&rel).map(|bytes| (rel, bytes.clone())));
     let error = state.error.clone();
     let not_found = state.get("404.html").cloned();
     drop(state);
+    // hyper sends no body in answer to HEAD, but keeps the Content-Length of GET's.
     match found {
         Some((rel, bytes)) => {
             let kind = content_type(&rel);
             let body = if kind.starts_with("text/html") { inject(&bytes, error.as_deref()) } else { bytes };
-            respond(&mut stream, "200 OK", kind, &body, method == "HEAD")
+            reply(StatusCode::OK, kind, body)
         }
         None => {
             let body = inject(&not_found.unwrap_or_else(|| b"<p>Not found</p>".to_vec()), error.as_deref());
-            respond(&mut stream, "404 Not Found", "text/html; charset=utf-8", &body, method == "HEAD")
+            reply(StatusCode::NOT_FOUND, "text/html; charset=utf-8", body)
         }
     }
+}
+
+fn reply(status: StatusCode, kind: &str, body: Vec<u8>) -> Response<Reply> {
+    let mut response = Response::new(Reply::Whole(Some(Bytes::from(body))));
+    *response.status_mut() = status;
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, kind.parse().expect("a valid content type"));
+    headers.insert(CACHE_CONTROL, "no-store".parse().expect("a valid header"));
+    response
 }
 
 /// The output file a URL path names, or `None` for paths that try to leave the site.
@@ -444,36 +532,58 @@ fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
     }
 }
 
-/// Holds the connection open and sends `reload` after each rebuild.
-fn events(stream: &mut TcpStream, shared: &Shared) -> std::io::Result<()> {
-    stream.write_all(b"HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: keep-alive\r\n\r\n: connected\n\n")?;
-    stream.flush()?;
-    let (lock, signal) = &**shared;
-    let mut generation = lock.lock().expect("state lock").generation;
-    loop {
-        let state = lock.lock().expect("state lock");
-        let (state, timeout) = signal
-            .wait_timeout_while(state, Duration::from_secs(15), |s| s.generation == generation)
-            .expect("state lock");
-        let message: &[u8] = if timeout.timed_out() { b": still here\n\n" } else { b"data: reload\n\n" };
-        generation = state.generation;
-        drop(state);
-        // A closed tab makes this write fail, which ends the connection's thread.
-        stream.write_all(message)?;
-        stream.flush()?;
-    }
+/// The reload stream: `reload` after each rebuild, a comment every [`HEARTBEAT`] otherwise.
+/// A small task per stream writes them; it ends when the tab closes (the body is dropped).
+fn events(shared: &Shared) -> Response<Reply> {
+    let (sender, receiver) = tokio::sync::mpsc::channel(4);
+    let _ = sender.try_send(Bytes::from_static(b": connected\n\n"));
+    let mut generations = shared.generation.subscribe();
+    tokio::spawn(async move {
+        loop {
+            let message: &'static [u8] = match tokio::time::timeout(HEARTBEAT, generations.changed()).await {
+                Ok(Ok(())) => b"data: reload\n\n",
+                Ok(Err(_)) => return,
+                Err(_) => b": still here\n\n",
+            };
+            if sender.send(Bytes::from_static(message)).await.is_err() {
+                return;
+            }
+        }
+    });
+    let mut response = Response::new(Reply::Events(receiver));
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, "text/event-stream".parse().expect("a valid content type"));
+    headers.insert(CACHE_CONTROL, "no-cache".parse().expect("a valid header"));
+    response
 }
 
-fn respond(stream: &mut TcpStream, status: &str, kind: &str, body: &[u8], head: bool) -> std::io::Result<()> {
-    let header = format!(
-        "HTTP/1.1 {status}\r\nContent-Type: {kind}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n",
-        body.len()
-    );
-    stream.write_all(header.as_bytes())?;
-    if !head {
-        stream.write_all(body)?;
+/// A response body: a whole file, or the reload stream's messages as they come.
+enum Reply {
+    Whole(Option<Bytes>),
+    Events(tokio::sync::mpsc::Receiver<Bytes>),
+}
+
+impl hyper::body::Body for Reply {
+    type Data = Bytes;
+    type Error = Infallible;
+
+    fn poll_frame(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Result<Frame<Bytes>, Infallible>>> {
+        match self.get_mut() {
+            Reply::Whole(bytes) => Poll::Ready(bytes.take().map(|b| Ok(Frame::data(b)))),
+            Reply::Events(messages) => messages.poll_recv(cx).map(|m| m.map(|b| Ok(Frame::data(b)))),
+        }
     }
-    stream.flush()
+
+    fn is_end_stream(&self) -> bool {
+        matches!(self, Reply::Whole(None))
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        match self {
+            Reply::Whole(bytes) => SizeHint::with_exact(bytes.as_ref().map_or(0, |b| b.len() as u64)),
+            Reply::Events(_) => SizeHint::default(),
+        }
+    }
 }
 
 #[cfg(test)]
