@@ -1,13 +1,6 @@
 //! Numbers and names as readers see them: values with the precision the source gave,
 //! thousands separators, and URL-safe slugs.
 
-/// Digits after the decimal point in the shortest text that reads back as `value`
-/// (`4.5` has 1, `9` has 0), so a value is never shown more precisely than its source gave it.
-pub fn source_decimals(value: f64) -> usize {
-    let text = format!("{value}");
-    text.split_once('.').map_or(0, |(_, frac)| frac.len())
-}
-
 /// Formats `value` with at most `max_decimals` decimals, and no more than the source had,
 /// grouping thousands with commas ("1,234.5").
 pub fn number(value: f64, max_decimals: usize) -> String {

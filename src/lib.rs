@@ -1,32 +1,36 @@
 //! salud: a static site generator for country health profiles.
 //!
 //! A build flows one way: files are loaded and validated into a [`site::Site`]
-//! (`config`, `data`, `content`), rendered through the theme (`render`) into an in-memory
-//! [`output::Output`], and written to disk at once.
+//! (`config`, `data`, `content`); the theme is loaded; then each place is drawn and rendered
+//! (`charts`, `profile`, `render`) and its files streamed into a staging folder beside the
+//! output (`output`), which replaces the output folder in one step when every file is written.
+//!
+//! Only what the binary, the tests and the fuzz targets use is public: the command line, the
+//! parsers of the site's files, and the messages they give.
 
 #[cfg(test)]
 mod arbitrary;
-pub mod build;
+mod build;
 mod cache;
-pub mod charts;
-pub mod check;
+mod charts;
+mod check;
 pub mod cli;
 mod clock;
-pub mod config;
+mod config;
 pub mod content;
 pub mod data;
 pub mod diagnostic;
 pub mod error;
-pub mod format;
-pub mod i18n;
-pub mod import;
-pub mod new;
-pub mod output;
+mod format;
+mod i18n;
+mod import;
+mod new;
+mod output;
 mod parallel;
-pub mod profile;
-pub mod render;
-pub mod serve;
+mod profile;
+mod render;
+mod serve;
 pub mod shortcodes;
-pub mod site;
-pub mod theme;
-pub mod url;
+mod site;
+mod theme;
+mod url;

@@ -62,11 +62,6 @@ impl Theme {
             .map_err(|message| Error::Template { name: "theme.toml".into(), message })
     }
 
-    /// The theme's strings for `code`, backed by the site's `main` language.
-    pub fn locale(&self, code: &str, main: &str) -> Result<crate::i18n::Locale, Error> {
-        crate::i18n::Locale::load(&self.i18n, code, main)
-    }
-
     pub fn load(root: &Path, name: &str) -> Result<Theme, Error> {
         let mut theme = Theme::default();
         for (path, bytes) in DEFAULT {

@@ -114,19 +114,6 @@ impl Category {
     pub fn family_names() -> impl Iterator<Item = &'static str> {
         Category::ALL.iter().map(|(name, _)| *name).filter(|n| *n != "programme").chain(["peers"])
     }
-
-    /// The heading readers see for the family.
-    pub fn title(self) -> &'static str {
-        match self {
-            Category::Mortality => "Mortality",
-            Category::Workforce => "Health workforce",
-            Category::Expenditure => "Health expenditure",
-            Category::Coverage => "Coverage of services",
-            Category::Nutrition => "Child nutrition",
-            Category::Programme => "Programme",
-            Category::Peers => "Compared with the region",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -45,11 +45,6 @@ impl Place {
             .filter_map(|s| s.latest().map(|o| (s, o)))
             .max_by_key(|(s, o)| (o.year, std::cmp::Reverse(sources.get(&s.source).map_or(usize::MAX, |x| x.rank))))
     }
-
-    /// How deep the place sits: 1 for a country, 2 for its regions...
-    pub fn depth(&self) -> usize {
-        self.slug.split('/').count()
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
