@@ -9,7 +9,6 @@ use crate::error::Error;
 use crate::output::{self, Output};
 use crate::render::Renderer;
 use crate::site::Site;
-use crate::theme::Theme;
 
 #[derive(Debug, Clone)]
 pub struct BuildOptions {
@@ -40,8 +39,8 @@ pub struct BuildReport {
 /// Renders the whole site into `output`: streamed to a staging folder by `build`, kept in
 /// memory (the pages a link points into) by `check`.
 pub(crate) fn render_into(site: &Site, progress: bool, output: &mut Output) -> Result<crate::render::Counts, Error> {
-    let theme = Theme::load(&site.root, &site.config.theme)?;
-    let mut renderer = Renderer::new(&theme, Some(&site.root))?;
+    let theme = &site.theme;
+    let mut renderer = Renderer::new(theme, Some(&site.root))?;
     if progress {
         renderer.on_progress(|done, total| {
             // A line rewritten in place, at most every 10 places, cleared at the end.

@@ -23,7 +23,7 @@ pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
     unused_indicators(&site.data, &mut diags);
     zeros_and_jumps(&site.root, &site.data, &mut diags);
     untranslated(&site, &mut diags);
-    untranslated_strings(&site, &mut diags)?;
+    untranslated_strings(&site, &mut diags);
     // Links are checked against the site as it would be built; PDFs and PNGs do not change
     // which pages exist, so they are skipped to keep the check fast.
     site.config.pdf = false;
@@ -61,10 +61,10 @@ fn untranslated(site: &Site, diags: &mut Diagnostics) {
 }
 
 /// Interface strings the theme's translation lacks: readers see them in the main language.
-fn untranslated_strings(site: &Site, diags: &mut Diagnostics) -> Result<(), Error> {
-    let theme = crate::theme::Theme::load(&site.root, &site.config.theme)?;
+fn untranslated_strings(site: &Site, diags: &mut Diagnostics) {
+    let theme = &site.theme;
     let parse = |code: &str| theme.i18n.get(code).and_then(|text| toml::from_str::<toml::Table>(text).ok());
-    let Some(main) = parse(&site.config.language) else { return Ok(()) };
+    let Some(main) = parse(&site.config.language) else { return };
     for lang in site.config.languages.keys() {
         let Some(other) = parse(lang) else { continue };
         let missing = crate::i18n::missing_keys(&main, &other);
@@ -85,7 +85,6 @@ fn untranslated_strings(site: &Site, diags: &mut Diagnostics) -> Result<(), Erro
             );
         }
     }
-    Ok(())
 }
 
 fn unused_indicators(data: &Data, diags: &mut Diagnostics) {
@@ -110,7 +109,7 @@ fn zeros_and_jumps(root: &std::path::Path, data: &Data, diags: &mut Diagnostics)
         let mut file: Option<(String, crate::diagnostic::LineIndex)> = None;
         let mut locate = |at: &std::ops::Range<u32>| -> Option<Location> {
             let (text, lines) = file.get_or_insert_with(|| {
-                let text = crate::data::read_text(root, &place.file, &mut Diagnostics::default()).unwrap_or_default();
+                let text = crate::files::read_text(root, &place.file, &mut Diagnostics::default()).unwrap_or_default();
                 let lines = crate::diagnostic::LineIndex::new(&text);
                 (text, lines)
             });

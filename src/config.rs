@@ -129,7 +129,7 @@ impl Config {
         if !root.join(FILE).exists() {
             return Some(Config::default());
         }
-        let (config, text) = crate::data::read_toml::<Config>(root, FILE, diags)?;
+        let (config, text) = crate::files::read_toml::<Config>(root, FILE, diags)?;
         if !crate::format::slugify(&config.theme).eq(&config.theme) {
             let at = text.find("theme").unwrap_or(0);
             diags.push(

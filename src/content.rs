@@ -127,11 +127,11 @@ pub fn load_again(
     // The folder is walked in order; the narratives are then read, parsed and checked in
     // parallel, and taken in walk order, so messages and pages do not depend on timing.
     let mut found: Vec<Found> = Vec::new();
-    for walked in crate::data::walk(root, DIR) {
+    for walked in crate::files::walk(root, DIR) {
         let rel = match walked {
-            crate::data::Walked::File(rel) => rel,
-            crate::data::Walked::Folder(_) => continue,
-            crate::data::Walked::Problem(diagnostic) => {
+            crate::files::Walked::File(rel) => rel,
+            crate::files::Walked::Folder(_) => continue,
+            crate::files::Walked::Problem(diagnostic) => {
                 found.push(Found::Problem(diagnostic));
                 continue;
             }
@@ -163,7 +163,7 @@ pub fn load_again(
     let read = crate::parallel::map(&found, |item| {
         let Found::Document { rel, slug, .. } = item else { return None };
         let mut own = Diagnostics::default();
-        let Some(text) = crate::data::read_text(root, rel, &mut own) else { return Some((None, own)) };
+        let Some(text) = crate::files::read_text(root, rel, &mut own) else { return Some((None, own)) };
         let hash = crate::cache::fnv1a(&[text.as_bytes(), &[u8::from(allow_html)]]);
         let reused = known.get(rel.as_str()).filter(|d| d.hash == hash).map(|d| (*d).clone());
         let Some(doc) = reused.or_else(|| parse(rel, &text, allow_html, &mut own)) else { return Some((None, own)) };
@@ -269,7 +269,7 @@ pub fn parse(rel: &str, text: &str, allow_html: bool, diags: &mut Diagnostics) -
         Ok(Some((front_at, front_text, body))) => match toml::from_str::<FrontMatter>(front_text) {
             Ok(front) => (front, body),
             Err(err) => {
-                let mut d = crate::data::toml_error(rel, front_text, &err);
+                let mut d = crate::files::toml_error(rel, front_text, &err);
                 if let Some(span) = err.span() {
                     d = d.at(text, front_at + span.start..front_at + span.end);
                 }

@@ -23,7 +23,6 @@ use crate::error::Error;
 use crate::output::Output;
 use crate::render::{Drawn, Renderer};
 use crate::site::Site;
-use crate::theme::Theme;
 
 /// Where the page listens for reload events; no site file can have this path.
 const EVENTS: &str = "/__salud/events";
@@ -251,7 +250,7 @@ impl Builder {
         site.config.pdf = false;
         site.config.chart_png = false;
         site.config.social_images = false;
-        let theme = Theme::load(&site.root, &site.config.theme)?;
+        let theme = site.theme.clone();
         let renderer = Renderer::new(&theme, None)?;
         let mut files = Output::default();
         for (path, bytes) in &theme.statics {

@@ -7,6 +7,7 @@ use crate::config::Config;
 use crate::content::{self, Content};
 use crate::data::Data;
 use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::theme::Theme;
 
 /// The folder of salud's page of indicators, in every language.
 pub const INDICATORS: &str = "indicators";
@@ -17,6 +18,8 @@ pub struct Site {
     pub config: Config,
     pub data: Data,
     pub content: Content,
+    /// Shared by every language's view of the site: its fonts alone are megabytes.
+    pub theme: std::sync::Arc<Theme>,
 }
 
 impl Site {
@@ -35,6 +38,7 @@ impl Site {
             return Err(diags);
         }
         let config = Config::load(root, &mut diags);
+        let theme = config.as_ref().and_then(|c| Theme::load(root, &c.theme, &mut diags));
         let stale = config.as_ref().map_or(Config::default().stale_after_years, |c| c.stale_after_years);
         let data = Data::load(root, stale, &mut diags);
         let allow_html = config.as_ref().is_some_and(|c| c.allow_html);
@@ -49,9 +53,9 @@ impl Site {
                 check_addresses(config, data, &content, &mut diags);
             }
         }
-        match (config, data) {
-            (Some(config), Some(data)) if !diags.has_errors() => {
-                Ok((Site { root: root.to_path_buf(), config, data, content }, diags))
+        match (config, data, theme) {
+            (Some(config), Some(data), Some(theme)) if !diags.has_errors() => {
+                Ok((Site { root: root.to_path_buf(), config, data, content, theme: theme.into() }, diags))
             }
             _ => Err(diags),
         }
@@ -72,6 +76,7 @@ impl Site {
             config: self.config.localized(lang),
             data: self.data.localized(lang),
             content: self.content.localized(lang).into_owned(),
+            theme: self.theme.clone(),
         })
     }
 }

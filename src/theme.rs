@@ -5,8 +5,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
-use crate::output::Output;
+use crate::files::{self, Walked};
 
 macro_rules! embed {
     ($($name:literal),* $(,)?) => {
@@ -62,60 +63,79 @@ impl Theme {
             .map_err(|message| Error::Template { name: "theme.toml".into(), message })
     }
 
-    pub fn load(root: &Path, name: &str) -> Result<Theme, Error> {
+    /// The built-in theme, the site's `themes/NAME/` over it, and the site's own `templates/`
+    /// over both. Loaded with the site's files, so its problems are told with theirs.
+    pub fn load(root: &Path, name: &str, diags: &mut Diagnostics) -> Option<Theme> {
+        let errors_before = diags.errors().count();
         let mut theme = Theme::default();
         for (path, bytes) in DEFAULT {
-            theme.add(path, bytes.to_vec(), &format!("the built-in theme's {path}"))?;
+            theme.add(path, bytes.to_vec(), &format!("the built-in theme's {path}"), diags);
         }
-        let dir = root.join("themes").join(name);
-        if dir.is_dir() {
-            theme.add_dir(&dir, "", &format!("themes/{name}/"))?;
+        let dir = format!("themes/{name}");
+        if root.join(&dir).is_dir() {
+            theme.add_dir(root, &dir, &["templates", "static", "fonts", "i18n"], diags);
+            for file in ["theme.toml", "profile.typ"] {
+                let rel = format!("{dir}/{file}");
+                if root.join(&rel).is_file() {
+                    if let Some(bytes) = files::read_bytes(root, &rel, diags) {
+                        theme.add(file, bytes, &rel, diags);
+                    }
+                }
+            }
         } else if name != "default" {
-            return Err(Error::Template {
-                name: format!("themes/{name}/"),
-                message: format!(
-                    "config.toml names the theme \"{name}\", but there is no such folder (use theme = \"default\" for the built-in theme)"
-                ),
-            });
+            diags.push(
+                Diagnostic::error(crate::config::FILE, format!("the theme \"{name}\" has no folder themes/{name}/"))
+                    .help("use theme = \"default\" for the built-in theme, or create the folder"),
+            );
         }
-        theme.add_dir(root, "templates", "")?;
-        Ok(theme)
+        theme.add_dir(root, "", &["templates"], diags);
+        (diags.errors().count() == errors_before).then_some(theme)
     }
 
-    /// `shown`: how messages name `base` ("themes/default/", or "" for the site itself).
-    fn add_dir(&mut self, base: &Path, only: &str, shown: &str) -> Result<(), Error> {
-        let mut files = Output::default();
-        for sub in ["templates", "static", "fonts", "i18n"] {
-            if only.is_empty() || only == sub {
-                crate::output::copy_tree(&base.join(sub), &format!("{sub}/"), &mut files)
-                    .map_err(|e| Error::io(&base.join(sub), e))?;
+    /// The files of `base`'s sub-folders `subs` (`base` relative to the site's folder, "" for
+    /// the site itself), added under their path below `base`.
+    fn add_dir(&mut self, root: &Path, base: &str, subs: &[&str], diags: &mut Diagnostics) {
+        for sub in subs {
+            let dir = if base.is_empty() { sub.to_string() } else { format!("{base}/{sub}") };
+            if !root.join(&dir).is_dir() {
+                continue;
+            }
+            for walked in files::walk(root, &dir) {
+                match walked {
+                    Walked::File(rel) => {
+                        let path = rel.strip_prefix(base).unwrap_or(&rel).trim_start_matches('/').to_string();
+                        if let Some(bytes) = files::read_bytes(root, &rel, diags) {
+                            self.add(&path, bytes, &rel, diags);
+                        }
+                    }
+                    Walked::Folder(_) => {}
+                    Walked::Problem(problem) => diags.push(problem),
+                }
             }
         }
-        for (path, bytes) in files.files {
-            self.add(&path, bytes, &format!("{shown}{path}"))?;
-        }
-        for file in ["theme.toml", "profile.typ"] {
-            if only.is_empty() && base.join(file).is_file() {
-                let text = std::fs::read(base.join(file)).map_err(|e| Error::io(&base.join(file), e))?;
-                self.add(file, text, &format!("{shown}{file}"))?;
-            }
-        }
-        Ok(())
     }
 
-    fn add(&mut self, path: &str, bytes: Vec<u8>, origin: &str) -> Result<(), Error> {
+    /// `origin`: the file as messages name it.
+    fn add(&mut self, path: &str, bytes: Vec<u8>, origin: &str, diags: &mut Diagnostics) {
+        let text = |bytes: Vec<u8>, diags: &mut Diagnostics| {
+            String::from_utf8(bytes)
+                .map_err(|_| {
+                    diags.push(
+                        Diagnostic::error(origin, "this file is not UTF-8 text")
+                            .help("save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")"),
+                    )
+                })
+                .ok()
+        };
         if path == "profile.typ" || path == "templates/profile.typ" {
-            self.profile = String::from_utf8(bytes).map_err(|_| Error::Template {
-                name: "profile.typ".into(),
-                message: "the file is not UTF-8 text".into(),
-            })?;
+            if let Some(profile) = text(bytes, diags) {
+                self.profile = profile;
+            }
         } else if let Some(name) = path.strip_prefix("templates/") {
-            let text = String::from_utf8(bytes).map_err(|_| Error::Template {
-                name: name.to_string(),
-                message: "the file is not UTF-8 text".into(),
-            })?;
-            self.templates.insert(name.to_string(), text);
-            self.origins.insert(name.to_string(), origin.to_string());
+            if let Some(template) = text(bytes, diags) {
+                self.templates.insert(name.to_string(), template);
+                self.origins.insert(name.to_string(), origin.to_string());
+            }
         } else if let Some(name) = path.strip_prefix("static/") {
             self.statics.insert(name.to_string(), bytes);
         } else if let Some(name) = path.strip_prefix("fonts/") {
@@ -123,17 +143,13 @@ impl Theme {
                 self.fonts.insert(name.to_string(), bytes);
             }
         } else if let Some(code) = path.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".toml")) {
-            let text = String::from_utf8(bytes).map_err(|_| Error::Template {
-                name: path.to_string(),
-                message: "the file is not UTF-8 text".into(),
-            })?;
-            self.i18n.insert(code.to_string(), text);
+            if let Some(strings) = text(bytes, diags) {
+                self.i18n.insert(code.to_string(), strings);
+            }
         } else if path == "theme.toml" {
-            self.settings = String::from_utf8(bytes).map_err(|_| Error::Template {
-                name: path.to_string(),
-                message: "the file is not UTF-8 text".into(),
-            })?;
+            if let Some(settings) = text(bytes, diags) {
+                self.settings = settings;
+            }
         }
-        Ok(())
     }
 }

@@ -167,7 +167,7 @@ enum CodeFile {
 }
 
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
-    let text = super::read_text(root, FILE, diags)?;
+    let text = crate::files::read_text(root, FILE, diags)?;
     parse(&text, diags)
 }
 
@@ -176,7 +176,7 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
     let file = match toml::from_str::<BTreeMap<String, Spanned<IndicatorFile>>>(text) {
         Ok(file) => file,
         Err(err) => {
-            diags.push(super::toml_error(FILE, text, &err));
+            diags.push(crate::files::toml_error(FILE, text, &err));
             return None;
         }
     };

@@ -8,7 +8,7 @@ mod sources;
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::Diagnostics;
 
 pub use catalogue::parse as parse_catalogue;
 pub use catalogue::FILE as CATALOGUE_FILE;
@@ -84,62 +84,6 @@ impl Data {
     }
 }
 
-/// Reads a TOML file of the site and deserializes it, turning a parse error into a
-/// message that points at the line.
-pub(crate) fn read_toml<T: serde::de::DeserializeOwned>(
-    root: &Path,
-    rel: &str,
-    diags: &mut Diagnostics,
-) -> Option<(T, String)> {
-    let text = read_text(root, rel, diags)?;
-    match toml::from_str::<T>(&text) {
-        Ok(value) => Some((value, text)),
-        Err(err) => {
-            diags.push(toml_error(rel, &text, &err));
-            None
-        }
-    }
-}
-
-/// What [`walk`] finds in a folder of the site, with paths relative to the site's folder and
-/// `/` separators.
-pub(crate) enum Walked {
-    File(String),
-    Folder(String),
-    /// A link (skipped: salud never follows a link out of the site), or a folder that cannot
-    /// be read.
-    Problem(Diagnostic),
-}
-
-/// Everything below `dir` (e.g. `data/places`), in name order so that the order of pages and
-/// messages never depends on the file system.
-pub(crate) fn walk<'a>(root: &'a Path, dir: &'a str) -> impl Iterator<Item = Walked> + 'a {
-    walkdir::WalkDir::new(root.join(dir)).sort_by_file_name().min_depth(1).into_iter().map(move |entry| {
-        let entry = match entry {
-            Ok(e) => e,
-            Err(err) => return Walked::Problem(Diagnostic::error(dir, format!("cannot read a folder: {err}"))),
-        };
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
-        if entry.path_is_symlink() {
-            Walked::Problem(
-                Diagnostic::warning(&rel, "this is a symbolic link; salud does not follow links, so it was skipped")
-                    .help("copy the file here instead of linking to it"),
-            )
-        } else if entry.file_type().is_dir() {
-            Walked::Folder(rel)
-        } else if entry.file_type().is_file() {
-            Walked::File(rel)
-        } else {
-            Walked::Problem(not_a_file(&rel))
-        }
-    })
-}
-
-/// The largest text file salud reads. A place's data take a few KB and the largest narrative
-/// a few hundred; a bigger file is a mistake (a data dump saved in the wrong place), and
-/// reading it whole could exhaust the machine's memory.
-pub const MAX_TEXT_BYTES: u64 = 16 * 1024 * 1024;
-
 /// How long a name readers see may be, in characters: the longest country name has 56 and
 /// the longest indicator name of the default site 58. Longer text does not fit a chart title
 /// or a file name (units and ids become file names), and is a pasted paragraph by mistake.
@@ -163,78 +107,4 @@ pub(crate) fn check_label(what: &str, value: &str, max: usize) -> Option<(String
             format!("shorten the {what}; a longer explanation belongs in the definition, a note or the narrative"),
         )
     })
-}
-
-/// A named pipe, socket or device where a file should be: reading it could wait for ever.
-fn not_a_file(rel: &str) -> Diagnostic {
-    Diagnostic::error(
-        rel,
-        "this is not a regular file (it is a named pipe, a socket or a device), so salud cannot read it",
-    )
-    .help("replace it with an ordinary text file, or remove it")
-}
-
-/// Reads a file of the site as UTF-8 text, without a byte-order mark.
-pub(crate) fn read_text(root: &Path, rel: &str, diags: &mut Diagnostics) -> Option<String> {
-    if let Ok(meta) = std::fs::metadata(root.join(rel)) {
-        if !meta.is_file() {
-            diags.push(not_a_file(rel));
-            return None;
-        }
-        if meta.len() > MAX_TEXT_BYTES {
-            diags.push(
-                Diagnostic::error(rel, format!("this file is {}; salud reads text files of up to 16 MB", crate::format::size(meta.len() as usize)))
-                    .help("a place's data fit in a few KB: move a raw data file to data/raw/ and bring its values in with salud import"),
-            );
-            return None;
-        }
-    }
-    match std::fs::read(root.join(rel)) {
-        Ok(bytes) => match String::from_utf8(bytes) {
-            Ok(text) => Some(text.strip_prefix('\u{feff}').map(str::to_string).unwrap_or(text)),
-            Err(err) => {
-                let at = err.utf8_error().valid_up_to();
-                let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
-                diags.push(
-                    Diagnostic::error(rel, "this file is not valid UTF-8 text")
-                        .at(&text, at..at + 1)
-                        .help("save the file as UTF-8 (most editors offer it under \"Save as\" or \"Encoding\")"),
-                );
-                None
-            }
-        },
-        Err(err) => {
-            diags.push(Diagnostic::error(rel, format!("cannot read this file: {err}")));
-            None
-        }
-    }
-}
-
-/// A TOML syntax or shape error, in words a non-programmer can act on.
-pub(crate) fn toml_error(rel: &str, text: &str, err: &toml::de::Error) -> Diagnostic {
-    let message = err.message().trim().trim_end_matches('.').to_string();
-    let (message, help) = if message.starts_with("unknown field") {
-        (message, "check the spelling of this key; the keys this file accepts are listed above")
-    } else if message.starts_with("missing field") {
-        (message, "add the missing key to this table")
-    } else if message.starts_with("duplicate key") {
-        (message, "each key may appear only once in a table; remove or merge the repeated one")
-    } else if message.contains("recurs") {
-        (
-            format!("this is not valid TOML: {message}"),
-            "tables or lists nest deeper than any salud data file needs; this is not indicator data (was the wrong file saved here?)",
-        )
-    } else if message.starts_with("invalid type") {
-        (message, "write the value in the expected form: text in \"quotes\", numbers without quotes")
-    } else {
-        (
-            format!("this is not valid TOML: {message}"),
-            "check for a missing `=`, quote or bracket at the caret or just before it",
-        )
-    };
-    let d = Diagnostic::error(rel, message).help(help);
-    match err.span() {
-        Some(span) => d.at(text, span),
-        None => d,
-    }
 }

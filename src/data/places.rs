@@ -155,14 +155,14 @@ pub fn load(
     // (most of a large site's load), and their results taken in walk order, so messages and
     // the places' order do not depend on timing.
     let mut found: Vec<Found> = Vec::new();
-    for walked in super::walk(root, DIR) {
+    for walked in crate::files::walk(root, DIR) {
         let rel = match walked {
-            super::Walked::File(rel) => rel,
-            super::Walked::Folder(rel) => {
+            crate::files::Walked::File(rel) => rel,
+            crate::files::Walked::Folder(rel) => {
                 folders.push(rel);
                 continue;
             }
-            super::Walked::Problem(diagnostic) => {
+            crate::files::Walked::Problem(diagnostic) => {
                 found.push(Found::Problem(diagnostic));
                 continue;
             }
@@ -182,7 +182,7 @@ pub fn load(
     let checked = crate::parallel::map(&found, |item| {
         let Found::File { rel, slug } = item else { return None };
         let mut own = Diagnostics::default();
-        let place = super::read_toml::<PlaceFile>(root, rel, &mut own).and_then(|(file, text)| {
+        let place = crate::files::read_toml::<PlaceFile>(root, rel, &mut own).and_then(|(file, text)| {
             let (place, iso3_span) =
                 validate(rel, slug, file, &text, indicators, sources, stale_after_years, this_year, &mut own)?;
             // Where the two messages about a place as a whole point, located while the text is at hand.
@@ -280,7 +280,7 @@ pub fn parse(
     let file = match toml::from_str::<PlaceFile>(text) {
         Ok(file) => file,
         Err(err) => {
-            diags.push(super::toml_error(rel, text, &err));
+            diags.push(crate::files::toml_error(rel, text, &err));
             return None;
         }
     };

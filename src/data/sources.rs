@@ -68,7 +68,7 @@ struct SourceFile {
 }
 
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Source>> {
-    let (file, text) = super::read_toml::<BTreeMap<String, Spanned<SourceFile>>>(root, FILE, diags)?;
+    let (file, text) = crate::files::read_toml::<BTreeMap<String, Spanned<SourceFile>>>(root, FILE, diags)?;
     let mut ok = true;
     let mut sources = BTreeMap::new();
     let mut entries: Vec<_> = file.into_iter().collect();
