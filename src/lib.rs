@@ -28,6 +28,7 @@ mod import;
 mod new;
 mod output;
 mod parallel;
+mod present;
 mod profile;
 mod render;
 mod serve;

@@ -108,7 +108,7 @@ pub fn template_data(
             figures.push(Figure {
                 name: indicator.name.clone(),
                 unit: indicator.unit.clone(),
-                value: crate::render::value_text(locale, indicator, obs),
+                value: crate::present::value_text(locale, indicator, obs),
                 year: obs.year,
                 source: data.sources.get(&series.source).map_or(series.source.clone(), |s| s.name.clone()),
             });
@@ -165,7 +165,7 @@ pub fn template_data(
 }
 
 fn subtitle(locale: &Locale, data: &Data, place: &Place) -> String {
-    let mut parts = vec![crate::render::kind_name(locale, data, place)];
+    let mut parts = vec![crate::present::kind_name(locale, data, place)];
     parts.extend(place.world_region.as_deref().map(|r| locale.term("region", r).to_string()));
     parts.extend(place.iso3.clone());
     parts.join(" · ")
@@ -191,7 +191,7 @@ fn regions(locale: &Locale, data: &Data, place: &Place) -> Option<Regions> {
         .map(|c| {
             let mut row = vec![c.name.clone()];
             row.extend(indicators.iter().map(|i| match c.latest(&i.id, &data.sources) {
-                Some((_, o)) => format!("{} ({})", crate::render::value_text(locale, i, o), o.year),
+                Some((_, o)) => format!("{} ({})", crate::present::value_text(locale, i, o), o.year),
                 None => "–".to_string(),
             }));
             row

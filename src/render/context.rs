@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use tera::Context;
 
-use crate::data::{Data, Indicator, Observation, Place, Series, Source};
+use crate::data::{Data, Indicator, Place, Series, Source};
 use crate::format;
 use crate::i18n::Locale;
+use crate::present::{kind_name, value_text};
 use crate::site::Site;
 
 #[derive(Serialize)]
@@ -133,15 +134,6 @@ pub fn sources_list<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<Source
     let mut list: Vec<&Source> = sources.collect();
     list.sort_by_key(|s| s.rank);
     list.into_iter().map(source_view).collect()
-}
-
-/// A value as readers see it: "up to 500", "21.9"; "hasta 500", "21,9".
-pub fn value_text(locale: &Locale, indicator: &Indicator, obs: &Observation) -> String {
-    let number = locale.number(obs.value, indicator.decimals);
-    match &obs.qualifier {
-        Some(q) => format!("{} {number}", locale.term("qualifier", q)),
-        None => number,
-    }
 }
 
 #[derive(Serialize)]
@@ -414,15 +406,6 @@ pub fn place_context(site: &Site, locale: &Locale, languages: &[LanguageLink], p
     ids.dedup();
     ctx.insert("sources", &sources_list(ids.into_iter().filter_map(|id| data.sources.get(id))));
     ctx
-}
-
-/// "Country", or "Region of Peru".
-pub fn kind_name(locale: &Locale, data: &Data, place: &Place) -> String {
-    let kind = locale.t(&format!("kind.{}", place.kind.as_str())).to_string();
-    match place.parent.as_ref().and_then(|p| data.places.get(p)) {
-        Some(parent) => locale.fill("place.of", &[("kind", &kind), ("parent", &parent.name)]),
-        None => kind,
-    }
 }
 
 #[derive(Serialize)]

@@ -26,8 +26,8 @@ mod context;
 mod resolve;
 mod search;
 
+use crate::present::value_text;
 use context::{base_context, home_context, nav, place_context, sources_list, LanguageLink, PageAt};
-pub(crate) use context::{kind_name, value_text};
 
 pub struct Renderer {
     tera: Tera,
@@ -639,7 +639,7 @@ impl Renderer {
         }
         sources.sort();
         sources.dedup();
-        let mut kicker = context::kind_name(locale, data, place);
+        let mut kicker = crate::present::kind_name(locale, data, place);
         if let Some(region) = &place.world_region {
             kicker = format!("{kicker} · {}", locale.term("region", region));
         }

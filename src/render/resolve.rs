@@ -3,11 +3,11 @@
 
 use std::collections::BTreeMap;
 
-use super::context::value_text;
 use super::{ChartView, FamilyView};
 use crate::content::Document;
 use crate::data::Data;
 use crate::i18n::Locale;
+use crate::present::value_text;
 use crate::shortcodes::Shortcode;
 
 /// What a shortcode becomes: text for a value, figures for a chart.

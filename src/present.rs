@@ -1,0 +1,23 @@
+//! What pages, PDF profiles and charts say alike about the data: a value with its qualifier, a
+//! place's kind. It sits below the renderers of each output so that none imports another.
+
+use crate::data::{Data, Indicator, Observation, Place};
+use crate::i18n::Locale;
+
+/// A value as readers see it: "up to 500", "21.9"; "hasta 500", "21,9".
+pub fn value_text(locale: &Locale, indicator: &Indicator, obs: &Observation) -> String {
+    let number = locale.number(obs.value, indicator.decimals);
+    match &obs.qualifier {
+        Some(q) => format!("{} {number}", locale.term("qualifier", q)),
+        None => number,
+    }
+}
+
+/// "Country", or "Region of Peru".
+pub fn kind_name(locale: &Locale, data: &Data, place: &Place) -> String {
+    let kind = locale.t(&format!("kind.{}", place.kind.as_str())).to_string();
+    match place.parent.as_ref().and_then(|p| data.places.get(p)) {
+        Some(parent) => locale.fill("place.of", &[("kind", &kind), ("parent", &parent.name)]),
+        None => kind,
+    }
+}
