@@ -296,6 +296,17 @@ fn a_failed_write_leaves_no_temporary_file() {
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
+#[test]
+fn check_warns_about_a_leftover_temporary_file() {
+    let site = site_with("import-check-leftover", None);
+    fs::write(site.join("data/places/chile.toml.salud-tmp"), "").unwrap();
+    let out = salud(&["check", "--root", &site.to_string_lossy()]);
+    let report = stdout(&out);
+    assert!(report.contains("warning: "), "{report}");
+    assert!(report.contains("data/places/chile.toml.salud-tmp"), "{report}");
+    assert!(report.contains("delete it"), "{report}");
+}
+
 /// The largest amount of memory the process ever held, in KB (Linux's ru_maxrss).
 #[cfg(target_os = "linux")]
 fn peak_kb(mut command: std::process::Command) -> (i64, std::process::ExitStatus) {
