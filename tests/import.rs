@@ -174,7 +174,7 @@ fn import_path(site: &Path, file: &Path, extra: &[&str]) -> std::process::Output
     salud(&args)
 }
 
-/// Runs `f` and asserts it failed with exit 1, said `what`, and left data/ as it was.
+/// Asserts the import failed with exit 1, said each of `what`, and left data/ as it was.
 fn refused(site: &Path, out: &std::process::Output, what: &[&str], before: &[(String, Vec<u8>)]) {
     let err = stderr(out);
     assert_eq!(out.status.code(), Some(1), "{err}\n{}", stdout(out));
@@ -313,11 +313,13 @@ fn peak_kb(mut command: std::process::Command) -> (i64, std::process::ExitStatus
     use std::os::unix::process::ExitStatusExt;
     let child = command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
     let mut status = 0;
-    // SAFETY: waits for our own child, whose id is valid until it is waited for; the child
-    // handle is forgotten so it is not waited for twice.
+    // SAFETY: rusage is plain integers, for which all zeros is a valid value.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // The standard library's wait does not give the child's resources: the handle is
+    // dropped without waiting (which does not kill the child) and the child waited for here.
     let pid = child.id() as libc::pid_t;
-    std::mem::forget(child);
+    drop(child);
+    // SAFETY: our own child, not yet waited for, so its id is still its own.
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(waited, pid);
     (usage.ru_maxrss, std::process::ExitStatus::from_raw(status))
