@@ -18,8 +18,12 @@ const JUMP: f64 = 3.0;
 pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
     let (mut site, mut diags) = match Site::load(root) {
         Ok(loaded) => loaded,
-        Err(diags) => return Ok(diags),
+        Err(mut diags) => {
+            leftover_temporary_files(root, &mut diags);
+            return Ok(diags);
+        }
     };
+    leftover_temporary_files(root, &mut diags);
     unused_indicators(&site.data, &mut diags);
     zeros_and_jumps(&site.root, &site.data, &mut diags);
     untranslated(&site, &mut diags);
@@ -36,6 +40,19 @@ pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
     crate::build::render_into(&site, false, &mut output)?;
     dead_links(&site, &links, &output, &mut diags);
     Ok(diags)
+}
+
+/// Files an import was writing when it was stopped (by a full disk, say): the place file
+/// beside each was left as it was, and nothing else reads them, so they would stay unnoticed.
+fn leftover_temporary_files(root: &std::path::Path, diags: &mut Diagnostics) {
+    let walk = walkdir::WalkDir::new(root.join("data")).sort_by_file_name().into_iter().filter_map(Result::ok);
+    for entry in walk.filter(|e| e.file_name().to_string_lossy().ends_with(crate::import::TEMP_SUFFIX)) {
+        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+        diags.push(
+            Diagnostic::warning(&rel, "a temporary file left by a salud import that was stopped before it finished")
+                .help("delete it: the place file beside it was not changed by that import; import the file again if its values are missing"),
+        );
+    }
 }
 
 /// Every narrative and page without a translation into one of the site's other languages:

@@ -172,7 +172,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         Command::Import { files, root, source, include_aggregates, parent } => {
             let report = import::import(&ImportOptions { root, files, source, include_aggregates, parent })?;
-            (report.summary(), report.conflicts)
+            (report.summary(), report.into_warnings())
         }
     };
     let warnings = if cli.quiet { Vec::new() } else { warnings };

@@ -156,3 +156,204 @@ fn unknown_layouts_and_codes_are_errors_that_change_nothing() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("say which place they are inside with --parent"), "{}", stderr(&out));
 }
+
+/// A World Bank long file (with the fixture's datapackage.json beside it) holding `rows`
+/// after the header; returns its path.
+fn long_file(name: &str, rows: &str) -> PathBuf {
+    let dir = scratch(name).join("sh.dyn.mort");
+    fs::create_dir_all(&dir).unwrap();
+    fs::copy(fixture("import").join("datahub/sh.dyn.mort/datapackage.json"), dir.join("datapackage.json")).unwrap();
+    fs::write(dir.join("data.csv"), format!("Country Name,Country Code,Year,Value\n{rows}")).unwrap();
+    dir.join("data.csv")
+}
+
+fn import_path(site: &Path, file: &Path, extra: &[&str]) -> std::process::Output {
+    let (root, file) = (site.to_string_lossy(), file.to_string_lossy());
+    let mut args = vec!["import", "--root", &root, &file];
+    args.extend(extra);
+    salud(&args)
+}
+
+/// Asserts the import failed with exit 1, said each of `what`, and left data/ as it was.
+fn refused(site: &Path, out: &std::process::Output, what: &[&str], before: &[(String, Vec<u8>)]) {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(1), "{err}\n{}", stdout(out));
+    for w in what {
+        assert!(err.contains(w), "expected {w:?} in:\n{err}");
+    }
+    assert_eq!(snapshot(&site.join("data")), before, "a refused import writes nothing");
+}
+
+#[test]
+fn a_file_cut_off_inside_a_quoted_cell_is_refused_with_its_line() {
+    let site = site("import-cut-quoted");
+    let before = snapshot(&site.join("data"));
+    let dir = scratch("import-cut-quoted-input");
+    copy_dir(&fixture("import/wb-bulk"), &dir);
+    let file = dir.join(Path::new(BULK).file_name().unwrap());
+    let text = read(&file);
+    // The download stopped inside Peru's 2019 value ("1.3694"), as an interrupted transfer leaves it.
+    let peru = text.find("\"Peru\"").unwrap();
+    let cut = peru + text[peru..].find("\"1.3694\"").unwrap() + 2;
+    fs::write(&file, &text[..cut]).unwrap();
+    let out = import_path(&site, &file, &[]);
+    let shown = format!("{}:7:", file.display());
+    refused(&site, &out, &["the file ends inside a quoted cell", &shown, "download it again"], &before);
+
+    // Cut between two cells instead: the row is shorter than the header.
+    let cut = peru + text[peru..].find("\"1.3694\",").unwrap() + "\"1.3694\",".len();
+    fs::write(&file, &text[..cut]).unwrap();
+    let out = import_path(&site, &file, &[]);
+    refused(&site, &out, &["the row has only 64 cells, but the header has 67", &shown], &before);
+
+    // A long file's last row cut before its value.
+    let file = long_file("import-cut-long", "Chile,CHL,2009,8.8\nPeru,PER,2009");
+    let out = import_path(&site, &file, &[]);
+    let shown = format!("{}:3:", file.display());
+    refused(&site, &out, &["the row has only 3 cells, but the header has 4", &shown], &before);
+}
+
+#[test]
+fn numbers_with_an_exponent_are_imported() {
+    let site = site("import-exponent");
+    let file = long_file("import-exponent-input", "Chile,CHL,2009,1e1\nChile,CHL,2010,8.7E0\nChile,CHL,2011,8.6e-0\n");
+    let out = import_path(&site, &file, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("3 values added"), "{}", stdout(&out));
+    let chile = read(&site.join("data/places/chile.toml"));
+    assert!(chile.contains("[series.values]\n2009 = 10\n2010 = 8.7\n2011 = 8.6\n"), "{chile}");
+}
+
+#[test]
+fn a_number_with_a_thousands_comma_or_not_a_number_is_refused_with_its_line_and_cell() {
+    let site = site("import-thousands");
+    let before = snapshot(&site.join("data"));
+    let file = long_file("import-thousands-input", "Chile,CHL,2009,8.8\nChile,CHL,2010,\"1,234.5\"\n");
+    let out = import_path(&site, &file, &["-v"]);
+    let shown = format!("{}:3:", file.display());
+    refused(&site, &out, &[&shown, "\"1,234.5\"", "write 1234.5, without the thousands comma"], &before);
+
+    let file = long_file("import-decimal-comma-input", "Chile,CHL,2009,\"8,8\"\n");
+    let out = import_path(&site, &file, &[]);
+    refused(&site, &out, &["\"8,8\"", "write 8.8, with a point"], &before);
+
+    let file = long_file("import-nan-input", "Chile,CHL,2009,8.8\nChile,CHL,2010,12%\n");
+    let out = import_path(&site, &file, &[]);
+    let shown = format!("{}:3:", file.display());
+    refused(&site, &out, &[&shown, "\"12%\" is not a number"], &before);
+}
+
+#[test]
+fn cells_with_no_data_are_counted_and_a_place_without_values_is_not_created() {
+    let site = site("import-no-data");
+    let rows = "Chile,CHL,2009,n/a\nChile,CHL,2010,..\nChile,CHL,2011,\nPeru,PER,2009,21.2\nPeru,PER,2010,N/A\n";
+    let file = long_file("import-no-data-input", rows);
+    let out = import_path(&site, &file, &["-v"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = stdout(&out);
+    assert!(summary.contains("1 values added"), "{summary}");
+    assert!(summary.contains("4 cells with no data skipped"), "{summary}");
+    assert!(summary.contains("1 place with no values not created"), "{summary}");
+    assert!(stderr(&out).contains("Chile (CHL) has no values"), "{}", stderr(&out));
+    assert!(!site.join("data/places/chile.toml").exists());
+    assert!(read(&site.join("data/places/peru.toml")).contains("2009 = 21.2\n"));
+}
+
+#[test]
+fn codes_and_names_from_a_file_never_become_paths() {
+    let site = site("import-paths");
+    let before = snapshot(&site.join("data"));
+    let file = long_file("import-paths-iso3", "Chile,CHL,2009,8.8\nX,../../x,2009,5\n");
+    let out = import_path(&site, &file, &[]);
+    let shown = format!("{}:3:", file.display());
+    refused(&site, &out, &[&shown, "\"../../x\" is not a country code", "three capital letters"], &before);
+
+    let file = long_file("import-paths-name", "../..,XXY,2009,5\n");
+    let out = import_path(&site, &file, &[]);
+    let shown = format!("{}:2:", file.display());
+    refused(&site, &out, &[&shown, "no letters or digits"], &before);
+
+    for parent in ["../..", "peru/../../x", "peru\\x", "/tmp/x", ""] {
+        let out = import(&site, &["endes.csv"], &["--parent", parent]);
+        refused(&site, &out, &["--parent", "e.g. --parent peru"], &before);
+    }
+}
+
+#[test]
+fn a_failed_write_leaves_no_temporary_file() {
+    let site = site("import-write-fails");
+    let before = snapshot(&site.join("data"));
+    // A folder where the new place's file goes: its temporary file can be written, but not
+    // renamed over the folder, even as root.
+    fs::create_dir_all(site.join("data/places/chile.toml")).unwrap();
+    let out = import(&site, &[LONG], &[]);
+    refused(&site, &out, &["data/places/chile.toml", "nothing was changed"], &before);
+    let leftovers: Vec<_> = walkdir::WalkDir::new(site.join("data"))
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".salud-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn check_warns_about_a_leftover_temporary_file() {
+    let site = site_with("import-check-leftover", None);
+    fs::write(site.join("data/places/chile.toml.salud-tmp"), "").unwrap();
+    let out = salud(&["check", "--root", &site.to_string_lossy()]);
+    let report = stdout(&out);
+    assert!(report.contains("warning: "), "{report}");
+    assert!(report.contains("data/places/chile.toml.salud-tmp"), "{report}");
+    assert!(report.contains("delete it"), "{report}");
+}
+
+/// The largest amount of memory the process ever held, in KB (Linux's ru_maxrss).
+#[cfg(target_os = "linux")]
+fn peak_kb(mut command: std::process::Command) -> (i64, std::process::ExitStatus) {
+    use std::os::unix::process::ExitStatusExt;
+    let child = command.stdout(std::process::Stdio::null()).stderr(std::process::Stdio::null()).spawn().unwrap();
+    let mut status = 0;
+    // SAFETY: rusage is plain integers, for which all zeros is a valid value.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // The standard library's wait does not give the child's resources: the handle is
+    // dropped without waiting (which does not kill the child) and the child waited for here.
+    let pid = child.id() as libc::pid_t;
+    drop(child);
+    // SAFETY: our own child, not yet waited for, so its id is still its own.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid);
+    (usage.ru_maxrss, std::process::ExitStatus::from_raw(status))
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn import_streams_a_large_file() {
+    let site = site("import-large");
+    let dir = scratch("import-large-input");
+    copy_dir(&fixture("import/wb-bulk"), &dir);
+    let file = dir.join(Path::new(BULK).file_name().unwrap());
+    let small = read(&file);
+    // About 24 MB: the world's rows (skipped) and the same Chilean values over and over.
+    let (world, chile) = (small.lines().nth(7).unwrap(), small.lines().nth(5).unwrap());
+    let world = world.replacen(",\"\"", ",\"1.5\"", 20);
+    let mut text = small.lines().take(5).collect::<Vec<_>>().join("\n");
+    text.push('\n');
+    while text.len() < 24_000_000 {
+        text.push_str(&format!("{world},\"\",\"\",\"\"\n{chile}\n"));
+    }
+    fs::write(&file, &text).unwrap();
+    let run = |file: &Path| {
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_salud"));
+        command.args(["import", "--root", &site.to_string_lossy(), &file.to_string_lossy()]);
+        peak_kb(command)
+    };
+    let tiny = dir.join("API_TINY.csv");
+    fs::write(&tiny, small.lines().take(6).collect::<Vec<_>>().join("\n")).unwrap();
+    let (base, status) = run(&tiny);
+    assert!(status.success());
+    let (peak, status) = run(&file);
+    assert!(status.success());
+    // The input is read row by row: its size adds little beyond what a tiny file takes.
+    let file_kb = text.len() as i64 / 1024;
+    assert!(peak - base < file_kb / 4, "peak {peak} KB, {base} KB for a tiny file, for a file of {file_kb} KB");
+}

@@ -1,0 +1,640 @@
+//! `salud import`: indicator data from the CSV layouts publishers really ship, merged into
+//! `data/places/` without ever overwriting a value.
+//!
+//! Recognised layouts (from their first lines):
+//! - World Bank bulk download (`API_*.csv`): 4 preamble lines, one column per year, BOM;
+//!   the `Metadata_Country_*.csv` beside it gives world regions and marks aggregates.
+//! - World Bank long (`Country Name,Country Code,Year,Value`), as republished by datahub; the
+//!   indicator code comes from the `datapackage.json` beside it.
+//! - WHO Global Health Observatory export (`Id,IndicatorCode,...,NumericValue,...`); country
+//!   names from `../codes/COUNTRY.csv` when present.
+//! - Peru's ENDES department series (`año,ambito,region_codigo,...`): one column per measure,
+//!   departments become regions inside `--parent`.
+//!
+//! Files are read row by row, so their size does not matter; what is kept is the values
+//! added (see `store`). Every cell is either imported, counted as "no data", or refused with
+//! its line: nothing is dropped without a word.
+
+mod cells;
+mod csv_input;
+mod store;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use csv::ByteRecord;
+
+use cells::{read_cell, Cell};
+use csv_input::{cell, CsvInput, Problems};
+pub use store::TEMP_SUFFIX;
+use store::{Number, PlaceStore, Resolved, SeriesKey, Value};
+
+use crate::data::Data;
+use crate::diagnostic::Diagnostics;
+use crate::error::Error;
+use crate::format::{shift_decimal, slugify};
+
+#[derive(Debug, Clone)]
+pub struct ImportOptions {
+    pub root: PathBuf,
+    pub files: Vec<PathBuf>,
+    pub source: Option<String>,
+    pub include_aggregates: bool,
+    pub parent: Option<String>,
+}
+
+#[derive(Debug, Default)]
+pub struct ImportReport {
+    pub files: usize,
+    pub places_created: usize,
+    pub places_changed: usize,
+    pub added: usize,
+    pub unchanged: usize,
+    pub skipped_aggregates: usize,
+    /// Cells that are empty or mark a missing value (`..`, `n/a`); empty cells only where a
+    /// row holds one value (a file with a column per year leaves most of them empty).
+    pub no_data: usize,
+    /// One line per value that differs from the one already in the data, which was kept.
+    pub conflicts: Vec<String>,
+    /// One line per place the files name but give no value for, which was not created.
+    pub places_without_values: Vec<String>,
+}
+
+impl ImportReport {
+    pub fn summary(&self) -> String {
+        let mut summary = format!(
+            "Imported {} {}: {} values added, {} already present, {} conflicts kept as they were; {} places created, {} changed; {} rows of country groups skipped",
+            self.files,
+            if self.files == 1 { "file" } else { "files" },
+            self.added, self.unchanged, self.conflicts.len(), self.places_created, self.places_changed, self.skipped_aggregates
+        );
+        if self.no_data > 0 {
+            summary.push_str(&format!("; {} cells with no data skipped", self.no_data));
+        }
+        let empty = self.places_without_values.len();
+        if empty > 0 {
+            summary.push_str(&format!(
+                "; {empty} {} with no values not created",
+                if empty == 1 { "place" } else { "places" }
+            ));
+        }
+        summary
+    }
+
+    /// The lines to show below the summary: places left out, then conflicts.
+    pub fn into_warnings(self) -> Vec<String> {
+        self.places_without_values.into_iter().chain(self.conflicts).collect()
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Layout {
+    WorldBankWide,
+    WorldBankLong,
+    WhoGho,
+    EndesDepartments,
+}
+
+impl Layout {
+    fn recognise(first: &str) -> Option<Layout> {
+        if first.starts_with("\"Data Source\"") {
+            Some(Layout::WorldBankWide)
+        } else if first.trim() == "Country Name,Country Code,Year,Value" {
+            Some(Layout::WorldBankLong)
+        } else if first.starts_with("Id,IndicatorCode,SpatialDimension") {
+            Some(Layout::WhoGho)
+        } else if first.starts_with("año,ambito,region_codigo,region_nombre,area") {
+            Some(Layout::EndesDepartments)
+        } else {
+            None
+        }
+    }
+
+    fn default_source(self) -> &'static str {
+        match self {
+            Layout::WorldBankWide | Layout::WorldBankLong => "wdi",
+            Layout::WhoGho => "who-ghed",
+            Layout::EndesDepartments => "endes",
+        }
+    }
+}
+
+/// Where a row's values belong.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Target {
+    Country {
+        iso3: String,
+        name: String,
+        region: Option<String>,
+        aggregate: bool,
+    },
+    /// The `--parent` place itself (ENDES national rows).
+    Parent,
+    /// A region inside `--parent`, by name.
+    Child {
+        name: String,
+    },
+}
+
+/// The cells of a row that name its place, for messages about them.
+#[derive(Debug, Clone, Copy)]
+struct PlaceCells {
+    name: usize,
+    code: usize,
+}
+
+/// World Bank aggregates (regions, income and lending groups, the world), read off the
+/// `Metadata_Country` file of the bulk download, where they are the rows without a region.
+/// Used for the long layout, which ships without that file.
+const WORLD_BANK_AGGREGATES: &[&str] = &[
+    "AFE", "AFW", "ARB", "CEB", "CSS", "EAP", "EAR", "EAS", "ECA", "ECS", "EMU", "EUU", "FCS", "HIC", "HPC", "IBD",
+    "IBT", "IDA", "IDB", "IDX", "INX", "LAC", "LCN", "LDC", "LIC", "LMC", "LMY", "LTE", "MEA", "MIC", "MNA", "NAC",
+    "OED", "OSS", "PRE", "PSS", "PST", "SAS", "SSA", "SSF", "SST", "TEA", "TEC", "TLA", "TMN", "TSA", "TSS", "UMC",
+    "WLD",
+];
+
+/// What a source's code maps to: an indicator of the catalogue, the power of ten its values
+/// are multiplied by, and the note that says so.
+struct CodeInfo {
+    indicator: u32,
+    power: u32,
+    note: Option<String>,
+}
+
+pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
+    if let Some(parent) = &options.parent {
+        check_parent(parent)?;
+    }
+    let root = &options.root;
+    let mut diags = Diagnostics::default();
+    let catalogue = Data::load_catalogue(root, &mut diags);
+    let sources = Data::load_sources(root, &mut diags);
+    let (Some(catalogue), Some(sources)) = (catalogue, sources) else {
+        return Err(Error::Site(diags));
+    };
+    let codes: HashMap<&str, CodeInfo> = catalogue
+        .iter()
+        .zip(0..)
+        .flat_map(|(indicator, n)| {
+            indicator.codes.iter().map(move |c| {
+                let note = c.from_unit.as_ref().filter(|_| c.scale_power > 0).map(|unit| {
+                    format!("Converted from the source's {unit} (multiplied by {}).", 10u32.pow(c.scale_power))
+                });
+                (c.code.as_str(), CodeInfo { indicator: n, power: c.scale_power, note })
+            })
+        })
+        .collect();
+    let source_ids: Vec<String> = sources.keys().cloned().collect();
+    let indicator_ids = catalogue.iter().map(|i| i.id.clone()).collect();
+    let mut store = PlaceStore::open(root, indicator_ids, source_ids.clone())?;
+    let mut report = ImportReport::default();
+    let mut without_values = BTreeMap::new();
+    for file in &options.files {
+        let (input, first) = CsvInput::open(file)?;
+        let layout = Layout::recognise(&first).ok_or_else(|| {
+            let first: String = first.chars().take(200).collect();
+            Error::Import(format!(
+                "{}: salud does not recognise this file's layout (it starts with {first:?}); it reads World Bank downloads, WHO GHO exports and ENDES department series",
+                file.display()
+            ))
+        })?;
+        let source = options.source.clone().unwrap_or_else(|| layout.default_source().to_string());
+        let Some(source) = source_ids.iter().position(|s| *s == source) else {
+            return Err(Error::Import(format!(
+                "{}: the source `{source}` is not in data/sources.toml; add it there with its name and licence, or choose another with --source",
+                file.display()
+            )));
+        };
+        if layout == Layout::EndesDepartments && options.parent.is_none() {
+            return Err(Error::Import(format!(
+                "{}: this file gives values by department; say which place they are inside with --parent (e.g. --parent peru)",
+                file.display()
+            )));
+        }
+        let mut run = FileImport {
+            options,
+            codes: &codes,
+            source: source as u32,
+            input,
+            store: &mut store,
+            report: &mut report,
+            without_values: &mut without_values,
+            problems: Problems::default(),
+            unknown: BTreeSet::new(),
+            count_empty: matches!(layout, Layout::WorldBankLong | Layout::WhoGho),
+        };
+        match layout {
+            Layout::WorldBankWide => run.world_bank_wide()?,
+            Layout::WorldBankLong => run.world_bank_long()?,
+            Layout::WhoGho => run.who_gho()?,
+            Layout::EndesDepartments => run.endes()?,
+        }
+        run.finish()?;
+        report.files += 1;
+    }
+    report.places_changed = store.changed();
+    report.places_without_values =
+        without_values.into_iter().filter(|(rel, _)| !store.place_file(rel)).map(|(_, line)| line).collect();
+    store.write()?;
+    Ok(report)
+}
+
+/// `--parent` becomes a path under data/places/: a place's file name without `.toml`, or
+/// several for a place inside another (`peru/lima`), never a way out of the folder.
+fn check_parent(parent: &str) -> Result<(), Error> {
+    let part =
+        |s: &str| !s.is_empty() && s != "." && s != ".." && !s.chars().any(|c| c == '\\' || c == ':' || c.is_control());
+    if parent.split('/').all(part) {
+        return Ok(());
+    }
+    Err(Error::Import(format!(
+        "--parent {parent:?} is not the name of a place: give the name of its file in data/places/ without .toml, e.g. --parent peru (or peru/lima for a place inside another)"
+    )))
+}
+
+/// ISO 3166 alpha-3, as place files hold it: three capital letters.
+fn is_country_code(code: &str) -> bool {
+    code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// One input file being imported into the store.
+struct FileImport<'a> {
+    options: &'a ImportOptions,
+    codes: &'a HashMap<&'a str, CodeInfo>,
+    source: u32,
+    input: CsvInput,
+    store: &'a mut PlaceStore,
+    report: &'a mut ImportReport,
+    /// New places met so far, with the line that says where; those that get no value are
+    /// not created, and reported.
+    without_values: &'a mut BTreeMap<String, String>,
+    problems: Problems,
+    /// Codes of the file no indicator of the catalogue has.
+    unknown: BTreeSet<String>,
+    /// Whether an empty cell counts as "no data": in layouts with one value per row it does;
+    /// in those with a column per year, empty cells are how they leave a year out.
+    count_empty: bool,
+}
+
+impl FileImport<'_> {
+    fn world_bank_wide(&mut self) -> Result<(), Error> {
+        let mut record = ByteRecord::new();
+        let header = loop {
+            if !self.input.read(&mut record)? {
+                return Err(self.error("no header row starting with \"Country Name\""));
+            }
+            if cell(&record, 0) == "Country Name" {
+                break record.clone();
+            }
+        };
+        let years: Vec<(usize, i32)> =
+            (4..header.len()).filter_map(|i| cell(&header, i).parse::<i32>().ok().map(|y| (i, y))).collect();
+        let needed = years.last().map_or(4, |(i, _)| i + 1);
+        let regions = world_bank_regions(self.input.path())?;
+        while self.input.read(&mut record)? {
+            let iso3 = cell(&record, 1).into_owned();
+            let region = regions.get(&iso3).cloned();
+            let aggregate = match &region {
+                Some(r) => r.is_empty(),
+                None => WORLD_BANK_AGGREGATES.contains(&iso3.as_str()),
+            };
+            if aggregate && !self.options.include_aggregates {
+                self.report.skipped_aggregates += 1;
+                continue;
+            }
+            if !self.complete(&record, needed, header.len()) {
+                continue;
+            }
+            let name = cell(&record, 0).into_owned();
+            let target = Target::Country { iso3, name, region: region.filter(|r| !r.is_empty()), aggregate };
+            let Some(at) = self.place(&record, &target, PlaceCells { name: 0, code: 1 })? else { continue };
+            let code = cell(&record, 3).into_owned();
+            for &(field, year) in &years {
+                self.value(&record, &at, &code, year, field);
+            }
+        }
+        Ok(())
+    }
+
+    fn world_bank_long(&mut self) -> Result<(), Error> {
+        let code = datapackage_code(self.input.path())?;
+        let mut record = ByteRecord::new();
+        self.input.read(&mut record)?;
+        while self.input.read(&mut record)? {
+            if record.len() != 4 {
+                self.short_row(&record, 4);
+                continue;
+            }
+            let iso3 = cell(&record, 1).into_owned();
+            let aggregate = WORLD_BANK_AGGREGATES.contains(&iso3.as_str());
+            if aggregate && !self.options.include_aggregates {
+                self.report.skipped_aggregates += 1;
+                continue;
+            }
+            let Some(year) = self.year(&record, 2) else { continue };
+            let target = Target::Country { iso3, name: cell(&record, 0).into_owned(), region: None, aggregate };
+            let Some(at) = self.place(&record, &target, PlaceCells { name: 0, code: 1 })? else { continue };
+            self.value(&record, &at, &code, year, 3);
+        }
+        Ok(())
+    }
+
+    fn who_gho(&mut self) -> Result<(), Error> {
+        let mut header = ByteRecord::new();
+        self.input.read(&mut header)?;
+        let col = |name: &str| (0..header.len()).find(|&i| cell(&header, i) == name);
+        let columns = ["IndicatorCode", "SpatialDimension", "SpatialDimensionValueCode", "TimeDim", "NumericValue"];
+        let found: Vec<usize> = columns.iter().filter_map(|c| col(c)).collect();
+        let [c_code, c_dim, c_place, c_year, c_value] = found[..] else {
+            let missing = columns.iter().find(|c| col(c).is_none()).copied().unwrap_or_default();
+            return Err(self.error(&format!("no column {missing}")));
+        };
+        let needed = found.iter().max().map_or(0, |m| m + 1);
+        let names = who_country_names(self.input.path())?;
+        let mut record = ByteRecord::new();
+        while self.input.read(&mut record)? {
+            if !self.complete(&record, needed, header.len()) {
+                continue;
+            }
+            let aggregate = cell(&record, c_dim) != "COUNTRY";
+            if aggregate && !self.options.include_aggregates {
+                self.report.skipped_aggregates += 1;
+                continue;
+            }
+            let Some(year) = self.year(&record, c_year) else { continue };
+            let iso3 = cell(&record, c_place).into_owned();
+            let name = names.get(&iso3).cloned().unwrap_or_else(|| iso3.clone());
+            let target = Target::Country { name, iso3, region: None, aggregate };
+            let Some(at) = self.place(&record, &target, PlaceCells { name: c_place, code: c_place })? else {
+                continue;
+            };
+            let code = cell(&record, c_code).into_owned();
+            self.value(&record, &at, &code, year, c_value);
+        }
+        Ok(())
+    }
+
+    fn endes(&mut self) -> Result<(), Error> {
+        let mut header = ByteRecord::new();
+        self.input.read(&mut header)?;
+        let measures: Vec<(usize, String)> = (0..header.len())
+            .map(|i| (i, cell(&header, i).into_owned()))
+            .filter(|(_, name)| name.ends_with("_pct"))
+            .collect();
+        let needed = measures.last().map_or(5, |(i, _)| i + 1);
+        let mut record = ByteRecord::new();
+        while self.input.read(&mut record)? {
+            if !self.complete(&record, needed, header.len()) || cell(&record, 4) != "Total" {
+                continue;
+            }
+            let Some(year) = self.year(&record, 0) else { continue };
+            let target = if cell(&record, 1) == "Nacional" {
+                Target::Parent
+            } else {
+                Target::Child { name: cell(&record, 3).into_owned() }
+            };
+            let Some(at) = self.place(&record, &target, PlaceCells { name: 3, code: 2 })? else { continue };
+            for (field, code) in &measures {
+                self.value(&record, &at, code, year, *field);
+            }
+        }
+        Ok(())
+    }
+
+    fn error(&self, what: &str) -> Error {
+        Error::Import(format!("{}: {what}", self.input.path().display()))
+    }
+
+    /// Whether the row has the `needed` cells; a row cut short is a problem, not a row
+    /// with fewer values.
+    fn complete(&mut self, record: &ByteRecord, needed: usize, header: usize) -> bool {
+        if record.len() >= needed {
+            return true;
+        }
+        self.short_row(record, header);
+        false
+    }
+
+    fn short_row(&mut self, record: &ByteRecord, header: usize) {
+        let has = if record.len() < header { "has only" } else { "has" };
+        let d = self.input.problem(
+            record,
+            None,
+            format!("the row {has} {} cells, but the header has {header}", record.len()),
+            "a file cut short (by an interrupted download or copy) ends like this: download it again; otherwise give the row its missing cells",
+        );
+        self.problems.push(d);
+    }
+
+    fn year(&mut self, record: &ByteRecord, field: usize) -> Option<i32> {
+        let text = cell(record, field);
+        let year = text.trim().parse::<i32>().ok().filter(|y| (1000..=9999).contains(y));
+        if year.is_none() {
+            let message = format!("\"{text}\" is not a year");
+            let d = self.input.problem(record, Some(field), message, "write the year with four digits, e.g. 2020");
+            self.problems.push(d);
+        }
+        year
+    }
+
+    /// The place file a row's values go to, after checking what the file says of the place
+    /// can make one; None (with the problem noted) when it cannot.
+    fn place(&mut self, record: &ByteRecord, target: &Target, cells: PlaceCells) -> Result<Option<Resolved>, Error> {
+        let places = crate::data::PLACES_DIR;
+        let parent = self.options.parent.as_deref().unwrap_or_default();
+        let (rel, new, iso3, label) = match target {
+            Target::Country { iso3, name, region, aggregate } => {
+                if !aggregate && !is_country_code(iso3) {
+                    let d = self.input.problem(
+                        record,
+                        Some(cells.code),
+                        format!("\"{iso3}\" is not a country code"),
+                        "a country code is three capital letters, e.g. PER; correct it, or delete the row",
+                    );
+                    self.problems.push(d);
+                    return Ok(None);
+                }
+                let label = format!("{name} ({iso3})");
+                if let Some(rel) = self.store.by_iso3(iso3) {
+                    (rel.clone(), None, Some(iso3.clone()), label)
+                } else {
+                    let Some(slug) = self.slug(record, name, cells.name) else { return Ok(None) };
+                    // Aggregate codes (WB_LMI, AMR) are not ISO 3166 codes, so they are not kept as iso3.
+                    let mut fields = vec![("name", name.clone())];
+                    if !*aggregate {
+                        fields.push(("iso3", iso3.clone()));
+                    }
+                    fields.push(("kind", if *aggregate { "aggregate" } else { "country" }.to_string()));
+                    if let Some(r) = region {
+                        fields.push(("region", r.clone()));
+                    }
+                    (format!("{places}/{slug}.toml"), Some(fields), Some(iso3.clone()), label)
+                }
+            }
+            Target::Parent => {
+                let rel = format!("{places}/{parent}.toml");
+                if !self.store.place_file(&rel) {
+                    return Err(Error::Import(format!(
+                        "the place file {rel} does not exist; create it before importing its data"
+                    )));
+                }
+                (rel, None, None, String::new())
+            }
+            Target::Child { name } => {
+                let Some(slug) = self.slug(record, name, cells.name) else { return Ok(None) };
+                let fields = vec![("name", name.clone()), ("kind", "region".to_string())];
+                (format!("{places}/{parent}/{slug}.toml"), Some(fields), None, name.clone())
+            }
+        };
+        let new = new.filter(|_| !self.store.place_file(&rel));
+        self.store.touch(&rel)?;
+        if new.is_some() && !self.without_values.contains_key(&rel) {
+            let line = record.position().map_or(0, |p| p.line());
+            self.without_values.insert(
+                rel.clone(),
+                format!(
+                    "{}:{line}: {label} has no values (each of its cells is empty or marks no data), so no place file was created for it",
+                    self.input.path().display()
+                ),
+            );
+        }
+        Ok(Some(Resolved { rel, new, iso3 }))
+    }
+
+    fn slug(&mut self, record: &ByteRecord, name: &str, field: usize) -> Option<String> {
+        let slug = slugify(name);
+        if slug.is_empty() {
+            let d = self.input.problem(
+                record,
+                Some(field),
+                format!("the name \"{name}\" has no letters or digits to make a file name from"),
+                "write the place's name in the file, e.g. Peru",
+            );
+            self.problems.push(d);
+            return None;
+        }
+        Some(slug)
+    }
+
+    /// One cell: imported, counted as no data, or noted as a problem.
+    fn value(&mut self, record: &ByteRecord, at: &Resolved, code: &str, year: i32, field: usize) {
+        let text = match read_cell(&cell(record, field)) {
+            Cell::Number(text) => text,
+            Cell::NoData { empty } => {
+                if !empty || self.count_empty {
+                    self.report.no_data += 1;
+                }
+                return;
+            }
+            Cell::Bad { message, help } => {
+                let d = self.input.problem(record, Some(field), message, help);
+                self.problems.push(d);
+                return;
+            }
+        };
+        let Some(info) = self.codes.get(code) else {
+            if !self.unknown.contains(code) {
+                self.unknown.insert(code.to_string());
+            }
+            return;
+        };
+        // A file with problems is refused: its values need not be kept.
+        if !self.problems.is_empty() {
+            return;
+        }
+        let text = shift_decimal(&text, info.power).expect("read_cell gives plain decimal text");
+        let Some(number) = Number::parse(&text) else {
+            let d = self.input.problem(
+                record,
+                Some(field),
+                format!("\"{text}\" is too large to be a value"),
+                "check the number and the file's unit",
+            );
+            self.problems.push(d);
+            return;
+        };
+        let key = SeriesKey { indicator: info.indicator, source: self.source };
+        let value = Value { key, note: info.note.as_deref(), year, number, text: &text };
+        self.store.merge(at, &value, self.input.path(), self.report);
+    }
+
+    /// The file's problems, then its unknown codes, as the error that refuses it.
+    fn finish(self) -> Result<(), Error> {
+        let file = self.input.path();
+        if let Some(err) = self.problems.into_error(file) {
+            return Err(err);
+        }
+        if !self.unknown.is_empty() {
+            let list = self.unknown.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
+            return Err(Error::Import(format!(
+                "{}: no indicator of data/indicators.toml has the code {list}; add it to the `codes` of the matching indicator, e.g. codes = [{}]",
+                file.display(),
+                self.unknown.iter().next().map(|c| format!("\"{c}\"")).unwrap_or_default()
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Country code to World Bank region ("" for aggregates), from `Metadata_Country_*.csv`.
+fn world_bank_regions(path: &Path) -> Result<BTreeMap<String, String>, Error> {
+    let Some(dir) = path.parent() else { return Ok(BTreeMap::new()) };
+    let Ok(entries) = fs::read_dir(dir) else { return Ok(BTreeMap::new()) };
+    let mut meta: Vec<PathBuf> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("Metadata_Country_")))
+        .collect();
+    meta.sort();
+    let Some(meta) = meta.first() else { return Ok(BTreeMap::new()) };
+    pairs(meta, 0, 1)
+}
+
+fn datapackage_code(path: &Path) -> Result<String, Error> {
+    let package = path.with_file_name("datapackage.json");
+    let missing = || {
+        Error::Import(format!(
+            "{}: a World Bank long file names no indicator; salud reads it from the datapackage.json beside it, which is missing or has no worldbank.indicator",
+            path.display()
+        ))
+    };
+    let text = fs::read_to_string(&package).map_err(|_| missing())?;
+    let json: serde_json::Value = serde_json::from_str(&text).map_err(|_| missing())?;
+    let code = json.pointer("/worldbank/indicator").and_then(|v| v.as_str()).ok_or_else(missing)?;
+    Ok(code.to_uppercase())
+}
+
+fn who_country_names(path: &Path) -> Result<BTreeMap<String, String>, Error> {
+    let codes = path.parent().and_then(Path::parent).map(|d| d.join("codes").join("COUNTRY.csv"));
+    let Some(codes) = codes.filter(|c| c.is_file()) else { return Ok(BTreeMap::new()) };
+    pairs(&codes, 1, 2)
+}
+
+/// Cells `key` and `value` of every row of a small CSV file after its header.
+fn pairs(path: &Path, key: usize, value: usize) -> Result<BTreeMap<String, String>, Error> {
+    let (mut input, _) = CsvInput::open(path)?;
+    let mut record = ByteRecord::new();
+    let mut pairs = BTreeMap::new();
+    input.read(&mut record)?;
+    while input.read(&mut record)? {
+        if record.len() > key.max(value) {
+            pairs.insert(cell(&record, key).into_owned(), cell(&record, value).into_owned());
+        }
+    }
+    Ok(pairs)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_parent_is_a_place_name_never_a_way_out() {
+        for good in ["peru", "peru/lima", "côte-d-ivoire"] {
+            assert!(check_parent(good).is_ok(), "{good}");
+        }
+        for bad in ["", "..", "peru/../..", "/etc", "peru\\x", "c:x", "a//b", "peru/", "a\0b", "a\nb", "./peru"] {
+            assert!(check_parent(bad).is_err(), "{bad:?}");
+        }
+    }
+}

@@ -1,0 +1,445 @@
+//! The place files an import adds to. Only what is needed is held while the input is read:
+//! the values already in the places it touches and the values it adds, both as bare numbers.
+//! Each file is edited (with its comments and layout kept) only when written, one at a time.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
+
+use super::ImportReport;
+use crate::error::Error;
+
+/// The suffix of the file a place file is written to before it replaces the place file.
+pub const TEMP_SUFFIX: &str = ".salud-tmp";
+
+/// An indicator of the catalogue and a source of data/sources.toml, by their positions in
+/// the lists the store was opened with: cheap to hash for every value of a large file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub(super) struct SeriesKey {
+    pub indicator: u32,
+    pub source: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(super) enum Number {
+    Int(i64),
+    Float(f64),
+}
+
+impl Number {
+    /// The number written as plain decimal text; integers stay integers in the file.
+    pub fn parse(text: &str) -> Option<Number> {
+        match text.parse::<i64>() {
+            Ok(i) => Some(Number::Int(i)),
+            Err(_) => text.parse::<f64>().ok().filter(|f| f.is_finite()).map(Number::Float),
+        }
+    }
+
+    fn as_f64(self) -> f64 {
+        match self {
+            Number::Int(i) => i as f64,
+            Number::Float(f) => f,
+        }
+    }
+
+    fn item(self) -> Item {
+        match self {
+            Number::Int(i) => value(i),
+            Number::Float(f) => value(f),
+        }
+    }
+}
+
+/// A place file a row of the input belongs in, found or to be created.
+#[derive(Debug)]
+pub(super) struct Resolved {
+    pub rel: String,
+    /// The first lines of the place's file, when it does not exist yet; it is created with
+    /// the first value it gets, so a place whose cells are all empty is not created.
+    pub new: Option<Vec<(&'static str, String)>>,
+    pub iso3: Option<String>,
+}
+
+/// One value to merge: where, what, and its text for messages.
+pub(super) struct Value<'a> {
+    pub key: SeriesKey,
+    pub note: Option<&'a str>,
+    pub year: i32,
+    pub number: Number,
+    pub text: &'a str,
+}
+
+#[derive(Default)]
+struct Additions {
+    /// Series in the order first met, which is the order they are appended in.
+    order: Vec<SeriesKey>,
+    series: HashMap<SeriesKey, NewSeries>,
+}
+
+struct NewSeries {
+    note: Option<String>,
+    /// By year: a sorted list takes a third of the memory of a map, and files give years in order.
+    values: Vec<(i32, Number)>,
+}
+
+impl NewSeries {
+    fn get(&self, year: i32) -> Option<Number> {
+        self.values.binary_search_by_key(&year, |(y, _)| *y).ok().map(|i| self.values[i].1)
+    }
+
+    fn insert(&mut self, year: i32, number: Number) {
+        if let Err(i) = self.values.binary_search_by_key(&year, |(y, _)| *y) {
+            self.values.insert(i, (year, number));
+        }
+    }
+}
+
+/// The numbers already in a place file, by series, sorted by year; NaN stands for a value
+/// that is not a number (half the memory of an Option).
+type Existing = HashMap<SeriesKey, Vec<(i32, f64)>>;
+
+pub(super) struct PlaceStore {
+    root: PathBuf,
+    indicators: Vec<String>,
+    sources: Vec<String>,
+    /// Every place file of data/places, relative to the root.
+    files: BTreeSet<String>,
+    by_iso3: HashMap<String, String>,
+    existing: HashMap<String, Existing>,
+    created: BTreeMap<String, Vec<(&'static str, String)>>,
+    added: BTreeMap<String, Additions>,
+}
+
+impl PlaceStore {
+    /// Reads which place files exist and their country codes; `indicators` and `sources` are
+    /// the ids [`SeriesKey`]s point into.
+    pub fn open(root: &Path, indicators: Vec<String>, sources: Vec<String>) -> Result<PlaceStore, Error> {
+        let mut store = PlaceStore {
+            root: root.to_path_buf(),
+            indicators,
+            sources,
+            files: BTreeSet::new(),
+            by_iso3: HashMap::new(),
+            existing: HashMap::new(),
+            created: BTreeMap::new(),
+            added: BTreeMap::new(),
+        };
+        let dir = root.join(crate::data::PLACES_DIR);
+        if !dir.is_dir() {
+            return Ok(store);
+        }
+        for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+            let entry = entry.map_err(|e| Error::Import(e.to_string()))?;
+            if !entry.file_type().is_file() || entry.path().extension().and_then(|e| e.to_str()) != Some("toml") {
+                continue;
+            }
+            let rel = entry.path().strip_prefix(root).unwrap_or(entry.path()).to_string_lossy().replace('\\', "/");
+            let doc = store.parse(&rel)?;
+            if let Some(iso3) = doc.get("iso3").and_then(Item::as_str) {
+                store.by_iso3.insert(iso3.to_string(), rel.clone());
+            }
+            store.files.insert(rel);
+        }
+        Ok(store)
+    }
+
+    fn parse(&self, rel: &str) -> Result<DocumentMut, Error> {
+        let path = self.root.join(rel);
+        let text = fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        text.parse().map_err(|e| {
+            Error::Import(format!(
+                "{rel} is not valid TOML ({e}); run salud build to see where, fix it, then import again"
+            ))
+        })
+    }
+
+    pub fn place_file(&self, rel: &str) -> bool {
+        self.files.contains(rel) || self.created.contains_key(rel)
+    }
+
+    pub fn by_iso3(&self, iso3: &str) -> Option<&String> {
+        self.by_iso3.get(iso3)
+    }
+
+    /// Reads the values already in `rel` the first time a row of the input goes there.
+    pub fn touch(&mut self, rel: &str) -> Result<(), Error> {
+        if self.existing.contains_key(rel) || !self.files.contains(rel) {
+            return Ok(());
+        }
+        let doc = self.parse(rel)?;
+        let indicators: HashMap<&str, u32> = self.indicators.iter().zip(0..).map(|(s, i)| (s.as_str(), i)).collect();
+        let sources: HashMap<&str, u32> = self.sources.iter().zip(0..).map(|(s, i)| (s.as_str(), i)).collect();
+        let mut existing = Existing::new();
+        for table in doc.get("series").and_then(Item::as_array_of_tables).into_iter().flatten() {
+            let id = |k: &str, ids: &HashMap<&str, u32>| {
+                table.get(k).and_then(Item::as_str).and_then(|s| ids.get(s)).copied()
+            };
+            let (Some(indicator), Some(source)) = (id("indicator", &indicators), id("source", &sources)) else {
+                continue;
+            };
+            let Some(values) = table.get("values").and_then(Item::as_table_like) else { continue };
+            let series = existing.entry(SeriesKey { indicator, source }).or_default();
+            for (year, item) in values.iter() {
+                let Ok(year) = year.parse::<i32>() else { continue };
+                series.push((year, number_of(item).unwrap_or(f64::NAN)));
+            }
+        }
+        for series in existing.values_mut() {
+            series.sort_by_key(|(year, _)| *year);
+            series.dedup_by_key(|(year, _)| *year);
+            series.shrink_to_fit();
+        }
+        self.existing.insert(rel.to_string(), existing);
+        Ok(())
+    }
+
+    /// Adds one value to the place `at`, unless the place already has a value for that year
+    /// and series: then it is counted as present, or as a conflict when it differs.
+    pub fn merge(&mut self, at: &Resolved, v: &Value, file: &Path, report: &mut ImportReport) {
+        let rel = at.rel.as_str();
+        let added = self.added.get(rel).and_then(|a| a.series.get(&v.key)).and_then(|s| s.get(v.year));
+        let old = match added {
+            Some(n) => Some(Some(n.as_f64())),
+            None => self.existing.get(rel).and_then(|e| e.get(&v.key)).and_then(|s| {
+                let i = s.binary_search_by_key(&v.year, |(y, _)| *y).ok()?;
+                Some(Some(s[i].1).filter(|n| !n.is_nan()))
+            }),
+        };
+        if let Some(old) = old {
+            if old == Some(v.number.as_f64()) {
+                report.unchanged += 1;
+            } else {
+                let (indicator, source) =
+                    (&self.indicators[v.key.indicator as usize], &self.sources[v.key.source as usize]);
+                report.conflicts.push(format!(
+                    "conflict: {rel}: {indicator} {} from `{source}` is {} there but {} in {}; kept the value in {rel} (change it by hand to take the new one)",
+                    v.year,
+                    old.map_or_else(|| "not a number".to_string(), |v| v.to_string()),
+                    v.text,
+                    file.display()
+                ));
+            }
+            return;
+        }
+        if let Some(fields) = &at.new {
+            if !self.place_file(rel) {
+                self.created.insert(rel.to_string(), fields.clone());
+                if let Some(iso3) = &at.iso3 {
+                    self.by_iso3.insert(iso3.clone(), rel.to_string());
+                }
+                report.places_created += 1;
+            }
+        }
+        let additions = self.added.entry(rel.to_string()).or_default();
+        let series = additions.series.entry(v.key).or_insert_with(|| {
+            additions.order.push(v.key);
+            NewSeries { note: v.note.map(str::to_string), values: Vec::new() }
+        });
+        series.insert(v.year, v.number);
+        report.added += 1;
+    }
+
+    /// How many existing place files get values.
+    pub fn changed(&self) -> usize {
+        self.added.keys().filter(|rel| !self.created.contains_key(*rel)).count()
+    }
+
+    /// Writes every place file that gets values: first each beside itself, then, when all
+    /// are written, each renamed over its place file. A failure (a full disk) removes what
+    /// was written and leaves every place file as it was.
+    pub fn write(&self) -> Result<(), Error> {
+        self.write_with(&|path, bytes| {
+            // A leftover from an interrupted import (or a link planted there) is replaced, never written through.
+            match fs::remove_file(path) {
+                Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+                _ => {}
+            }
+            fs::OpenOptions::new().write(true).create_new(true).open(path)?.write_all(bytes)
+        })
+    }
+
+    /// [`PlaceStore::write`] with the function that writes a file given, so tests can make it fail.
+    fn write_with(&self, write_file: &dyn Fn(&Path, &[u8]) -> io::Result<()>) -> Result<(), Error> {
+        let mut written: Vec<(PathBuf, PathBuf)> = Vec::new();
+        let mut folders: Vec<PathBuf> = Vec::new();
+        let result = self.write_temporary(write_file, &mut written, &mut folders);
+        let result = result.and_then(|()| replace_all(&written, &self.root));
+        if result.is_err() {
+            for (tmp, _) in &written {
+                let _ = fs::remove_file(tmp);
+            }
+            for folder in folders.iter().rev() {
+                let _ = fs::remove_dir(folder);
+            }
+        }
+        result
+    }
+
+    fn write_temporary(
+        &self,
+        write_file: &dyn Fn(&Path, &[u8]) -> io::Result<()>,
+        written: &mut Vec<(PathBuf, PathBuf)>,
+        folders: &mut Vec<PathBuf>,
+    ) -> Result<(), Error> {
+        for (rel, additions) in &self.added {
+            let text = self.edited(rel, additions)?;
+            let path = self.root.join(rel);
+            if let Some(dir) = path.parent().filter(|d| !d.is_dir()) {
+                let mut missing: Vec<PathBuf> =
+                    dir.ancestors().take_while(|d| !d.exists()).map(Path::to_path_buf).collect();
+                fs::create_dir_all(dir).map_err(|e| self.write_error(rel, &e))?;
+                missing.reverse();
+                folders.extend(missing);
+            }
+            let tmp = PathBuf::from(format!("{}{TEMP_SUFFIX}", path.display()));
+            written.push((tmp.clone(), path));
+            write_file(&tmp, text.as_bytes()).map_err(|e| self.write_error(rel, &e))?;
+        }
+        Ok(())
+    }
+
+    fn write_error(&self, rel: &str, e: &io::Error) -> Error {
+        Error::Import(format!(
+            "could not write {rel}: {e}; nothing was changed (no place file is replaced until all are written). Free some disk space or fix the folder's permissions, then import again"
+        ))
+    }
+
+    /// The text of `rel` with its additions: the file as it is, or the new place's first lines.
+    fn edited(&self, rel: &str, additions: &Additions) -> Result<String, Error> {
+        let mut doc = match self.created.get(rel) {
+            Some(fields) => {
+                let mut doc = DocumentMut::new();
+                for (key, text) in fields {
+                    doc[key] = value(text.as_str());
+                }
+                doc
+            }
+            None => self.parse(rel)?,
+        };
+        let not_series = || {
+            Error::Import(format!(
+                "{rel}: its `series` are not [[series]] tables, so salud cannot add values to them; run salud check to see where, fix it, then import again"
+            ))
+        };
+        if doc.get("series").is_none() {
+            doc.insert("series", Item::ArrayOfTables(ArrayOfTables::new()));
+        }
+        let all = doc["series"].as_array_of_tables_mut().ok_or_else(not_series)?;
+        let mut position: HashMap<(String, String), usize> = HashMap::new();
+        for (i, t) in all.iter().enumerate() {
+            if let (Some(ind), Some(src)) =
+                (t.get("indicator").and_then(Item::as_str), t.get("source").and_then(Item::as_str))
+            {
+                position.entry((ind.to_string(), src.to_string())).or_insert(i);
+            }
+        }
+        for key in &additions.order {
+            let new = &additions.series[key];
+            let (indicator, source) = (&self.indicators[key.indicator as usize], &self.sources[key.source as usize]);
+            let series = match position.get(&(indicator.clone(), source.clone())) {
+                Some(&i) => all.get_mut(i).expect("position is in range"),
+                None => {
+                    let mut t = Table::new();
+                    t["indicator"] = value(indicator.as_str());
+                    t["source"] = value(source.as_str());
+                    if let Some(note) = &new.note {
+                        t["note"] = value(note.as_str());
+                    }
+                    t.insert("values", Item::Table(Table::new()));
+                    all.push(t);
+                    all.get_mut(all.len() - 1).expect("just pushed")
+                }
+            };
+            if series.get("values").is_none() {
+                series.insert("values", Item::Table(Table::new()));
+            }
+            let values = series["values"].as_table_like_mut().ok_or_else(not_series)?;
+            for (year, number) in &new.values {
+                values.insert(&year.to_string(), number.item());
+            }
+            values.sort_values();
+        }
+        Ok(doc.to_string())
+    }
+}
+
+/// Renames each written file over its place file; if one fails, the rest are not renamed.
+fn replace_all(written: &[(PathBuf, PathBuf)], root: &Path) -> Result<(), Error> {
+    for (done, (tmp, path)) in written.iter().enumerate() {
+        if let Err(e) = fs::rename(tmp, path) {
+            let rel = path.strip_prefix(root).unwrap_or(path).display().to_string();
+            let before = if done == 0 {
+                "nothing was changed".to_string()
+            } else {
+                format!("the {done} place files before it were updated, the others left as they were")
+            };
+            return Err(Error::Import(format!(
+                "could not replace {rel}: {e}; {before}. If a folder or another file is in its way, move it, then import again (values already imported are recognised, not added twice)"
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// The number a value of a place file holds: `2011 = 18` or `2011 = { value = 18, ... }`.
+fn number_of(item: &Item) -> Option<f64> {
+    let number = |v: &toml_edit::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
+    item.as_value().and_then(number).or_else(|| item.get("value").and_then(|v| v.as_value()).and_then(number))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A store for a site with Peru, getting one value for Peru and one for a new Chile.
+    fn store_with_values(root: &Path) -> PlaceStore {
+        fs::create_dir_all(root.join("data/places")).unwrap();
+        fs::write(root.join("data/places/peru.toml"), "name = \"Peru\"\niso3 = \"PER\"\n").unwrap();
+        let mut store = PlaceStore::open(root, vec!["u5".into()], vec!["wdi".into()]).unwrap();
+        let key = SeriesKey { indicator: 0, source: 0 };
+        let mut report = ImportReport::default();
+        for (rel, new) in
+            [("data/places/chile.toml", Some(vec![("name", "Chile".to_string())])), ("data/places/peru.toml", None)]
+        {
+            let at = Resolved { rel: rel.into(), new, iso3: None };
+            store.touch(rel).unwrap();
+            let v = Value { key, note: None, year: 2020, number: Number::Int(7), text: "7" };
+            store.merge(&at, &v, Path::new("in.csv"), &mut report);
+        }
+        assert_eq!((report.added, report.places_created), (2, 1));
+        store
+    }
+
+    #[test]
+    fn a_full_disk_leaves_no_temporary_file_and_no_place_file_changed() {
+        let root = std::env::temp_dir().join(format!("salud-store-full-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let store = store_with_values(&root);
+        // The second file meets a full disk after its (empty) file is created, as ENOSPC leaves it.
+        let full = |path: &Path, bytes: &[u8]| -> io::Result<()> {
+            fs::write(path, "")?;
+            if path.to_string_lossy().contains("peru") {
+                return Err(io::Error::from_raw_os_error(28));
+            }
+            fs::write(path, bytes)
+        };
+        let err = store.write_with(&full).unwrap_err().to_string();
+        assert!(err.contains("could not write data/places/peru.toml") && err.contains("nothing was changed"), "{err}");
+        let files: Vec<String> = walkdir::WalkDir::new(root.join("data"))
+            .into_iter()
+            .map(|e| e.unwrap().path().strip_prefix(&root).unwrap().display().to_string())
+            .collect();
+        assert_eq!(files, ["data", "data/places", "data/places/peru.toml"]);
+        assert_eq!(
+            fs::read_to_string(root.join("data/places/peru.toml")).unwrap(),
+            "name = \"Peru\"\niso3 = \"PER\"\n"
+        );
+
+        store.write().unwrap();
+        assert!(fs::read_to_string(root.join("data/places/chile.toml")).unwrap().contains("2020 = 7\n"));
+        fs::remove_dir_all(&root).unwrap();
+    }
+}
