@@ -25,6 +25,7 @@ mod files;
 mod format;
 mod i18n;
 mod import;
+mod lock;
 mod new;
 mod output;
 mod parallel;

@@ -65,7 +65,7 @@ impl Output {
     pub fn streaming_into(dir: &Path, waiting: &dyn Fn()) -> Result<Output, Error> {
         let paths = Staging::beside(dir);
         fs::create_dir_all(&paths.parent).map_err(|e| Error::io(&paths.parent, e))?;
-        let lock = lock(&paths.lock, waiting)?;
+        let lock = crate::lock::exclusive(&paths.lock, waiting)?;
         // Checked under the lock: the build before may have just created the folder.
         check_replaceable(dir)?;
         // A build killed between the two renames of the fallback swap leaves the old output
@@ -245,23 +245,6 @@ impl Staging {
         }
         found.sort();
         Ok(found)
-    }
-}
-
-/// Takes the output's lock, waiting for the build that holds it. The operating system lets
-/// the lock go when its holder exits, even when killed, so a crashed build never blocks the
-/// next one.
-fn lock(path: &Path, waiting: &dyn Fn()) -> Result<fs::File, Error> {
-    let file =
-        fs::OpenOptions::new().create(true).truncate(false).write(true).open(path).map_err(|e| Error::io(path, e))?;
-    match file.try_lock() {
-        Ok(()) => Ok(file),
-        Err(fs::TryLockError::WouldBlock) => {
-            waiting();
-            file.lock().map_err(|e| Error::io(path, e))?;
-            Ok(file)
-        }
-        Err(fs::TryLockError::Error(e)) => Err(Error::io(path, e)),
     }
 }
 

@@ -409,3 +409,59 @@ fn m9_stale_after_years_must_be_a_number_of_years() {
     replace_in(&site.join("config.toml"), "stale_after_years = 50", "stale_after_years = -1");
     fails_with(&site, &["build"], &["stale_after_years = -1 is not a number of years", "config.toml:5:1"]);
 }
+
+#[test]
+fn d1_two_imports_into_one_site_take_turns() {
+    let site = site_with("review-d1-import", None);
+    let input = scratch("review-d1-import-input");
+    // Two World Bank files for one country, with different years.
+    let mut files = Vec::new();
+    for (n, years) in [(1990..2005), (2005..2020)].into_iter().enumerate() {
+        let file = input.join(format!("part{n}.csv"));
+        let head: Vec<String> = years.clone().map(|y| format!("\"{y}\"")).collect();
+        let values: Vec<String> = years.map(|y| format!("\"{}.5\"", 20 + y % 7)).collect();
+        fs::write(
+            &file,
+            format!(
+                "\"Data Source\",\"World Development Indicators\",\n\n\"Last Updated Date\",\"2024-01-01\",\n\n\
+                 \"Country Name\",\"Country Code\",\"Indicator Name\",\"Indicator Code\",{}\n\
+                 \"Aruba\",\"ABW\",\"Mortality rate, under-5 (per 1,000 live births)\",\"SH.DYN.MORT\",{}\n",
+                head.join(","),
+                values.join(",")
+            ),
+        )
+        .unwrap();
+        files.push(file);
+    }
+    let import = |file: &Path| {
+        Command::new(env!("CARGO_BIN_EXE_salud"))
+            .current_dir(&site)
+            .arg("import")
+            .arg(file)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    // While another process holds the site's import lock, an import waits and says so.
+    fs::create_dir_all(site.join(".salud-cache")).unwrap();
+    let held = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(site.join(".salud-cache/import.lock"))
+        .unwrap();
+    held.lock().unwrap();
+    let mut first = import(&files[0]);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(first.try_wait().unwrap().is_none(), "the import did not wait for the lock");
+    let second = import(&files[1]);
+    drop(held);
+    for child in [first, second] {
+        let out = child.wait_with_output().unwrap();
+        assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    }
+    // Each read the other's result: all 30 years are there, none lost to the other's write.
+    let text = read(&site.join("data/places/aruba.toml"));
+    assert_eq!(text.lines().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).count(), 30, "{text}");
+}

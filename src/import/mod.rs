@@ -187,6 +187,13 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         .collect();
     let source_ids: Vec<String> = sources.keys().cloned().collect();
     let indicator_ids = catalogue.iter().map(|i| i.id.clone()).collect();
+    // Two imports into one site would each write place files from what they read before the
+    // other's changes: the second waits, and reads the first one's result.
+    let cache = root.join(".salud-cache");
+    std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
+    let _lock = crate::lock::exclusive(&cache.join("import.lock"), &|| {
+        eprintln!("Another salud import is adding data to this site; waiting for it to finish");
+    })?;
     let mut store = PlaceStore::open(root, indicator_ids, source_ids.clone())?;
     let mut report = ImportReport::default();
     let mut without_values = BTreeMap::new();
