@@ -168,12 +168,17 @@ pub fn load_again(
         let reused = known.get(rel.as_str()).filter(|d| d.hash == hash).map(|d| (*d).clone());
         let Some(doc) = reused.or_else(|| parse(rel, &text, allow_html, &mut own)) else { return Some((None, own)) };
         let own_place = places.contains(slug.as_str()).then_some(slug.as_str());
+        // Made at the first wrong shortcode, so that thousands of them are located in linear time.
+        let mut lines: Option<crate::diagnostic::LineIndex> = None;
         for code in &doc.shortcodes {
             if code.arg("place").or(own_place).is_some_and(|p| data.broken.contains(p)) {
                 continue;
             }
             if let Err((message, help)) = shortcodes::validate(code, data, own_place) {
-                own.push(Diagnostic::error(rel, message).at(&text, code.span.clone()).help(help));
+                let at = lines
+                    .get_or_insert_with(|| crate::diagnostic::LineIndex::new(&text))
+                    .locate(&text, code.span.clone());
+                own.push(Diagnostic::error(rel, message).located(&at).help(help));
             }
         }
         // Where a message about the file as a whole points, located while the text is at hand.

@@ -586,15 +586,11 @@ impl Renderer {
         }
         if site.config.pdf {
             // The summary's value shortcodes are filled in; charts have no place in it.
-            let summary = match site.content.narratives.get(&place.slug) {
-                Some(doc) => {
-                    resolve::resolve(doc, Some(&place.slug), &site.data, locale, &BTreeMap::new(), &|_| {
-                        Ok(String::new())
-                    })?
-                    .1
-                }
-                None => None,
-            };
+            let summary = site
+                .content
+                .narratives
+                .get(&place.slug)
+                .and_then(|doc| resolve::resolve_summary(doc, Some(&place.slug), &site.data, locale));
             let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
             let mut charts = Vec::new();
             for (chart, svg) in print {
