@@ -217,3 +217,32 @@ fn peru_pdf_holds_its_figures_and_departments_on_two_pages() {
         }
     }
 }
+
+/// A first paragraph of 2,000 words stays whole on the page, but the PDF and link previews
+/// show its beginning, cut at a word with an ellipsis, and `salud check` says so.
+#[test]
+fn a_long_first_paragraph_is_shortened_in_the_pdf_and_link_previews() {
+    let site = site_with("profile-long-summary", None);
+    let words = ["Stunting", "fell", "in", "the", "north", "while", "clinics", "opened", "near", "rivers."];
+    let paragraph: Vec<&str> = (0..2_000).map(|i| words[i % words.len()]).collect();
+    let paragraph = paragraph.join(" ");
+    std::fs::write(site.join("content/testland/north.md"), format!("{paragraph}\n\nSecond paragraph.\n")).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = site.join("public/testland/north/salud-profile-north.pdf");
+    assert!(pages(&pdf) <= 2, "the PDF has {} pages", pages(&pdf));
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Stunting fell in the north"), "{text}");
+    let html = read(&site.join("public/testland/north/index.html"));
+    assert!(html.contains(&format!("<p>{paragraph}</p>")), "the page keeps the whole paragraph");
+    let description = html.split("<meta name=\"description\" content=\"").nth(1).unwrap();
+    let description = &description[..description.find('"').unwrap()];
+    assert!(description.starts_with("Stunting fell in the north while"), "{description}");
+    assert!(description.ends_with('…') && description.chars().count() <= 301, "{description}");
+    assert!(paragraph.starts_with(description.trim_end_matches('…')), "cut at a word: {description}");
+    let check = salud_in(&site, &["check"]);
+    let said = stdout(&check) + &stderr(&check);
+    let chars = paragraph.chars().count();
+    assert!(said.contains(&format!("warning: the first paragraph, used as the summary, is {chars} characters long, so the PDF profile and link previews show only its first 300")), "{said}");
+    assert!(said.contains(" --> content/testland/north.md:1:1"), "{said}");
+}
