@@ -249,7 +249,7 @@ impl Tracked {
     /// Where the paragraph still open at the end of the text starts.
     fn open_paragraph(&self) -> Option<usize> {
         let open = *self.opens.last()?;
-        (self.closes.last().is_none_or(|&close| close < open)).then_some(open)
+        (!self.closes.last().is_some_and(|&close| close > open)).then_some(open)
     }
 }
 
