@@ -51,6 +51,9 @@ pub struct Theme {
     pub fonts: BTreeMap<String, Vec<u8>>,
     /// The Typst template of the PDF profile.
     pub profile: String,
+    /// The file it came from, for messages: `templates/profile.typ` (the site's own),
+    /// `themes/default/profile.typ`, or the built-in copy.
+    pub profile_origin: String,
     /// Interface strings by language code (`i18n/es.toml` under "es").
     pub i18n: BTreeMap<String, String>,
 }
@@ -111,9 +114,10 @@ impl Theme {
     fn add(&mut self, path: &str, bytes: Vec<u8>, origin: &str) -> Result<(), Error> {
         if path == "profile.typ" || path == "templates/profile.typ" {
             self.profile = String::from_utf8(bytes).map_err(|_| Error::Template {
-                name: "profile.typ".into(),
+                name: origin.to_string(),
                 message: "the file is not UTF-8 text".into(),
             })?;
+            self.profile_origin = origin.to_string();
         } else if let Some(name) = path.strip_prefix("templates/") {
             let text = String::from_utf8(bytes).map_err(|_| Error::Template {
                 name: name.to_string(),

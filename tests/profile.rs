@@ -246,3 +246,39 @@ fn a_long_first_paragraph_is_shortened_in_the_pdf_and_link_previews() {
     assert!(said.contains(&format!("warning: the first paragraph, used as the summary, is {chars} characters long, so the PDF profile and link previews show only its first 300")), "{said}");
     assert!(said.contains(" --> content/testland/north.md:1:1"), "{said}");
 }
+
+/// A mistake in the site's own `templates/profile.typ` reads like salud's other messages: the
+/// file, line and column, the line itself, and help that fits salud, not Typst's command line.
+#[test]
+fn an_error_in_the_sites_profile_template_names_its_file_line_and_column() {
+    let site = site_with("profile-template-error", None);
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    let template = read(&repo_root().join("themes/default/profile.typ"));
+    let broken = template.replacen("  linebreak()\n", "  linebreak() #nosuch\n", 1);
+    let line = broken.lines().position(|l| l.contains("#nosuch")).unwrap() + 1;
+    std::fs::write(site.join("templates/profile.typ"), &broken).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "error: the character `#` is not valid in code\n  --> templates/profile.typ:{line}:15\n   |\n{line} |   linebreak() #nosuch\n   |               ^\n"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("= help: you are already in code mode; try removing the `#`"), "{err}");
+    assert!(err.ends_with("1 problem found; nothing was written\n"), "{err}");
+    assert!(!site.join("public").exists());
+
+    let escapes = template.replacen("json(\"/data.json\")", "json(\"../data.json\")", 1);
+    std::fs::write(site.join("templates/profile.typ"), escapes).unwrap();
+    let err = stderr(&salud_in(&site, &["build"]));
+    assert!(
+        err.starts_with(
+            "error: path `\"../data.json\"` would escape the project root\n --> templates/profile.typ:5:15\n"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("--root") && !err.contains("sandbox"), "no help about Typst's command line: {err}");
+    assert!(err.contains("= help: the profile can read only /data.json and the charts under /charts/"), "{err}");
+}

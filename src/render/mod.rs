@@ -181,7 +181,7 @@ impl Renderer {
             fonts_key.extend((font.len() as u64).to_le_bytes());
             fonts_key.extend(font.iter().step_by(4096));
         }
-        let typesetter = Typesetter::new(&theme.profile, &fonts);
+        let typesetter = Typesetter::new(&theme.profile, &theme.profile_origin, &fonts);
         let pool = rayon::ThreadPoolBuilder::new()
             .stack_size(parallel::STACK_SIZE)
             .build()
