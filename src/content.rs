@@ -15,6 +15,10 @@ use crate::shortcodes::{self, Shortcode};
 
 pub const DIR: &str = "content";
 
+/// How many characters of a summary the PDF profile and link previews show: two sentences or
+/// so, which keep the profile on its two pages (a 2,000-word first paragraph made it three).
+pub const SUMMARY_CHARS: usize = 300;
+
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct FrontMatter {
@@ -33,8 +37,11 @@ pub struct Document {
     /// The rendered Markdown, with a placeholder word where each shortcode goes.
     pub html: String,
     pub shortcodes: Vec<Shortcode>,
-    /// The front matter's summary, or the first paragraph as plain text.
+    /// The front matter's summary, or the first paragraph as plain text, at most about
+    /// [`SUMMARY_CHARS`] characters: what the PDF profile and link previews show.
     pub summary: Option<String>,
+    /// The warning that the summary was shortened, given again whenever the file is loaded.
+    pub summary_warning: Option<Diagnostic>,
     /// The language it is written in, when it is a translation (`_index.es.md`); `None` for
     /// the site's main language.
     pub lang: Option<String>,
@@ -168,14 +175,20 @@ pub fn load_again(
         let reused = known.get(rel.as_str()).filter(|d| d.hash == hash).map(|d| (*d).clone());
         let Some(doc) = reused.or_else(|| parse(rel, &text, allow_html, &mut own)) else { return Some((None, own)) };
         let own_place = places.contains(slug.as_str()).then_some(slug.as_str());
+        // Made at the first wrong shortcode, so that thousands of them are located in linear time.
+        let mut lines: Option<crate::diagnostic::LineIndex> = None;
         for code in &doc.shortcodes {
             if code.arg("place").or(own_place).is_some_and(|p| data.broken.contains(p)) {
                 continue;
             }
             if let Err((message, help)) = shortcodes::validate(code, data, own_place) {
-                own.push(Diagnostic::error(rel, message).at(&text, code.span.clone()).help(help));
+                let at = lines
+                    .get_or_insert_with(|| crate::diagnostic::LineIndex::new(&text))
+                    .locate(&text, code.span.clone());
+                own.push(Diagnostic::error(rel, message).located(&at).help(help));
             }
         }
+        own.0.extend(doc.summary_warning.clone());
         // Where a message about the file as a whole points, located while the text is at hand.
         let top = crate::diagnostic::Location::from_span(&text, 0..0);
         Some((Some((doc, top)), own))
@@ -265,9 +278,9 @@ fn title_from_stem(stem: &str) -> String {
 
 /// Splits the front matter off, reads it, and renders the Markdown.
 pub fn parse(rel: &str, text: &str, allow_html: bool, diags: &mut Diagnostics) -> Option<Document> {
-    let (front, body) = match split_front_matter(text) {
+    let (front, front_at, body) = match split_front_matter(text) {
         Ok(Some((front_at, front_text, body))) => match toml::from_str::<FrontMatter>(front_text) {
-            Ok(front) => (front, body),
+            Ok(front) => (front, Some((front_at, front_text)), body),
             Err(err) => {
                 let mut d = crate::files::toml_error(rel, front_text, &err);
                 if let Some(span) = err.span() {
@@ -277,7 +290,7 @@ pub fn parse(rel: &str, text: &str, allow_html: bool, diags: &mut Diagnostics) -
                 return None;
             }
         },
-        Ok(None) => (FrontMatter::default(), text),
+        Ok(None) => (FrontMatter::default(), None, text),
         Err(at) => {
             diags.push(
                 Diagnostic::error(rel, "the front matter that starts here is never closed")
@@ -317,9 +330,81 @@ pub fn parse(rel: &str, text: &str, allow_html: bool, diags: &mut Diagnostics) -
         }
         return None;
     }
-    let summary = front.summary.clone().or(first_paragraph);
+    let from_front = front.summary.is_some();
+    let mut summary = front.summary.clone().or(first_paragraph);
+    let mut summary_warning = None;
+    if let Some(short) = summary.as_deref().and_then(shorten_summary) {
+        let chars = summary.as_deref().map_or(0, |s| s.chars().count());
+        let (message, help, at) = if from_front {
+            (
+                format!("the summary is {chars} characters long, so the PDF profile and link previews show only its first {SUMMARY_CHARS}"),
+                "write one or two sentences in summary = \"...\"".to_string(),
+                front_at.and_then(|(at, front)| summary_key(front).map(|i| at + i)).unwrap_or(0),
+            )
+        } else {
+            (
+                format!("the first paragraph, used as the summary, is {chars} characters long, so the PDF profile and link previews show only its first {SUMMARY_CHARS}"),
+                "the page shows the paragraph whole; to choose what they show, start the file with three lines: +++, then summary = \"One or two sentences.\", then +++".to_string(),
+                first_paragraph_at(&body, &shortcodes, body_at),
+            )
+        };
+        summary_warning = Some(Diagnostic::warning(rel, message).at(text, at..at).help(help));
+        summary = Some(short);
+    }
     let hash = crate::cache::fnv1a(&[text.as_bytes(), &[u8::from(allow_html)]]);
-    Some(Document { file: rel.to_string(), front, html, shortcodes, summary, lang: None, hash })
+    Some(Document { file: rel.to_string(), front, html, shortcodes, summary, summary_warning, lang: None, hash })
+}
+
+/// `summary` cut to at most [`SUMMARY_CHARS`] characters at the end of a word, with an
+/// ellipsis; `None` when it is short enough already.
+pub fn shorten_summary(summary: &str) -> Option<String> {
+    let cut = summary.char_indices().nth(SUMMARY_CHARS).map(|(i, _)| i)?;
+    // Room for the ellipsis.
+    let room = summary[..cut].char_indices().last().map_or(0, |(i, _)| i);
+    let kept = if summary[room..].starts_with(char::is_whitespace) {
+        &summary[..room]
+    } else {
+        match summary[..room].rfind(char::is_whitespace) {
+            Some(space) => &summary[..space],
+            // One word longer than the limit.
+            None => &summary[..room],
+        }
+    };
+    let kept = kept.trim_end().trim_end_matches([',', ';', ':', '-', '–', '—']).trim_end();
+    Some(format!("{kept}…"))
+}
+
+/// Where the `summary` key starts in the front matter's text.
+fn summary_key(front: &str) -> Option<usize> {
+    let mut at = 0;
+    for line in front.split_inclusive('\n') {
+        if line.trim_start().starts_with("summary") {
+            return Some(at + line.len() - line.trim_start().len());
+        }
+        at += line.len();
+    }
+    None
+}
+
+/// Where the first paragraph starts in the file, from `body` (the Markdown with shortcodes
+/// replaced by placeholders) that starts at byte `body_at` of the file.
+fn first_paragraph_at(body: &str, codes: &[Shortcode], body_at: usize) -> usize {
+    let Some(start) = Parser::new_ext(body, markdown_options())
+        .into_offset_iter()
+        .find_map(|(event, range)| matches!(event, Event::Start(Tag::Paragraph)).then_some(range.start))
+    else {
+        return body_at;
+    };
+    // Each placeholder before it stands for a shortcode of another length.
+    let mut shift = 0isize;
+    for (i, code) in codes.iter().enumerate() {
+        let in_body = (code.span.start - body_at) as isize - shift;
+        if in_body >= start as isize {
+            break;
+        }
+        shift += code.span.len() as isize - Shortcode::placeholder(i).len() as isize;
+    }
+    (body_at as isize + start as isize + shift).max(0) as usize
 }
 
 /// Returns the byte offset of the front matter, its text and the body after it, or `Err`
@@ -352,12 +437,8 @@ pub struct Rendered {
 
 /// Markdown to HTML with tables, footnotes, strikethrough and an anchor on every heading.
 pub fn render_markdown(markdown: &str, allow_html: bool) -> Rendered {
-    let options = Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut unsafe_links = Vec::new();
-    let mut events: Vec<Event> = Parser::new_ext(markdown, options)
+    let mut events: Vec<Event> = Parser::new_ext(markdown, markdown_options())
         .map(|event| match event {
             Event::Html(raw) | Event::InlineHtml(raw) if !allow_html => Event::Text(raw),
             // `{#id .class}` names a heading for links and styles; any other attribute
@@ -381,6 +462,13 @@ pub fn render_markdown(markdown: &str, allow_html: bool) -> Rendered {
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
     Rendered { html, first_paragraph, unsafe_links }
+}
+
+fn markdown_options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
 }
 
 fn add_heading_ids(events: &mut [Event]) {
@@ -562,5 +650,47 @@ mod tests {
         assert!(parse("content/x.md", "+++\ntitle = \"A\"\ntitel = \"B\"\n+++\n", false, &mut diags).is_none());
         let d = &diags.0[0];
         assert_eq!(d.location.as_ref().map(|l| (l.line, l.column)), Some((3, 1)), "{d}");
+    }
+
+    #[test]
+    fn a_long_summary_is_cut_at_a_word_with_an_ellipsis() {
+        assert_eq!(shorten_summary("Short."), None);
+        assert_eq!(shorten_summary(&"a".repeat(SUMMARY_CHARS)), None);
+        let words = "Stunting fell, ".repeat(100);
+        let short = shorten_summary(&words).unwrap();
+        assert!(short.chars().count() <= SUMMARY_CHARS, "{short}");
+        assert!(short.ends_with("Stunting fell…"), "no comma before the ellipsis: {short}");
+        assert!(words.starts_with(short.trim_end_matches('…')));
+        let word = "ñ".repeat(1_000);
+        assert_eq!(shorten_summary(&word).unwrap(), format!("{}…", "ñ".repeat(SUMMARY_CHARS - 1)));
+        // 200,000 words are cut as fast as 50.
+        let long = "word ".repeat(200_000);
+        assert_eq!(shorten_summary(&long).unwrap(), format!("{}…", long[..299].trim_end()));
+    }
+
+    #[test]
+    fn a_shortened_summary_is_said_where_it_is_written() {
+        let mut diags = Diagnostics::default();
+        let long = "Two sentences would do. ".repeat(20);
+        let text = format!("+++\ntitle = \"T\"\nsummary = \"{long}\"\n+++\nFirst.\n");
+        let doc = parse("content/x.md", &text, false, &mut diags).unwrap();
+        assert!(diags.0.is_empty(), "the warning comes with the document, each time it is loaded");
+        let summary = doc.summary.unwrap();
+        assert!(summary.ends_with(" would do. Two…") && summary.chars().count() <= 300, "{summary}");
+        let warning = doc.summary_warning.unwrap();
+        assert!(!warning.is_error());
+        assert_eq!(warning.location.map(|l| (l.line, l.column)), Some((3, 1)));
+
+        let text =
+            format!("## A {{{{ value(indicator=\"x\") }}}} heading\n\n{{{{ value(indicator=\"x\") }}}} {long}\n");
+        let doc = parse("content/x.md", &text, false, &mut diags).unwrap();
+        assert!(doc.html.contains(long.trim_end()), "the page keeps the paragraph whole");
+        assert!(doc.summary.as_deref().is_some_and(|s| s.starts_with("saludshortcode1x Two sentences")));
+        let warning = doc.summary_warning.unwrap();
+        assert_eq!(warning.location.as_ref().map(|l| (l.line, l.column)), Some((3, 1)), "{warning}");
+        let chars = "saludshortcode1x ".len() + long.trim_end().len();
+        assert!(warning
+            .message
+            .starts_with(&format!("the first paragraph, used as the summary, is {chars} characters")));
     }
 }

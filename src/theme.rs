@@ -52,6 +52,9 @@ pub struct Theme {
     pub fonts: BTreeMap<String, Vec<u8>>,
     /// The Typst template of the PDF profile.
     pub profile: String,
+    /// The file it came from, for messages: `templates/profile.typ` (the site's own),
+    /// `themes/default/profile.typ`, or the built-in copy.
+    pub profile_origin: String,
     /// Interface strings by language code (`i18n/es.toml` under "es").
     pub i18n: BTreeMap<String, String>,
 }
@@ -130,6 +133,7 @@ impl Theme {
         if path == "profile.typ" || path == "templates/profile.typ" {
             if let Some(profile) = text(bytes, diags) {
                 self.profile = profile;
+                self.profile_origin = origin.to_string();
             }
         } else if let Some(name) = path.strip_prefix("templates/") {
             if let Some(template) = text(bytes, diags) {

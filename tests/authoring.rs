@@ -110,3 +110,20 @@ fn the_good_fixture_passes_check() {
     assert!(!stdout(&out).contains("error:"), "{}", stdout(&out));
     assert!(!site.join("public").exists());
 }
+
+/// Each of thousands of wrong shortcodes is reported at its own line (locating each from the
+/// top of the file took time in the square of their number).
+#[test]
+fn check_locates_each_of_thousands_of_wrong_shortcodes() {
+    let site = site_with("check-many-shortcodes", None);
+    let lines = 20_000;
+    let text = "Rate: {{ value(indicator=\"nosuch\") }}.\n".repeat(lines);
+    fs::write(site.join("content/testland/north.md"), text).unwrap();
+    let out = salud_in(&site, &["check", "--verbose"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stdout(&out) + &stderr(&out);
+    assert_eq!(err.matches("error: `nosuch` is not an indicator of the catalogue").count(), lines);
+    for line in [1, 2, 9_999, lines] {
+        assert!(err.contains(&format!(" --> content/testland/north.md:{line}:7\n")), "line {line}");
+    }
+}

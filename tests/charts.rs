@@ -144,6 +144,44 @@ fn shortcodes_put_values_and_charts_in_the_text() {
     assert!(html.contains("<img src=\"../../testland/charts/regions-child-stunting.svg\""));
 }
 
+/// Thousands of shortcodes in one narrative: each filled, in order, charts never inside a
+/// paragraph. (Filling them once took time in the square of their number: 20,000 took 12 s.)
+#[test]
+fn twenty_thousand_shortcodes_are_each_filled_in_order() {
+    let site = site_with("charts-many-shortcodes", None);
+    let (paragraphs, per_paragraph) = (200, 99);
+    let mut text = String::new();
+    for p in 0..paragraphs {
+        text.push_str(&format!("Paragraph {p}:"));
+        for _ in 0..per_paragraph {
+            text.push_str(" {{ value(indicator=\"child_stunting\") }},");
+        }
+        text.push_str(
+            " end.\n{{ chart(indicator=\"child_stunting\", place=\"testland\", kind=\"regions\") }}\nAfter.\n\n",
+        );
+    }
+    std::fs::write(site.join("content/testland/north.md"), text).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let html = read(&site.join("public/testland/north/index.html"));
+    let datum = "<span class=\"datum\" title=\"Source: INEI, ENDES.\">28.4% of children under 5 (2023)</span>";
+    assert_eq!(html.matches(datum).count(), paragraphs * per_paragraph);
+    let figure = "<figure class=\"chart\">\n  <picture>\n    <source media=\"(max-width: 600px)\" srcset=\"../../testland/charts/regions-child-stunting-narrow.svg\"";
+    assert_eq!(html.matches(figure).count(), paragraphs);
+    assert!(!html.contains("saludshortcode"));
+    let mut at = 0;
+    for p in 0..paragraphs {
+        let paragraph = format!("<p>Paragraph {p}: {datum},");
+        at += html[at..].find(&paragraph).unwrap_or_else(|| panic!("paragraph {p} is missing or out of order"));
+        let rest = &html[at..];
+        let close = rest.find(&format!(" end.</p>\n{figure}")).expect("the chart closes the paragraph");
+        assert_eq!(rest[..close].matches(datum).count(), per_paragraph);
+        assert!(rest[close..].contains("</figure>\n\n<p>After.</p>"));
+    }
+    let description = html.split("<meta name=\"description\" content=\"").nth(1).unwrap();
+    assert!(description.starts_with("Paragraph 0: 28.4% of children under 5 (2023), 28.4%"), "{}", &description[..200]);
+}
+
 #[test]
 fn charts_are_byte_identical_across_builds() {
     let site = site_with("charts-twice", None);

@@ -217,3 +217,68 @@ fn peru_pdf_holds_its_figures_and_departments_on_two_pages() {
         }
     }
 }
+
+/// A first paragraph of 2,000 words stays whole on the page, but the PDF and link previews
+/// show its beginning, cut at a word with an ellipsis, and `salud check` says so.
+#[test]
+fn a_long_first_paragraph_is_shortened_in_the_pdf_and_link_previews() {
+    let site = site_with("profile-long-summary", None);
+    let words = ["Stunting", "fell", "in", "the", "north", "while", "clinics", "opened", "near", "rivers."];
+    let paragraph: Vec<&str> = (0..2_000).map(|i| words[i % words.len()]).collect();
+    let paragraph = paragraph.join(" ");
+    std::fs::write(site.join("content/testland/north.md"), format!("{paragraph}\n\nSecond paragraph.\n")).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdf = site.join("public/testland/north/salud-profile-north.pdf");
+    assert!(pages(&pdf) <= 2, "the PDF has {} pages", pages(&pdf));
+    let text = pdf_text(&pdf);
+    assert!(text.contains("Stunting fell in the north"), "{text}");
+    let html = read(&site.join("public/testland/north/index.html"));
+    assert!(html.contains(&format!("<p>{paragraph}</p>")), "the page keeps the whole paragraph");
+    let description = html.split("<meta name=\"description\" content=\"").nth(1).unwrap();
+    let description = &description[..description.find('"').unwrap()];
+    assert!(description.starts_with("Stunting fell in the north while"), "{description}");
+    assert!(description.ends_with('…') && description.chars().count() <= 301, "{description}");
+    assert!(paragraph.starts_with(description.trim_end_matches('…')), "cut at a word: {description}");
+    let check = salud_in(&site, &["check"]);
+    let said = stdout(&check) + &stderr(&check);
+    let chars = paragraph.chars().count();
+    assert!(said.contains(&format!("warning: the first paragraph, used as the summary, is {chars} characters long, so the PDF profile and link previews show only its first 300")), "{said}");
+    assert!(said.contains(" --> content/testland/north.md:1:1"), "{said}");
+}
+
+/// A mistake in the site's own `templates/profile.typ` reads like salud's other messages: the
+/// file, line and column, the line itself, and help that fits salud, not Typst's command line.
+#[test]
+fn an_error_in_the_sites_profile_template_names_its_file_line_and_column() {
+    let site = site_with("profile-template-error", None);
+    std::fs::create_dir_all(site.join("templates")).unwrap();
+    let template = read(&repo_root().join("themes/default/profile.typ"));
+    let broken = template.replacen("  linebreak()\n", "  linebreak() #nosuch\n", 1);
+    let line = broken.lines().position(|l| l.contains("#nosuch")).unwrap() + 1;
+    std::fs::write(site.join("templates/profile.typ"), &broken).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(
+        err.starts_with(&format!(
+            "error: the character `#` is not valid in code\n  --> templates/profile.typ:{line}:15\n   |\n{line} |   linebreak() #nosuch\n   |               ^\n"
+        )),
+        "{err}"
+    );
+    assert!(err.contains("= help: you are already in code mode; try removing the `#`"), "{err}");
+    assert!(err.ends_with("1 problem found; nothing was written\n"), "{err}");
+    assert!(!site.join("public").exists());
+
+    let escapes = template.replacen("json(\"/data.json\")", "json(\"../data.json\")", 1);
+    std::fs::write(site.join("templates/profile.typ"), escapes).unwrap();
+    let err = stderr(&salud_in(&site, &["build"]));
+    assert!(
+        err.starts_with(
+            "error: path `\"../data.json\"` would escape the project root\n --> templates/profile.typ:5:15\n"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("--root") && !err.contains("sandbox"), "no help about Typst's command line: {err}");
+    assert!(err.contains("= help: the profile can read only /data.json and the charts under /charts/"), "{err}");
+}

@@ -2,7 +2,7 @@
 //! `og:image`): 1200 x 630, the place's name and up to three of its latest key figures, drawn
 //! as SVG and rasterised with the bundled font like the charts' PNGs.
 
-use super::svg::{text_width, wrap, xml_escape};
+use super::svg::{clip_to, text_width, wrap, xml_escape, Anchor};
 use super::ChartStyle;
 
 pub const WIDTH: u32 = 1200;
@@ -40,7 +40,7 @@ pub fn svg(card: &Card, style: &ChartStyle) -> String {
         out.push_str(&format!(
             "<text x=\"{x}\" y=\"{y}\" font-size=\"{size}\" fill=\"{fill}\"{}>{}</text>\n",
             if bold { " font-weight=\"bold\"" } else { "" },
-            xml_escape(content)
+            xml_escape(&clip_to(content, WIDTH as i32, size, Anchor::Start))
         ));
     };
     text(margin, 82, 26, &style.muted, true, &card.site.to_uppercase());
@@ -71,4 +71,49 @@ pub fn svg(card: &Card, style: &ChartStyle) -> String {
     }
     out.push_str("</svg>\n");
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::charts::svg::max_visible_chars;
+
+    fn style() -> ChartStyle {
+        ChartStyle::from_theme_toml(include_str!("../../themes/default/theme.toml")).unwrap()
+    }
+
+    #[test]
+    fn long_names_are_cut_to_the_card_before_they_are_shaped() {
+        let fonts = [
+            include_bytes!("../../themes/default/fonts/DejaVuSans.ttf").to_vec(),
+            include_bytes!("../../themes/default/fonts/DejaVuSans-Bold.ttf").to_vec(),
+        ];
+        let rasteriser = super::super::png::Rasteriser::new(&fonts, &style().font_family);
+        for n in [10_000, 100_000] {
+            let word = "Huánuco".repeat(n / 7);
+            let words = "Huánuco ".repeat(n / 8);
+            let kicker = format!("Region of {word}");
+            let card = Card {
+                site: &word,
+                name: &words,
+                kicker: &kicker,
+                figures: vec![Figure { value: "17.5%".into(), label: words.clone() }],
+                source_line: &word,
+            };
+            let svg = svg(&card, &style());
+            let texts: Vec<&str> = svg.split("<text").skip(1).map(|t| t.split_once('>').unwrap().1).collect();
+            let texts: Vec<&str> = texts.iter().map(|t| t.split("</text>").next().unwrap()).collect();
+            assert_eq!(texts.len(), 1 + 2 + 1 + 1 + 3 + 1, "two lines of the name, three of the label");
+            for text in &texts {
+                assert!(text.chars().count() <= max_visible_chars(WIDTH as i32, 18), "{} characters", text.len());
+            }
+            assert!(texts[3].starts_with("Region of HuánucoHuánuco"), "{}", texts[3]);
+            assert_eq!(texts[1], "Huánuco Huánuco Huánuco Huánuco", "the name is wrapped at the card's width");
+            assert_eq!(texts[1], texts[2]);
+            let png = rasteriser.png(&svg, 1.0).unwrap();
+            let decoder = png::Decoder::new(std::io::Cursor::new(png));
+            let info = decoder.read_info().unwrap().info().clone();
+            assert_eq!((info.width, info.height), (WIDTH, HEIGHT));
+        }
+    }
 }

@@ -3,6 +3,7 @@
 //! positions), so axis ticks, labels and gaps are exactly what the data hold. The result
 //! scales to any width through its viewBox.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -63,19 +64,69 @@ pub(crate) fn allowed_in_xml(c: char) -> bool {
 /// Approximate advance width of text in DejaVu Sans, which averages about 0.6 em per
 /// character; used only to wrap and place labels, never to clip them.
 pub(crate) fn text_width(text: &str, size: u32) -> i32 {
-    (text.chars().count() as f64 * size as f64 * 0.6).ceil() as i32
+    chars_width(text.chars().count(), size)
 }
 
+/// The approximate width of `chars` characters, as [`text_width`] measures.
+fn chars_width(chars: usize, size: u32) -> i32 {
+    (chars as f64 * size as f64 * 0.6).ceil() as i32
+}
+
+/// The most characters a line at `size` px can show across `width` px in any font: no text
+/// averages less than a fifth of an em per character.
+pub(crate) fn max_visible_chars(width: i32, size: u32) -> usize {
+    width.max(0) as usize * 5 / size.max(1) as usize + 1
+}
+
+/// `text` without the characters that could never show in a drawing `width` px wide: the
+/// end of text that starts at its position, the start of text that ends there, both ends of
+/// centred text. They must go before the text is drawn, because resvg lays a text out in
+/// time that grows with the square of its length (usvg 0.47 counts characters from the
+/// start of the text for each glyph): a 100 KB name took seconds in each PNG and PDF.
+/// Text that can show is returned whole, so what a reader sees does not change.
+pub(crate) fn clip_to(text: &str, width: i32, size: u32, anchor: Anchor) -> Cow<'_, str> {
+    let max = max_visible_chars(width, size);
+    // Only a text with more bytes than `max` can have more characters.
+    if text.len() <= max {
+        return Cow::Borrowed(text);
+    }
+    let head = |n: usize| text.char_indices().nth(n).map_or(text.len(), |(i, _)| i);
+    let tail = |n: usize| text.char_indices().rev().nth(n.saturating_sub(1)).map_or(0, |(i, _)| i);
+    Cow::Borrowed(match anchor {
+        Anchor::Start => &text[..head(max)],
+        Anchor::End => &text[tail(max)..],
+        Anchor::Middle => {
+            let chars = text.chars().count();
+            if chars <= max {
+                text
+            } else {
+                let from = head((chars - max) / 2);
+                let rest = &text[from..];
+                &rest[..rest.char_indices().nth(max).map_or(rest.len(), |(i, _)| i)]
+            }
+        }
+    })
+}
+
+/// Splits `text` into lines no wider than `width` px, at spaces; a word wider than that has
+/// a line of its own. Widths are counted as the lines grow, so the time is linear in the
+/// text's length.
 pub(crate) fn wrap(text: &str, size: u32, width: i32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
+    let mut line_chars = 0;
     for word in text.split_whitespace() {
-        let candidate = if line.is_empty() { word.to_string() } else { format!("{line} {word}") };
-        if text_width(&candidate, size) > width && !line.is_empty() {
-            lines.push(std::mem::take(&mut line));
-            line = word.to_string();
+        let word_chars = word.chars().count();
+        if line.is_empty() {
+            line.push_str(word);
+            line_chars = word_chars;
+        } else if chars_width(line_chars + 1 + word_chars, size) > width {
+            lines.push(std::mem::replace(&mut line, word.to_string()));
+            line_chars = word_chars;
         } else {
-            line = candidate;
+            line.push(' ');
+            line.push_str(word);
+            line_chars += 1 + word_chars;
         }
     }
     if !line.is_empty() {
@@ -90,7 +141,7 @@ struct Pen<'a> {
 }
 
 #[derive(Clone, Copy)]
-enum Anchor {
+pub(crate) enum Anchor {
     Start,
     Middle,
     End,
@@ -109,6 +160,13 @@ impl Pen<'_> {
 
     #[allow(clippy::too_many_arguments)]
     fn text(&mut self, text: &str, x: i32, y: i32, size: u32, fill: &str, bold: bool, anchor: Anchor) {
+        let (width, height) = self.area.dim_in_pixel();
+        // A line above or below the drawing could never show (a title of thousands of lines
+        // pushes the lines chart's footer up out of it), and would cost as much as one that does.
+        if y >= height as i32 || y + 2 * size as i32 <= 0 {
+            return;
+        }
+        let text = clip_to(text, width as i32, size, anchor);
         let family = self.style.font_family.as_str();
         let font = (family, size as f64).into_font();
         let font = if bold { font.style(FontStyle::Bold) } else { font };
@@ -119,7 +177,7 @@ impl Pen<'_> {
         };
         let fill = colour(fill);
         let style = TextStyle::from(font).color(&fill).pos(Pos::new(h, VPos::Top));
-        let _ = self.area.draw(&Text::new(text.to_string(), (x, y), style));
+        let _ = self.area.draw(&Text::new(text.into_owned(), (x, y), style));
     }
 
     /// Text on a background-coloured box, so it stays readable over lines.
@@ -595,6 +653,64 @@ mod tests {
         let neonatal = svg.matches("stroke=\"#D55E00\" stroke-width=\"3\" stroke-dasharray=\"9 5\"").count();
         assert_eq!(neonatal, 1, "{svg}");
         assert!(!svg.contains("width=\"0\" height=\"0\""), "every placeholder is replaced");
+    }
+
+    /// Every `<text>` of an SVG document: its content, unescaped enough to count characters.
+    fn texts(svg: &str) -> Vec<String> {
+        svg.split("<text")
+            .skip(1)
+            .map(|t| t.split_once('>').unwrap().1.split("</text>").next().unwrap().to_string())
+            .collect()
+    }
+
+    #[test]
+    fn wrapping_is_greedy_and_loses_no_word_at_10k_and_100k_characters() {
+        for n in [10_000, 100_000] {
+            let text: String = (0..).map(|i| ["Huánuco ", "de ", "Pillco Marca "][i % 3]).take(n / 6).collect();
+            let lines = wrap(&text, 13, 688);
+            assert_eq!(lines.join(" "), text.split_whitespace().collect::<Vec<_>>().join(" "));
+            for pair in lines.windows(2) {
+                assert!(text_width(&pair[0], 13) <= 688, "{}", pair[0]);
+                let next = pair[1].split(' ').next().unwrap();
+                assert!(text_width(&format!("{} {next}", pair[0]), 13) > 688, "{} | {next}", pair[0]);
+            }
+        }
+    }
+
+    #[test]
+    fn text_that_could_never_show_is_cut_before_it_is_shaped() {
+        for n in [10_000, 100_000] {
+            let word = "Huánuco".repeat(n / 7);
+            let mut chart = sample_lines();
+            chart.title = format!("{word}, Testland");
+            chart.subtitle = word.clone();
+            chart.source_line = format!("Source: {word}.");
+            if let Kind::Lines { lines, references, .. } = &mut chart.kind {
+                lines[0].label = word.clone();
+                references[0].label = word.clone();
+            }
+            for size in [style().wide, style().narrow, style().print] {
+                let svg = render(&chart, &style(), size);
+                let texts = texts(&svg);
+                let longest = texts.iter().map(|t| t.chars().count()).max().unwrap();
+                assert!(longest <= max_visible_chars(size.width as i32, style().small_size), "{longest} characters");
+                // What shows is the text's beginning, at its place.
+                assert!(texts.iter().any(|t| t.starts_with("HuánucoHuánuco")), "{}", &svg[..2000]);
+            }
+        }
+    }
+
+    #[test]
+    fn cutting_keeps_the_end_of_right_aligned_text_and_the_middle_of_centred_text() {
+        let text = format!("start{}end", "x".repeat(10_000));
+        let head = clip_to(&text, 100, 10, Anchor::Start);
+        let tail = clip_to(&text, 100, 10, Anchor::End);
+        let middle = clip_to(&text, 100, 10, Anchor::Middle);
+        let max = max_visible_chars(100, 10);
+        assert!(head.starts_with("start") && head.chars().count() == max, "{head}");
+        assert!(tail.ends_with("end") && tail.chars().count() == max, "{tail}");
+        assert!(middle.chars().all(|c| c == 'x') && middle.chars().count() == max);
+        assert_eq!(clip_to("Huánuco", 100, 10, Anchor::End), "Huánuco");
     }
 
     #[test]

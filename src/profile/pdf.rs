@@ -5,7 +5,7 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use typst::diag::{FileError, FileResult, SourceDiagnostic};
+use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
@@ -13,7 +13,7 @@ use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
-use crate::diagnostic::Location;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 
 const TEMPLATE: &str = "/profile.typ";
@@ -27,16 +27,20 @@ pub struct Typesetter {
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
     template: String,
+    /// The template's file, as messages name it: `templates/profile.typ`.
+    origin: String,
 }
 
 impl Typesetter {
-    pub fn new(template: &str, fonts: &[Vec<u8>]) -> Typesetter {
+    /// `origin`: the template's file, for messages.
+    pub fn new(template: &str, origin: &str, fonts: &[Vec<u8>]) -> Typesetter {
         let fonts: Vec<Font> = fonts.iter().flat_map(|data| Font::iter(Bytes::new(data.clone()))).collect();
         Typesetter {
             library: LazyHash::new(Library::default()),
             book: LazyHash::new(FontBook::from_fonts(&fonts)),
             fonts,
             template: template.to_string(),
+            origin: origin.to_string(),
         }
     }
 
@@ -61,23 +65,50 @@ impl Typesetter {
         Ok((pdf, pages))
     }
 
-    /// The first error, pointed at its line of the template when it has one.
+    /// Typst's first error as salud's message (those after it mostly follow from it, as a
+    /// bracket left open makes every later line wrong): pointed at its line of the template
+    /// when it has one, with Typst's hints as help, except those about Typst's command line.
     fn error(&self, world: &ProfileWorld, errors: &[SourceDiagnostic]) -> Error {
-        let Some(first) = errors.first() else {
-            return Error::Template { name: "profile.typ".into(), message: "the profile failed to typeset".into() };
-        };
-        let mut message = first.message.to_string();
-        if first.span.id() == Some(world.main) {
-            if let Some(range) = world.range(first.span) {
-                let loc = Location::from_span(&self.template, range);
-                message = format!("line {}, column {}: {message}\n  {}", loc.line, loc.column, loc.line_text.trim());
+        let mut diags = Diagnostics::default();
+        for error in errors.iter().filter(|e| e.severity == Severity::Error).take(1) {
+            let mut d = Diagnostic::error(&self.origin, error.message.to_string());
+            if error.span.id() == Some(world.main) {
+                if let Some(range) = world.range(error.span) {
+                    d = d.at(&self.template, range);
+                }
             }
+            let mut help: Vec<String> = error
+                .hints
+                .iter()
+                .map(|hint| hint.v.to_string())
+                .filter(|hint| !hint.contains("`--") && !hint.contains("sandbox"))
+                .collect();
+            if reads_a_file(&error.message) {
+                help.push(FILES_HELP.to_string());
+            }
+            if help.is_empty() {
+                help.push(match self.origin.starts_with("templates/") {
+                    true => format!("the profile is written in Typst (https://typst.app/docs); fix this line, or delete {} to use the theme's", self.origin),
+                    false => "the profile is written in Typst (https://typst.app/docs)".to_string(),
+                });
+            }
+            d = d.help(help.join("; "));
+            diags.push(d);
         }
-        for hint in &first.hints {
-            message.push_str(&format!("\n  hint: {}", hint.v));
+        if diags.0.is_empty() {
+            diags.push(Diagnostic::error(&self.origin, "the profile failed to typeset"));
         }
-        Error::Template { name: "profile.typ".into(), message }
+        Error::Site(diags)
     }
+}
+
+/// What a profile template can read, for messages about a file it could not.
+const FILES_HELP: &str =
+    "the profile can read only /data.json and the charts under /charts/ (their paths are in data.json's charts)";
+
+/// Whether Typst's message is about a file the template asked for.
+fn reads_a_file(message: &str) -> bool {
+    message.contains("would escape the project root") || message.starts_with("file not found")
 }
 
 fn file_id(path: &str) -> FileId {

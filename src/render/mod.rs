@@ -181,7 +181,7 @@ impl Renderer {
             fonts_key.extend((font.len() as u64).to_le_bytes());
             fonts_key.extend(font.iter().step_by(4096));
         }
-        let typesetter = Typesetter::new(&theme.profile, &fonts);
+        let typesetter = Typesetter::new(&theme.profile, &theme.profile_origin, &fonts);
         let pool = rayon::ThreadPoolBuilder::new()
             .stack_size(parallel::STACK_SIZE)
             .build()
@@ -586,15 +586,11 @@ impl Renderer {
         }
         if site.config.pdf {
             // The summary's value shortcodes are filled in; charts have no place in it.
-            let summary = match site.content.narratives.get(&place.slug) {
-                Some(doc) => {
-                    resolve::resolve(doc, Some(&place.slug), &site.data, locale, &BTreeMap::new(), &|_| {
-                        Ok(String::new())
-                    })?
-                    .1
-                }
-                None => None,
-            };
+            let summary = site
+                .content
+                .narratives
+                .get(&place.slug)
+                .and_then(|doc| resolve::resolve_summary(doc, Some(&place.slug), &site.data, locale));
             let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
             let mut charts = Vec::new();
             for (chart, svg) in print {

@@ -78,45 +78,207 @@ pub fn resolve(
     charts: &BTreeMap<String, Vec<FamilyView>>,
     chart_html: &dyn Fn(&ChartView) -> Result<String, crate::error::Error>,
 ) -> Result<(String, Option<String>), crate::error::Error> {
-    let mut html = doc.html.clone();
-    let mut summary = doc.summary.clone();
-    for (i, code) in doc.shortcodes.iter().enumerate() {
-        let placeholder = Shortcode::placeholder(i);
-        match fill(code, own_place, data, locale, charts) {
-            Filled::Text(text) => {
-                html = html.replace(&placeholder, &text);
-                summary = summary.map(|s| s.replace(&placeholder, &strip_tags(&text)));
-            }
-            Filled::Charts(views) => {
-                let mut figures = String::new();
-                for view in &views {
-                    figures.push_str(&chart_html(view)?);
+    let count = doc.shortcodes.len();
+    let html = fill_html(
+        &doc.html,
+        |text, from| next_placeholder(text, from, count),
+        count,
+        |i| {
+            Ok(match fill(&doc.shortcodes[i], own_place, data, locale, charts) {
+                Filled::Text(text) => Piece::Inline(text),
+                Filled::Charts(views) => {
+                    let mut figures = String::new();
+                    for view in &views {
+                        figures.push_str(&chart_html(view)?);
+                    }
+                    Piece::Block(figures)
                 }
-                html = place_block(&html, &placeholder, &figures);
-                summary = summary.map(|s| s.replace(&placeholder, ""));
+            })
+        },
+    )?;
+    Ok((html, resolve_summary(doc, own_place, data, locale)))
+}
+
+/// The document's summary with its values filled in (a chart has no place in it).
+pub fn resolve_summary(doc: &Document, own_place: Option<&str>, data: &Data, locale: &Locale) -> Option<String> {
+    let summary = doc.summary.as_deref()?;
+    let mut out = String::with_capacity(summary.len());
+    let mut at = 0;
+    while let Some((start, end, i)) = next_placeholder(summary, at, doc.shortcodes.len()) {
+        out.push_str(&summary[at..start]);
+        if let Filled::Text(text) = fill(&doc.shortcodes[i], own_place, data, locale, &BTreeMap::new()) {
+            out.push_str(&strip_tags(&text));
+        }
+        at = end;
+    }
+    out.push_str(&summary[at..]);
+    Some(out)
+}
+
+/// What stands for a shortcode in the page: text inside the paragraph, or a block (chart
+/// figures) that a paragraph must not hold.
+enum Piece {
+    Inline(String),
+    Block(String),
+}
+
+/// The next placeholder of `text` from byte `from` whose shortcode exists (index below
+/// `count`): its start, its end and the shortcode's index.
+fn next_placeholder(text: &str, mut from: usize, count: usize) -> Option<(usize, usize, usize)> {
+    const WORD: &str = "saludshortcode";
+    while let Some(found) = text[from..].find(WORD) {
+        let start = from + found;
+        let digits_at = start + WORD.len();
+        let digits = text[digits_at..].bytes().take_while(u8::is_ascii_digit).count();
+        let end = digits_at + digits;
+        // Exactly what `Shortcode::placeholder` writes: no leading zero, then `x`.
+        let canonical = digits > 0 && (digits == 1 || text.as_bytes()[digits_at] != b'0');
+        if canonical && text.as_bytes().get(end) == Some(&b'x') {
+            if let Some(i) = text[digits_at..end].parse::<usize>().ok().filter(|i| *i < count) {
+                return Some((start, end + 1, i));
+            }
+        }
+        from = digits_at;
+    }
+    None
+}
+
+/// `html` with each placeholder (as `find` finds them from a position: start, end, index)
+/// replaced by its piece (`piece(i)` for shortcode `i`), in one pass, so the time is linear in the length of the page and the number of shortcodes. A
+/// block goes where its placeholder first is; a paragraph around it is closed before it and
+/// reopened after it, and a paragraph left empty is dropped.
+fn fill_html(
+    html: &str,
+    find: impl Fn(&str, usize) -> Option<(usize, usize, usize)>,
+    count: usize,
+    mut piece: impl FnMut(usize) -> Result<Piece, crate::error::Error>,
+) -> Result<String, crate::error::Error> {
+    let mut out = Tracked::default();
+    let mut ahead = Ahead::default();
+    let mut placed = vec![false; count];
+    // Whitespace to drop before a paragraph's "</p>": the end of a paragraph reopened after a
+    // block is trimmed.
+    let mut drop: Option<std::ops::Range<usize>> = None;
+    let mut at = 0;
+    while let Some((start, end, i)) = find(html, at) {
+        out.copy(html, at..start, &mut drop);
+        at = end;
+        match piece(i)? {
+            Piece::Inline(text) => out.push(&text),
+            Piece::Block(_) if placed[i] => out.push(&html[start..end]),
+            Piece::Block(block) => {
+                placed[i] = true;
+                let close = ahead.close(html, end);
+                let (Some(open), Some(close)) = (out.open_paragraph(), close) else {
+                    out.push(&block);
+                    continue;
+                };
+                let before = out.text[open + 3..].trim().to_string();
+                out.truncate(open);
+                if !before.is_empty() {
+                    out.push("<p>");
+                    out.push(&before);
+                    out.push("</p>");
+                }
+                out.push(&block);
+                let after = &html[end..close];
+                if after.trim().is_empty() {
+                    at = close + "</p>".len();
+                    drop = None;
+                } else {
+                    out.push("<p>");
+                    at = end + (after.len() - after.trim_start().len());
+                    drop = Some(end + after.trim_end().len()..close);
+                }
             }
         }
     }
-    Ok((html, summary))
+    out.copy(html, at..html.len(), &mut drop);
+    Ok(out.text)
 }
 
-/// Puts a block (chart figures) where `placeholder` is. A figure may not sit inside a
-/// paragraph, so a paragraph around the placeholder is closed before the block and reopened
-/// after it, and a paragraph left empty is dropped.
-fn place_block(html: &str, placeholder: &str, block: &str) -> String {
-    let Some(at) = html.find(placeholder) else { return html.to_string() };
-    let (before, after) = (&html[..at], &html[at + placeholder.len()..]);
-    let open = before.rfind("<p>").filter(|&p| !before[p..].contains("</p>"));
-    let close = after.find("</p>").filter(|&c| !after[..c].contains("<p>"));
-    let (Some(open), Some(close)) = (open, close) else { return html.replacen(placeholder, block, 1) };
-    let paragraph = |text: &str| if text.trim().is_empty() { String::new() } else { format!("<p>{}</p>", text.trim()) };
-    format!(
-        "{}{}{block}{}{}",
-        &before[..open],
-        paragraph(&before[open + 3..]),
-        paragraph(&after[..close]),
-        &after[close + 4..]
-    )
+/// The page being written, with where its paragraph tags are, so that finding the paragraph
+/// around a placeholder never searches the page again.
+#[derive(Default)]
+struct Tracked {
+    text: String,
+    opens: Vec<usize>,
+    closes: Vec<usize>,
+}
+
+impl Tracked {
+    fn push(&mut self, s: &str) {
+        // A tag may begin in what was there before.
+        let from = self.text.len().saturating_sub(3);
+        self.text.push_str(s);
+        let mut from = from;
+        while !self.text.is_char_boundary(from) {
+            from += 1;
+        }
+        let new = &self.text[from..];
+        let skip = |list: &Vec<usize>| list.last().map_or(0, |&last| (last + 1).saturating_sub(from));
+        let (open_from, close_from) = (skip(&self.opens), skip(&self.closes));
+        self.opens.extend(new.match_indices("<p>").filter(|(i, _)| *i >= open_from).map(|(i, _)| from + i));
+        self.closes.extend(new.match_indices("</p>").filter(|(i, _)| *i >= close_from).map(|(i, _)| from + i));
+    }
+
+    /// Copies `html[range]`, without the whitespace of `drop` when it falls inside.
+    fn copy(&mut self, html: &str, range: std::ops::Range<usize>, drop: &mut Option<std::ops::Range<usize>>) {
+        match drop.take() {
+            Some(d) if range.start <= d.start && d.end <= range.end => {
+                self.push(&html[range.start..d.start]);
+                self.push(&html[d.end..range.end]);
+            }
+            other => {
+                *drop = other;
+                self.push(&html[range]);
+            }
+        }
+    }
+
+    fn truncate(&mut self, len: usize) {
+        self.text.truncate(len);
+        while self.opens.last().is_some_and(|&i| i + "<p>".len() > len) {
+            self.opens.pop();
+        }
+        while self.closes.last().is_some_and(|&i| i + "</p>".len() > len) {
+            self.closes.pop();
+        }
+    }
+
+    /// Where the paragraph still open at the end of the text starts.
+    fn open_paragraph(&self) -> Option<usize> {
+        let open = *self.opens.last()?;
+        self.closes.last().is_none_or(|&close| close <= open).then_some(open)
+    }
+}
+
+/// The next "</p>" and "<p>" of the page from a position, found once for all the
+/// placeholders before them.
+#[derive(Default)]
+struct Ahead {
+    close: Option<Option<usize>>,
+    open: Option<Option<usize>>,
+}
+
+impl Ahead {
+    /// The "</p>" that ends the paragraph `from` is in, when no paragraph opens before it.
+    fn close(&mut self, html: &str, from: usize) -> Option<usize> {
+        let next = |cached: &mut Option<Option<usize>>, tag: &str| match *cached {
+            Some(Some(at)) if at >= from => Some(at),
+            Some(None) => None,
+            _ => {
+                let found = html[from..].find(tag).map(|i| from + i);
+                *cached = Some(found);
+                found
+            }
+        };
+        let close = next(&mut self.close, "</p>")?;
+        match next(&mut self.open, "<p>") {
+            Some(open) if open < close => None,
+            _ => Some(close),
+        }
+    }
 }
 
 fn strip_tags(html: &str) -> String {
@@ -133,9 +295,17 @@ fn strip_tags(html: &str) -> String {
     out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
 }
 
+/// Puts one block where `placeholder` first is, as [`fill_html`] does for a chart.
+#[cfg(test)]
+fn place_block(html: &str, placeholder: &str, block: &str) -> String {
+    let find =
+        |text: &str, from: usize| text[from..].find(placeholder).map(|i| (from + i, from + i + placeholder.len(), 0));
+    fill_html(html, find, 1, |_| Ok(Piece::Block(block.to_string()))).unwrap()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::place_block;
+    use super::*;
 
     #[test]
     fn a_chart_never_ends_up_inside_a_paragraph() {
@@ -144,5 +314,100 @@ mod tests {
         assert_eq!(place_block("<p>X\nThe text after.</p>", "X", figure), "<figure>F</figure><p>The text after.</p>");
         assert_eq!(place_block("<p>Before X after</p>", "X", figure), "<p>Before</p><figure>F</figure><p>after</p>");
         assert_eq!(place_block("<li>X</li>", "X", figure), "<li><figure>F</figure></li>");
+    }
+
+    /// The way placeholders were filled before: one search of the whole page per shortcode.
+    fn one_by_one(html: &str, pieces: &[Piece]) -> String {
+        let mut html = html.to_string();
+        for (i, piece) in pieces.iter().enumerate() {
+            let placeholder = Shortcode::placeholder(i);
+            html = match piece {
+                Piece::Inline(text) => html.replace(&placeholder, text),
+                Piece::Block(block) => {
+                    let Some(at) = html.find(&placeholder) else { continue };
+                    let (before, after) = (&html[..at], &html[at + placeholder.len()..]);
+                    let open = before.rfind("<p>").filter(|&p| !before[p..].contains("</p>"));
+                    let close = after.find("</p>").filter(|&c| !after[..c].contains("<p>"));
+                    let (Some(open), Some(close)) = (open, close) else {
+                        html = html.replacen(&placeholder, block, 1);
+                        continue;
+                    };
+                    let paragraph = |text: &str| {
+                        if text.trim().is_empty() {
+                            String::new()
+                        } else {
+                            format!("<p>{}</p>", text.trim())
+                        }
+                    };
+                    format!(
+                        "{}{}{block}{}{}",
+                        &before[..open],
+                        paragraph(&before[open + 3..]),
+                        paragraph(&after[..close]),
+                        &after[close + 4..]
+                    )
+                }
+            };
+        }
+        html
+    }
+
+    #[test]
+    fn one_pass_fills_as_one_search_per_shortcode_did() {
+        let bits = ["<p>", "</p>", " ", "\n", "é", "text", "<li>", "</li>", "<p class=\"x\">"];
+        let mut rng = crate::arbitrary::Rng::new(7);
+        for round in 0..20_000 {
+            let mut html = String::new();
+            let mut pieces = Vec::new();
+            for _ in 0..rng.below(24) {
+                if rng.below(4) == 0 {
+                    html.push_str(&Shortcode::placeholder(pieces.len()));
+                    pieces.push(match rng.below(3) {
+                        0 => Piece::Inline(format!("<span>{round}</span>")),
+                        1 => Piece::Inline(String::new()),
+                        _ => Piece::Block(format!("<figure>{}<p class=\"note\">n</p></figure>", pieces.len())),
+                    });
+                } else {
+                    html.push_str(bits[rng.below(bits.len())]);
+                }
+            }
+            let find = |text: &str, from: usize| next_placeholder(text, from, pieces.len());
+            let piece = |i: usize| {
+                Ok(match &pieces[i] {
+                    Piece::Inline(t) => Piece::Inline(t.clone()),
+                    Piece::Block(b) => Piece::Block(b.clone()),
+                })
+            };
+            assert_eq!(fill_html(&html, find, pieces.len(), piece).unwrap(), one_by_one(&html, &pieces), "{html:?}");
+        }
+    }
+
+    #[test]
+    fn fifty_thousand_placeholders_are_filled_in_order() {
+        let n = 50_000;
+        let mut html = String::from("<p>");
+        for i in 0..n {
+            html.push_str(&format!("{} ", Shortcode::placeholder(i)));
+            if i % 100 == 99 {
+                html.push_str("</p>\n<p>");
+            }
+        }
+        html.push_str("end</p>");
+        let find = |text: &str, from: usize| next_placeholder(text, from, n);
+        let piece = |i: usize| {
+            Ok(if i % 10 == 9 { Piece::Block(format!("<figure>{i}</figure>")) } else { Piece::Inline(format!("v{i}")) })
+        };
+        let out = fill_html(&html, find, n, piece).unwrap();
+        // Nine values to a paragraph, each paragraph closed before its chart.
+        let mut expected = String::new();
+        for i in (0..n).step_by(10) {
+            let values: Vec<String> = (i..i + 9).map(|k| format!("v{k}")).collect();
+            expected.push_str(&format!("<p>{}</p><figure>{}</figure>", values.join(" "), i + 9));
+            if i % 100 == 90 {
+                expected.push('\n');
+            }
+        }
+        expected.push_str("<p>end</p>");
+        assert_eq!(out, expected);
     }
 }
