@@ -473,6 +473,9 @@ fn markdown_options() -> Options {
 
 fn add_heading_ids(events: &mut [Event]) {
     let mut used: BTreeSet<String> = BTreeSet::new();
+    // The number to try next for each base, so that many headings with one text are numbered
+    // in linear time (trying every number from 1 each time made 20,000 of them take 20 s).
+    let mut next: BTreeMap<String, usize> = BTreeMap::new();
     let mut i = 0;
     while i < events.len() {
         if let Event::Start(Tag::Heading { id: None, .. }) = &events[i] {
@@ -489,10 +492,10 @@ fn add_heading_ids(events: &mut [Event]) {
                 s => s,
             };
             let mut id = base.clone();
-            let mut n = 1;
+            let n = next.entry(base.clone()).or_insert(1);
             while used.contains(&id) {
                 id = format!("{base}-{n}");
-                n += 1;
+                *n += 1;
             }
             used.insert(id.clone());
             if let Event::Start(Tag::Heading { id: slot, .. }) = &mut events[i] {
@@ -598,6 +601,18 @@ mod tests {
         assert!(parse("content/about.md", "See [a](javascript:alert(1)).\n", false, &mut diags).is_none());
         let shown = diags.0[0].to_string();
         assert!(shown.contains("javascript:alert(1)") && shown.contains("content/about.md:1:9"), "{shown}");
+    }
+
+    #[test]
+    fn many_headings_with_one_text_are_numbered_in_order() {
+        let markdown = "## Data\n\n## Data-1\n\n".to_string() + &"## Data\n\n".repeat(20_000);
+        let html = render_markdown(&markdown, false).html;
+        assert!(
+            html.starts_with("<h2 id=\"data\">Data</h2>\n<h2 id=\"data-1\">Data-1</h2>\n<h2 id=\"data-2\">"),
+            "{}",
+            &html[..200]
+        );
+        assert!(html.ends_with("<h2 id=\"data-20001\">Data</h2>\n"), "{}", &html[html.len() - 100..]);
     }
 
     #[test]
