@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{ChartView, FamilyView};
+use super::view::{ChartView, FamilyView};
 use crate::content::Document;
 use crate::data::Data;
 use crate::i18n::Locale;
@@ -42,9 +42,9 @@ pub fn fill(
             let source = data.sources.get(&series.source).map_or(series.source.as_str(), |s| s.name.as_str());
             Filled::Text(format!(
                 "<span class=\"datum\" title=\"{}\">{}{space}{} ({})</span>",
-                super::escape_html(&crate::charts::source_line(locale, &[source.to_string()])),
-                super::escape_html(&value_text(locale, indicator, obs)),
-                super::escape_html(unit),
+                super::pages::escape_html(&crate::charts::source_line(locale, &[source.to_string()])),
+                super::pages::escape_html(&value_text(locale, indicator, obs)),
+                super::pages::escape_html(unit),
                 obs.year
             ))
         }

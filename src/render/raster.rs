@@ -1,0 +1,46 @@
+//! PNGs of SVG drawings (chart downloads, link-preview images), made once and then taken from
+//! the cache in `.salud-cache/` while their SVG, the fonts and the encoding stay the same.
+
+use crate::cache::PngCache;
+use crate::charts::png::Rasteriser;
+use crate::error::Error;
+
+/// Names how PNGs are encoded, so a cached PNG from other settings is never reused; change
+/// it with any change to `charts::png`.
+const PNG_ENCODING: &str = "png 0.18 rgb8 balanced sub";
+
+/// PNG charts at their SVG size (720 px wide): enough for documents and slides, and cheap
+/// enough to make for every chart; the SVG scales to any size.
+pub(super) const CHART_SCALE: f32 = 1.0;
+
+pub(super) struct Raster {
+    rasteriser: Rasteriser,
+    cache: PngCache,
+    /// What a PNG depends on besides its SVG: the fonts and the scale.
+    fonts_key: Vec<u8>,
+}
+
+impl Raster {
+    /// `cache_root`: the site folder whose `.salud-cache/` keeps PNGs between builds.
+    pub(super) fn new(fonts: &[Vec<u8>], family: &str, cache_root: Option<&std::path::Path>) -> Raster {
+        let mut fonts_key = format!("{} {PNG_ENCODING}", env!("CARGO_PKG_VERSION")).into_bytes();
+        fonts_key.extend(CHART_SCALE.to_le_bytes());
+        for font in fonts {
+            fonts_key.extend((font.len() as u64).to_le_bytes());
+            fonts_key.extend(font.iter().step_by(4096));
+        }
+        Raster { rasteriser: Rasteriser::new(fonts, family), cache: PngCache::new(cache_root), fonts_key }
+    }
+
+    /// `svg` as a PNG at `scale`; `name` says which file failed.
+    pub(super) fn png(&self, svg: &str, scale: f32, name: &str) -> Result<Vec<u8>, Error> {
+        self.cache
+            .get_or_make(&[svg.as_bytes(), &self.fonts_key], || self.rasteriser.png(svg, scale))
+            .map_err(|message| Error::Template { name: name.to_string(), message })
+    }
+
+    /// Forgets the cached PNGs this build did not use.
+    pub(super) fn prune(&self) {
+        self.cache.prune();
+    }
+}
