@@ -12,7 +12,7 @@ pub mod svg;
 
 use std::collections::BTreeMap;
 
-use crate::data::{Category, Data, Indicator, Place, Series};
+use crate::data::{Category, Data, Indicator, IndicatorId, Place, Series};
 use crate::format;
 use crate::i18n::{Locale, NumberFormat};
 
@@ -39,7 +39,7 @@ pub struct Chart {
     /// Conversions and caveats readers must see with the chart.
     pub notes: Vec<String>,
     /// The indicators drawn, for shortcodes that ask for a chart by indicator.
-    pub indicators: Vec<String>,
+    pub indicators: Vec<IndicatorId>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -269,7 +269,7 @@ fn time_chart<'a>(
         ids.len() > 1
     };
     fn source_name<'a>(data: &'a Data, s: &'a Series) -> &'a str {
-        data.sources.get(&s.source).map_or(s.source.as_str(), |x| x.name.as_str())
+        data.source_name(&s.source)
     }
     let source_name = |s: &'a Series| source_name(data, s);
     let lines: Vec<Line> = series
@@ -393,7 +393,7 @@ fn region_charts<'a>(data: &'a Data, place: &'a Place, locale: &Locale) -> Vec<C
         for child in &children {
             match value_at(child) {
                 Some((s, v)) => {
-                    sources.push(data.sources.get(&s.source).map_or(s.source.clone(), |x| x.name.clone()));
+                    sources.push(data.source_name(&s.source).to_string());
                     bars.push(Bar {
                         label: child.name.clone(),
                         value: v,
@@ -406,7 +406,7 @@ fn region_charts<'a>(data: &'a Data, place: &'a Place, locale: &Locale) -> Vec<C
         }
         bars.sort_by(|a, b| b.value.total_cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
         let marker = value_at(place).map(|(s, v)| {
-            sources.push(data.sources.get(&s.source).map_or(s.source.clone(), |x| x.name.clone()));
+            sources.push(data.source_name(&s.source).to_string());
             Reference { value: v, label: format!("{}: {}", place.name, locale.number(v, indicator.decimals)) }
         });
         dedup_keep_order(&mut sources);

@@ -4,18 +4,18 @@
 use std::collections::BTreeMap;
 
 use super::{Bar, Chart, Kind, Panel};
-use crate::data::{Data, Place, PlaceKind};
+use crate::data::{Data, IndicatorId, Place, PlaceKind};
 use crate::i18n::Locale;
 
 #[derive(Debug, Default)]
 pub struct Peers {
     /// (world region, indicator, year) -> every country's value that year, sorted.
-    values: BTreeMap<(String, String, i32), Vec<f64>>,
+    values: BTreeMap<(String, IndicatorId, i32), Vec<f64>>,
 }
 
 impl Peers {
     pub fn compute(data: &Data) -> Peers {
-        let mut values: BTreeMap<(String, String, i32), Vec<f64>> = BTreeMap::new();
+        let mut values: BTreeMap<(String, IndicatorId, i32), Vec<f64>> = BTreeMap::new();
         for place in data.places.values().filter(|p| p.kind == PlaceKind::Country) {
             let Some(region) = &place.world_region else { continue };
             for indicator in data.indicators.iter().filter(|i| i.headline) {
@@ -41,7 +41,7 @@ impl Peers {
 
     /// The median and the number of countries it is taken over.
     pub fn median(&self, region: &str, indicator: &str, year: i32) -> Option<(f64, usize)> {
-        let v = self.values.get(&(region.to_string(), indicator.to_string(), year))?;
+        let v = self.values.get(&(region.to_string(), IndicatorId::from(indicator), year))?;
         let n = v.len();
         let median = if n % 2 == 1 { v[n / 2] } else { (v[n / 2 - 1] + v[n / 2]) / 2.0 };
         (n >= 3).then_some((median, n))
@@ -58,7 +58,7 @@ impl Peers {
         for indicator in data.indicators.iter().filter(|i| i.headline) {
             let Some((series, obs)) = place.latest(&indicator.id, &data.sources) else { continue };
             let Some((median, n)) = self.median(region, &indicator.id, obs.year) else { continue };
-            sources.push(data.sources.get(&series.source).map_or(series.source.clone(), |s| s.name.clone()));
+            sources.push(data.source_name(&series.source).to_string());
             indicators.push(indicator.id.clone());
             counts.push(format!("{} {n}", indicator.short_name.to_lowercase()));
             panels.push(Panel {

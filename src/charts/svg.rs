@@ -152,14 +152,23 @@ fn colour(hex: &str) -> RGBColor {
     RGBColor(r, g, b)
 }
 
+/// How a label is written: its size, colour and weight, and which of its points is at `x`.
+#[derive(Clone, Copy)]
+struct Label<'a> {
+    size: u32,
+    fill: &'a str,
+    bold: bool,
+    anchor: Anchor,
+}
+
 impl Pen<'_> {
     fn fill(&mut self, w: u32, h: u32) {
         let bg = colour(&self.style.background);
         let _ = self.area.draw(&Rectangle::new([(0, 0), (w as i32, h as i32)], bg.filled()));
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn text(&mut self, text: &str, x: i32, y: i32, size: u32, fill: &str, bold: bool, anchor: Anchor) {
+    fn text(&mut self, text: &str, (x, y): (i32, i32), label: Label) {
+        let Label { size, fill, bold, anchor } = label;
         let (width, height) = self.area.dim_in_pixel();
         // A line above or below the drawing could never show (a title of thousands of lines
         // pushes the lines chart's footer up out of it), and would cost as much as one that does.
@@ -181,8 +190,8 @@ impl Pen<'_> {
     }
 
     /// Text on a background-coloured box, so it stays readable over lines.
-    #[allow(clippy::too_many_arguments)]
-    fn halo_text(&mut self, text: &str, x: i32, y: i32, size: u32, fill: &str, bold: bool, anchor: Anchor) {
+    fn halo_text(&mut self, text: &str, (x, y): (i32, i32), label: Label) {
+        let Label { size, anchor, .. } = label;
         let w = text_width(text, size);
         let x0 = match anchor {
             Anchor::Start => x,
@@ -191,7 +200,7 @@ impl Pen<'_> {
         };
         let bg = self.style.background.clone();
         self.rect((x0 - 2, y - 1), (x0 + w + 2, y + line_height(size) - 2), &bg);
-        self.text(text, x, y, size, fill, bold, anchor);
+        self.text(text, (x, y), label);
     }
 
     fn line(&mut self, points: Vec<(i32, i32)>, stroke: &str, width: u32, dash: Option<(u32, u32)>) {
@@ -303,14 +312,18 @@ impl<'a> Layout<'a> {
         let s = self.style;
         let mut y = PAD;
         for line in &self.title {
-            pen.text(line, PAD, y, s.title_size, &s.ink, true, Anchor::Start);
+            pen.text(line, (PAD, y), Label { size: s.title_size, fill: &s.ink, bold: true, anchor: Anchor::Start });
             y += line_height(s.title_size);
         }
-        pen.text(&self.chart.subtitle, PAD, y, s.text_size, &s.muted, false, Anchor::Start);
+        pen.text(
+            &self.chart.subtitle,
+            (PAD, y),
+            Label { size: s.text_size, fill: &s.muted, bold: false, anchor: Anchor::Start },
+        );
         let height = self.height() as i32;
         let mut fy = height - self.footer_height() + 6;
         for line in &self.footer {
-            pen.text(line, PAD, fy, s.small_size, &s.muted, false, Anchor::Start);
+            pen.text(line, (PAD, fy), Label { size: s.small_size, fill: &s.muted, bold: false, anchor: Anchor::Start });
             fy += line_height(s.small_size);
         }
         match &self.chart.kind {
@@ -327,9 +340,17 @@ impl<'a> Layout<'a> {
                     .unwrap_or(0);
                 let mut top = self.title_height();
                 for panel in panels {
-                    pen.text(&panel.title, PAD, top, s.text_size, &s.ink, true, Anchor::Start);
+                    pen.text(
+                        &panel.title,
+                        (PAD, top),
+                        Label { size: s.text_size, fill: &s.ink, bold: true, anchor: Anchor::Start },
+                    );
                     let x = PAD + text_width(&panel.title, s.text_size) + 8;
-                    pen.text(&panel.subtitle, x, top + 1, s.small_size, &s.muted, false, Anchor::Start);
+                    pen.text(
+                        &panel.subtitle,
+                        (x, top + 1),
+                        Label { size: s.small_size, fill: &s.muted, bold: false, anchor: Anchor::Start },
+                    );
                     top += line_height(s.text_size);
                     top = self.draw_bar_block(pen, top, &panel.bars, None, labels, false) + 8;
                 }
@@ -351,7 +372,11 @@ impl<'a> Layout<'a> {
                 let mid = ly + line_height(s.small_size) / 2 - 1;
                 pen.line(vec![(x, mid), (x + 26, mid)], c, 3, DASHES[i % DASHES.len()]);
                 pen.marker((x + 13, mid), *i, c);
-                pen.text(label, x + 34, ly + 1, s.small_size, &s.ink, false, Anchor::Start);
+                pen.text(
+                    label,
+                    (x + 34, ly + 1),
+                    Label { size: s.small_size, fill: &s.ink, bold: false, anchor: Anchor::Start },
+                );
                 x += 34 + text_width(label, s.small_size) + 18;
             }
             ly += line_height(s.small_size);
@@ -376,12 +401,20 @@ impl<'a> Layout<'a> {
         for (t, text) in ticks.iter().zip(&tick_texts) {
             let y = py(*t);
             pen.line(vec![(left, y), (right, y)], if *t == 0.0 { &s.ink } else { &s.grid }, 1, None);
-            pen.text(text, left - 6, y - line_height(s.small_size) / 2 + 1, s.small_size, &s.muted, false, Anchor::End);
+            pen.text(
+                text,
+                (left - 6, y - line_height(s.small_size) / 2 + 1),
+                Label { size: s.small_size, fill: &s.muted, bold: false, anchor: Anchor::End },
+            );
         }
         for year in year_ticks(*first_year, *last_year, ((right - left) / 70).max(2) as usize) {
             let x = px(year as f64);
             pen.line(vec![(x, bottom), (x, bottom + 5)], &s.ink, 1, None);
-            pen.text(&year.to_string(), x, bottom + 7, s.small_size, &s.muted, false, Anchor::Middle);
+            pen.text(
+                &year.to_string(),
+                (x, bottom + 7),
+                Label { size: s.small_size, fill: &s.muted, bold: false, anchor: Anchor::Middle },
+            );
         }
         // Reference labels go above their line at the left, else at the right, else below:
         // the first place where they do not cover another label.
@@ -410,7 +443,11 @@ impl<'a> Layout<'a> {
                         .any(|(px0, py0, px1, py1)| x < *px1 && x + w > *px0 && ty < *py1 && ty + small > *py0)
             };
             let (x, ty) = candidates.into_iter().find(|c| free(*c)).unwrap_or(candidates[0]);
-            pen.halo_text(label, x, ty, s.small_size, &s.reference, false, Anchor::Start);
+            pen.halo_text(
+                label,
+                (x, ty),
+                Label { size: s.small_size, fill: &s.reference, bold: false, anchor: Anchor::Start },
+            );
             placed.push((x, ty, x + w, ty + small));
         }
         let mut end_labels: Vec<(i32, i32, String, usize)> = Vec::new();
@@ -440,7 +477,11 @@ impl<'a> Layout<'a> {
                     end_labels.push((at.0 + 8, at.1, text.clone(), i));
                 } else {
                     // A series that ends earlier is labelled above its last point.
-                    pen.halo_text(text, at.0, at.1 - small - 5, s.small_size, c, true, Anchor::Middle);
+                    pen.halo_text(
+                        text,
+                        (at.0, at.1 - small - 5),
+                        Label { size: s.small_size, fill: c, bold: true, anchor: Anchor::Middle },
+                    );
                 }
             }
         }
@@ -452,7 +493,11 @@ impl<'a> Layout<'a> {
             }
         }
         for (x, y, text, i) in end_labels {
-            pen.text(&text, x, y - small / 2, s.small_size, &s.palette[i % s.palette.len()], true, Anchor::Start);
+            pen.text(
+                &text,
+                (x, y - small / 2),
+                Label { size: s.small_size, fill: &s.palette[i % s.palette.len()], bold: true, anchor: Anchor::Start },
+            );
         }
     }
 
@@ -485,12 +530,8 @@ impl<'a> Layout<'a> {
                 pen.line(vec![(x, rows_top), (x, bottom)], &s.grid, 1, None);
                 pen.text(
                     &self.chart.numbers.apply(&format::number(*t, 3)),
-                    x,
-                    bottom + 6,
-                    s.small_size,
-                    &s.muted,
-                    false,
-                    Anchor::Middle,
+                    (x, bottom + 6),
+                    Label { size: s.small_size, fill: &s.muted, bold: false, anchor: Anchor::Middle },
                 );
             }
         }
@@ -506,15 +547,23 @@ impl<'a> Layout<'a> {
                 bar.label.clone()
             };
             let ty = y + (row - line_height(s.text_size)) / 2 + 2;
-            pen.text(&label, left - 8, ty, s.text_size, &s.ink, bar.highlight, Anchor::End);
-            pen.text(&bar.text, px(bar.value) + 6, ty, s.text_size, &s.ink, bar.highlight, Anchor::Start);
+            pen.text(
+                &label,
+                (left - 8, ty),
+                Label { size: s.text_size, fill: &s.ink, bold: bar.highlight, anchor: Anchor::End },
+            );
+            pen.text(
+                &bar.text,
+                (px(bar.value) + 6, ty),
+                Label { size: s.text_size, fill: &s.ink, bold: bar.highlight, anchor: Anchor::Start },
+            );
         }
         pen.line(vec![(left, rows_top), (left, bottom)], &s.ink, 1, None);
         if let Some(m) = marker {
             let x = px(m.value);
             pen.line(vec![(x, rows_top - 4), (x, bottom)], &s.reference, 2, Some((6, 4)));
             let anchor = if x > (left + right) / 2 { Anchor::End } else { Anchor::Start };
-            pen.text(&m.label, x, top, s.small_size, &s.reference, true, anchor);
+            pen.text(&m.label, (x, top), Label { size: s.small_size, fill: &s.reference, bold: true, anchor });
         }
         if axis {
             bottom + line_height(s.small_size) + 12

@@ -15,7 +15,7 @@ const MAX_ID_CHARS: usize = 64;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Indicator {
-    pub id: String,
+    pub id: super::IndicatorId,
     /// Where the indicator's table starts in the catalogue, for messages about it.
     pub at: crate::diagnostic::Location,
     pub name: String,
@@ -386,7 +386,7 @@ fn validate(
     }
     let name = file.name.map(Spanned::into_inner).unwrap_or_default();
     Some(Indicator {
-        id: id.to_string(),
+        id: super::IndicatorId::new(id),
         at: crate::diagnostic::Location::from_span(text, span),
         short_name: file.short_name.unwrap_or_else(|| name.clone()),
         name,

@@ -2,6 +2,7 @@
 //! observations, loaded from `data/` and validated into a model that renderers only read.
 
 mod catalogue;
+mod ids;
 mod places;
 mod sources;
 
@@ -13,6 +14,7 @@ use crate::diagnostic::Diagnostics;
 pub use catalogue::parse as parse_catalogue;
 pub use catalogue::FILE as CATALOGUE_FILE;
 pub use catalogue::{Category, CodeMap, Indicator, IndicatorText, Measure, Reference};
+pub use ids::{IndicatorId, SourceId};
 pub use places::parse as parse_place;
 pub use places::DIR as PLACES_DIR;
 pub use places::{Observation, Place, PlaceKind, Series};
@@ -23,12 +25,14 @@ pub use sources::Source;
 pub struct Data {
     /// In catalogue order: the order the author wrote them in is the order readers see.
     pub indicators: Vec<Indicator>,
-    pub sources: BTreeMap<String, Source>,
+    pub sources: BTreeMap<SourceId, Source>,
     /// Keyed by the place's path, e.g. `peru/huanuco`; a parent sorts before its children.
     pub places: BTreeMap<String, Place>,
     /// Paths of places whose file has errors (already reported), so that narratives and
     /// shortcodes about them draw no second, misleading error.
     pub broken: std::collections::BTreeSet<String>,
+    /// Each indicator's position in `indicators`.
+    by_id: BTreeMap<IndicatorId, usize>,
 }
 
 impl Data {
@@ -37,7 +41,17 @@ impl Data {
         let sources = sources::load(root, diags);
         let (indicators, sources) = (indicators?, sources?);
         let (places, broken) = places::load(root, &indicators, &sources, stale_after_years, diags);
-        Some(Data { indicators, sources, places, broken })
+        Some(Data::new(indicators, sources, places, broken))
+    }
+
+    pub fn new(
+        indicators: Vec<Indicator>,
+        sources: BTreeMap<SourceId, Source>,
+        places: BTreeMap<String, Place>,
+        broken: std::collections::BTreeSet<String>,
+    ) -> Data {
+        let by_id = indicators.iter().enumerate().map(|(n, i)| (i.id.clone(), n)).collect();
+        Data { indicators, sources, places, broken, by_id }
     }
 
     /// The catalogue alone, for commands that need no places (import).
@@ -45,7 +59,7 @@ impl Data {
         catalogue::load(root, diags)
     }
 
-    pub fn load_sources(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Source>> {
+    pub fn load_sources(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<SourceId, Source>> {
         sources::load(root, diags)
     }
 
@@ -63,11 +77,17 @@ impl Data {
             sources: self.sources.iter().map(|(id, s)| (id.clone(), s.localized(lang))).collect(),
             places,
             broken: self.broken.clone(),
+            by_id: self.by_id.clone(),
         }
     }
 
     pub fn indicator(&self, id: &str) -> Option<&Indicator> {
-        self.indicators.iter().find(|i| i.id == id)
+        self.by_id.get(id).map(|&n| &self.indicators[n])
+    }
+
+    /// The name readers see for a source: its `name`, or its id if it has none here.
+    pub fn source_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.sources.get(id).map_or(id, |s| s.name.as_str())
     }
 
     /// The places directly inside `slug` ("" for the top level), in name order.

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Indicator, Measure, Source};
+use super::{Indicator, IndicatorId, Measure, Source, SourceId};
 use crate::diagnostic::{closest, Diagnostic, Diagnostics, Location};
 use crate::format::slugify;
 
@@ -38,7 +38,7 @@ impl Place {
 
     /// The most recent value of an indicator across sources; on a tie, the source listed
     /// first in sources.toml.
-    pub fn latest(&self, indicator: &str, sources: &BTreeMap<String, Source>) -> Option<(&Series, &Observation)> {
+    pub fn latest(&self, indicator: &str, sources: &BTreeMap<SourceId, Source>) -> Option<(&Series, &Observation)> {
         self.series
             .iter()
             .filter(|s| s.indicator == indicator)
@@ -70,8 +70,8 @@ impl PlaceKind {
 /// The values one source gives for one indicator at one place.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
-    pub indicator: String,
-    pub source: String,
+    pub indicator: IndicatorId,
+    pub source: SourceId,
     pub note: Option<String>,
     /// Sorted by year, one per year.
     pub points: Vec<Observation>,
@@ -133,7 +133,7 @@ struct SeriesFile {
 pub fn load(
     root: &Path,
     indicators: &[Indicator],
-    sources: &BTreeMap<String, Source>,
+    sources: &BTreeMap<SourceId, Source>,
     stale_after_years: i32,
     diags: &mut Diagnostics,
 ) -> (BTreeMap<String, Place>, BTreeSet<String>) {
@@ -150,7 +150,7 @@ pub fn load(
         );
         return (places, broken);
     }
-    let this_year = crate::clock::this_year();
+    let rules = Rules::new(indicators, sources, stale_after_years);
     // The folder is walked in order first; the files are then read and checked in parallel
     // (most of a large site's load), and their results taken in walk order, so messages and
     // the places' order do not depend on timing.
@@ -183,8 +183,7 @@ pub fn load(
         let Found::File { rel, slug } = item else { return None };
         let mut own = Diagnostics::default();
         let place = crate::files::read_toml::<PlaceFile>(root, rel, &mut own).and_then(|(file, text)| {
-            let (place, iso3_span) =
-                validate(rel, slug, file, &text, indicators, sources, stale_after_years, this_year, &mut own)?;
+            let (place, iso3_span) = validate(rel, slug, file, &text, &rules, &mut own)?;
             // Where the two messages about a place as a whole point, located while the text is at hand.
             let iso3_at = iso3_span.map(|span| Location::from_span(&text, span));
             Some((place, iso3_at, Location::from_span(&text, 0..0)))
@@ -273,7 +272,7 @@ pub fn parse(
     rel: &str,
     text: &str,
     indicators: &[Indicator],
-    sources: &BTreeMap<String, Source>,
+    sources: &BTreeMap<SourceId, Source>,
     diags: &mut Diagnostics,
 ) -> Option<Place> {
     let slug = slug_of(rel)?;
@@ -284,22 +283,35 @@ pub fn parse(
             return None;
         }
     };
-    let this_year = crate::clock::this_year();
-    validate(rel, &slug, file, text, indicators, sources, 10, this_year, diags).map(|(place, _)| place)
+    validate(rel, &slug, file, text, &Rules::new(indicators, sources, 10), diags).map(|(place, _)| place)
 }
 
-#[allow(clippy::too_many_arguments)]
+/// What every place file is checked against: the catalogue (with each id's position, looked up
+/// for every series), the sources, and how old data may be.
+struct Rules<'a> {
+    indicators: &'a [Indicator],
+    position: BTreeMap<&'a str, usize>,
+    sources: &'a BTreeMap<SourceId, Source>,
+    stale_after_years: i32,
+    this_year: i32,
+}
+
+impl<'a> Rules<'a> {
+    fn new(indicators: &'a [Indicator], sources: &'a BTreeMap<SourceId, Source>, stale_after_years: i32) -> Rules<'a> {
+        let position = indicators.iter().enumerate().map(|(n, i)| (i.id.as_str(), n)).collect();
+        Rules { indicators, position, sources, stale_after_years, this_year: crate::clock::this_year() }
+    }
+}
+
 fn validate(
     rel: &str,
     slug: &str,
     file: PlaceFile,
     text: &str,
-    indicators: &[Indicator],
-    sources: &BTreeMap<String, Source>,
-    stale_after_years: i32,
-    this_year: i32,
+    rules: &Rules,
     diags: &mut Diagnostics,
 ) -> Option<(Place, Option<std::ops::Range<usize>>)> {
+    let (indicators, sources) = (rules.indicators, rules.sources);
     let errors_before = diags.errors().count();
     let parent = slug.rsplit_once('/').map(|(p, _)| p.to_string());
     if let Some(n) = &file.name {
@@ -359,10 +371,10 @@ fn validate(
 
     // Ordered as the catalogue, then as sources.toml, so pages list sources the way the author ranked them.
     let mut grouped: BTreeMap<(usize, usize, String), Series> = BTreeMap::new();
-    let mut first_year_at: BTreeMap<(String, String, i64), std::ops::Range<usize>> = BTreeMap::new();
+    let mut first_year_at: BTreeMap<(IndicatorId, String, i64), std::ops::Range<usize>> = BTreeMap::new();
     for series in file.series {
         let indicator_id = series.indicator.get_ref();
-        let Some((order, indicator)) = indicators.iter().enumerate().find(|(_, i)| &i.id == indicator_id) else {
+        let Some((order, indicator)) = rules.position.get(indicator_id.as_str()).map(|&n| (n, &indicators[n])) else {
             diags.push(
                 Diagnostic::error(rel, format!("`{indicator_id}` is not an indicator of the catalogue"))
                     .at(text, series.indicator.span())
@@ -376,21 +388,21 @@ fn validate(
             continue;
         };
         let source_id = series.source.get_ref();
-        if !sources.contains_key(source_id) {
+        if !sources.contains_key(source_id.as_str()) {
             diags.push(
                 Diagnostic::error(rel, format!("`{source_id}` is not a source of data/sources.toml"))
                     .at(text, series.source.span())
-                    .help(match closest(source_id, sources.keys().map(String::as_str)) {
+                    .help(match closest(source_id, sources.keys().map(SourceId::as_str)) {
                         Some(close) => format!("did you mean `{close}`? Sources are defined in data/sources.toml"),
                         None => "add the source to data/sources.toml with its name and licence".to_string(),
                     }),
             );
             continue;
         }
-        let rank = sources[source_id].rank;
+        let rank = sources[source_id.as_str()].rank;
         let entry = grouped.entry((order, rank, source_id.clone())).or_insert_with(|| Series {
             indicator: indicator.id.clone(),
-            source: source_id.clone(),
+            source: SourceId::new(source_id.as_str()),
             note: None,
             points: Vec::new(),
         });
@@ -433,7 +445,7 @@ fn validate(
             .find(|((i, _, y), _)| i == indicator && *y == i64::from(year))
             .map(|(_, span)| span.clone())
     };
-    warn_if_stale(rel, text, &name, &series, indicators, stale_after_years, this_year, &latest_year_at, diags);
+    warn_if_stale(rel, text, &name, &series, rules, &latest_year_at, diags);
 
     (diags.errors().count() == errors_before).then(|| {
         (
@@ -556,19 +568,17 @@ fn observation(
     Some(Observation { year, at, value: number, qualifier, note })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn warn_if_stale(
     rel: &str,
     text: &str,
     name: &str,
     series: &[Series],
-    indicators: &[Indicator],
-    stale_after_years: i32,
-    this_year: i32,
+    rules: &Rules,
     span_of: &dyn Fn(&str, i32) -> Option<std::ops::Range<usize>>,
     diags: &mut Diagnostics,
 ) {
-    for indicator in indicators {
+    let (stale_after_years, this_year) = (rules.stale_after_years, rules.this_year);
+    for indicator in rules.indicators {
         let latest =
             series.iter().filter(|s| s.indicator == indicator.id).filter_map(Series::latest).map(|p| p.year).max();
         if let Some(year) = latest {
@@ -608,7 +618,7 @@ mod tests {
         source = \"wdi\"\nnote = \"A note.\"\n\n[series.values]\n2020 = 20.5\n2021 = { value = 19.25, qualifier = \"about\" }\n\n\
         [[series]]\nindicator = \"stunting\"\nsource = \"wdi\"\n\n[series.values]\n2023 = 28.4\n";
 
-    fn sources() -> BTreeMap<String, Source> {
+    fn sources() -> BTreeMap<SourceId, Source> {
         let wdi = Source {
             id: "wdi".into(),
             rank: 0,
@@ -621,7 +631,7 @@ mod tests {
             note: None,
             translations: BTreeMap::new(),
         };
-        BTreeMap::from([("wdi".to_string(), wdi)])
+        BTreeMap::from([("wdi".into(), wdi)])
     }
 
     #[test]

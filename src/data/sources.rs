@@ -13,7 +13,7 @@ pub const FILE: &str = "data/sources.toml";
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Source {
-    pub id: String,
+    pub id: super::SourceId,
     /// Position in sources.toml: when two sources have the same latest year, the one listed
     /// first is preferred for overviews.
     #[serde(skip)]
@@ -67,7 +67,7 @@ struct SourceFile {
     translations: BTreeMap<String, SourceText>,
 }
 
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Source>> {
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<super::SourceId, Source>> {
     let (file, text) = crate::files::read_toml::<BTreeMap<String, Spanned<SourceFile>>>(root, FILE, diags)?;
     let mut ok = true;
     let mut sources = BTreeMap::new();
@@ -107,9 +107,9 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<String, Sou
         };
         let (url, licence_url) = (address(entry.url, "url"), address(entry.licence_url, "licence_url"));
         sources.insert(
-            id.clone(),
+            super::SourceId::new(id.as_str()),
             Source {
-                id,
+                id: super::SourceId::new(id),
                 rank,
                 name,
                 publisher: entry.publisher,

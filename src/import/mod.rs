@@ -185,8 +185,8 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
             })
         })
         .collect();
-    let source_ids: Vec<String> = sources.keys().cloned().collect();
-    let indicator_ids = catalogue.iter().map(|i| i.id.clone()).collect();
+    let source_ids: Vec<String> = sources.keys().map(ToString::to_string).collect();
+    let indicator_ids = catalogue.iter().map(|i| i.id.to_string()).collect();
     // Two imports into one site would each write place files from what they read before the
     // other's changes: the second waits, and reads the first one's result.
     let cache = root.join(".salud-cache");

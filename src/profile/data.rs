@@ -53,7 +53,7 @@ fn csv_rows(data: &Data, place: &Place) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(Vec::new());
     for series in &place.series {
         let Some(indicator) = data.indicator(&series.indicator) else { continue };
-        let source = data.sources.get(&series.source).map_or(series.source.as_str(), |s| s.name.as_str());
+        let source = data.source_name(&series.source);
         for obs in &series.points {
             let year = obs.year.to_string();
             let value = obs.value.to_string();
@@ -204,12 +204,7 @@ mod tests {
 
     #[test]
     fn a_site_without_places_has_a_valid_empty_json() {
-        let data = Data {
-            indicators: Vec::new(),
-            sources: Default::default(),
-            places: Default::default(),
-            broken: Default::default(),
-        };
+        let data = Data::new(Vec::new(), Default::default(), Default::default(), Default::default());
         let mut text = json_head(true).to_vec();
         text.extend(json_tail(&data, std::iter::empty(), true));
         assert_eq!(String::from_utf8(text).unwrap(), "{\"places\":[],\"indicators\":{},\"sources\":{}}\n");

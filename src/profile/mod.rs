@@ -110,7 +110,7 @@ pub fn template_data(
                 unit: indicator.unit.clone(),
                 value: crate::present::value_text(locale, indicator, obs),
                 year: obs.year,
-                source: data.sources.get(&series.source).map_or(series.source.clone(), |s| s.name.clone()),
+                source: data.source_name(&series.source).to_string(),
             });
         }
         if used {

@@ -147,7 +147,7 @@ fn latest_cell(locale: &Locale, data: &Data, place: &Place, indicator: &Indicato
     place.latest(&indicator.id, &data.sources).map(|(series, obs)| Cell {
         value: value_text(locale, indicator, obs),
         year: obs.year,
-        source: data.sources.get(&series.source).map(|s| s.name.clone()).unwrap_or_default(),
+        source: data.source_name(&series.source).to_string(),
     })
 }
 
@@ -349,7 +349,7 @@ fn year_tables<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> Vec<Yea
                 id: &indicator.id,
                 name: &indicator.name,
                 unit: &indicator.unit,
-                sources: series.iter().map(|s| data.sources.get(&s.source).map_or("", |x| x.name.as_str())).collect(),
+                sources: series.iter().map(|s| data.source_name(&s.source)).collect(),
                 notes: series.iter().filter_map(|s| s.note.clone()).collect(),
                 rows: years
                     .into_iter()

@@ -39,7 +39,7 @@ pub fn fill(
             let Some((series, obs)) = found else { return Filled::Text(String::new()) };
             let unit = &indicator.unit;
             let space = if unit.starts_with('%') { "" } else { " " };
-            let source = data.sources.get(&series.source).map_or(series.source.as_str(), |s| s.name.as_str());
+            let source = data.source_name(&series.source);
             Filled::Text(format!(
                 "<span class=\"datum\" title=\"{}\">{}{space}{} ({})</span>",
                 super::pages::escape_html(&crate::charts::source_line(locale, &[source.to_string()])),

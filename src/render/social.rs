@@ -35,7 +35,7 @@ impl SocialImages {
                 value: value_text(locale, indicator, obs),
                 label: format!("{}, {}, {}", indicator.short_name, indicator.unit, obs.year),
             });
-            sources.push(data.sources.get(&series.source).map_or(series.source.clone(), |s| s.name.clone()));
+            sources.push(data.source_name(&series.source).to_string());
             if figures.len() == 3 {
                 break;
             }

@@ -41,7 +41,7 @@ pub(super) struct ChartView {
     pub(super) id: String,
     /// The chart's files without extension, from the site root: `peru/charts/peers`.
     pub(super) url: String,
-    pub(super) indicators: Vec<String>,
+    pub(super) indicators: Vec<crate::data::IndicatorId>,
     /// "trend", "regions" or "peers".
     pub(super) kind: &'static str,
     pub(super) title: String,
