@@ -177,15 +177,20 @@ pub fn load_again(
         let own_place = places.contains(slug.as_str()).then_some(slug.as_str());
         // Made at the first wrong shortcode, so that thousands of them are located in linear time.
         let mut lines: Option<crate::diagnostic::LineIndex> = None;
-        for code in &doc.shortcodes {
+        let mut doc = doc;
+        for code in &mut doc.shortcodes {
+            code.call = None;
             if code.arg("place").or(own_place).is_some_and(|p| data.broken.contains(p)) {
                 continue;
             }
-            if let Err((message, help)) = shortcodes::validate(code, data, own_place) {
-                let at = lines
-                    .get_or_insert_with(|| crate::diagnostic::LineIndex::new(&text))
-                    .locate(&text, code.span.clone());
-                own.push(Diagnostic::error(rel, message).located(&at).help(help));
+            match shortcodes::validate(code, data, own_place) {
+                Ok(call) => code.call = Some(call),
+                Err((message, help)) => {
+                    let at = lines
+                        .get_or_insert_with(|| crate::diagnostic::LineIndex::new(&text))
+                        .locate(&text, code.span.clone());
+                    own.push(Diagnostic::error(rel, message).located(&at).help(help));
+                }
             }
         }
         own.0.extend(doc.summary_warning.clone());

@@ -9,12 +9,42 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::data::{Category, ChartKind, IndicatorId, SourceId};
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shortcode {
     pub name: String,
     pub args: BTreeMap<String, String>,
     /// Where it is in the file's Markdown body, for messages.
     pub span: Range<usize>,
+    /// What it asks for, once checked against the data (see [`validate`]); `None` until then,
+    /// and for a shortcode about a place whose file has errors.
+    pub call: Option<Call>,
+}
+
+/// A shortcode as checked against the data: all a page needs to fill it in, with no text left
+/// to read again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Call {
+    /// `value(indicator, place?, source?)`: the latest value, from `source` if given.
+    Value { place: String, indicator: IndicatorId, source: Option<SourceId> },
+    /// `chart(indicator | family, place?, kind?)`.
+    Chart { place: String, shows: Shows, kind: ChartKind },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Shows {
+    Indicator(IndicatorId),
+    Family(Category),
+}
+
+impl Call {
+    /// The place it is about: its `place`, or the narrative's own.
+    pub fn place(&self) -> &str {
+        match self {
+            Call::Value { place, .. } | Call::Chart { place, .. } => place,
+        }
+    }
 }
 
 impl Shortcode {
@@ -111,12 +141,12 @@ fn parse_one(text: &str, start: usize) -> Result<Shortcode, ParseError> {
         s = value_body[close + 1..].trim_start();
         s = s.strip_prefix(',').unwrap_or(s).trim_start();
     }
-    Ok(Shortcode { name: name.to_string(), args, span: start..end })
+    Ok(Shortcode { name: name.to_string(), args, span: start..end, call: None })
 }
 
 /// Checks a shortcode against the data: its name, its arguments, and that the place it is
 /// about has what it asks for. `place` is the narrative's own place, if it has one.
-pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>) -> Result<(), (String, String)> {
+pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>) -> Result<Call, (String, String)> {
     let allowed: &[&str] = match code.name.as_str() {
         "value" => &["indicator", "place", "source"],
         "chart" => &["indicator", "family", "place", "kind"],
@@ -148,19 +178,21 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
             "use a place's path as in data/places/, e.g. \"peru/huanuco\"".into(),
         ));
     };
-    if let Some(kind) = code.arg("kind") {
-        if !["trend", "regions"].contains(&kind) {
+    let kind = match code.arg("kind") {
+        None | Some("trend") => ChartKind::Trend,
+        Some("regions") => ChartKind::Regions,
+        Some(other) => {
             return Err((
-                format!("`{kind}` is not a kind of chart"),
+                format!("`{other}` is not a kind of chart"),
                 "use kind=\"trend\" (over time, the default) or kind=\"regions\" (the places inside, compared)".into(),
-            ));
+            ))
         }
-        if kind == "regions" && data.children_of(slug).count() < 2 {
-            return Err((
-                format!("{} has no regions to compare", target.name),
-                "leave out kind=\"regions\", or name a place with regions".into(),
-            ));
-        }
+    };
+    if kind == ChartKind::Regions && data.children_of(slug).count() < 2 {
+        return Err((
+            format!("{} has no regions to compare", target.name),
+            "leave out kind=\"regions\", or name a place with regions".into(),
+        ));
     }
     match (code.arg("indicator"), code.arg("family")) {
         (Some(id), None) => {
@@ -173,7 +205,7 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
                 };
                 return Err((format!("`{id}` is not an indicator of the catalogue"), help));
             }
-            if code.arg("kind") == Some("regions") {
+            if kind == ChartKind::Regions {
                 if data.children_of(slug).filter(|c| c.series_of(id).next().is_some()).count() < 2 {
                     return Err((
                         format!("fewer than two places inside {} have data for `{id}`", target.name),
@@ -194,7 +226,11 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
                     ));
                 }
             }
-            Ok(())
+            let (place, indicator) = (slug.to_string(), IndicatorId::from(id));
+            Ok(match code.name.as_str() {
+                "value" => Call::Value { place, indicator, source: code.arg("source").map(SourceId::from) },
+                _ => Call::Chart { place, shows: Shows::Indicator(indicator), kind },
+            })
         }
         (None, Some(family)) if code.name == "chart" => {
             let known: Vec<&str> = crate::data::Category::family_names().collect();
@@ -215,7 +251,8 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
                     "choose a family the place has data for".into(),
                 ));
             }
-            Ok(())
+            let family = Category::family(family).expect("a family name checked above");
+            Ok(Call::Chart { place: slug.to_string(), shows: Shows::Family(family), kind })
         }
         _ if code.name == "chart" => Err((
             "chart() needs either indicator=\"...\" or family=\"...\"".into(),

@@ -114,6 +114,35 @@ impl Category {
     pub fn family_names() -> impl Iterator<Item = &'static str> {
         Category::ALL.iter().map(|(name, _)| *name).filter(|n| *n != "programme").chain(["peers"])
     }
+
+    /// The family a `chart(family="...")` shortcode names.
+    pub fn family(name: &str) -> Option<Category> {
+        match name {
+            "peers" => Some(Category::Peers),
+            "programme" => None,
+            name => Category::ALL.iter().find(|(n, _)| *n == name).map(|(_, c)| *c),
+        }
+    }
+}
+
+/// What a chart shows: a place over time, the places inside it compared, or the place among
+/// its peers. Pages, the PDF template and shortcodes (`kind="regions"`) name it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChartKind {
+    Trend,
+    Regions,
+    Peers,
+}
+
+impl ChartKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChartKind::Trend => "trend",
+            ChartKind::Regions => "regions",
+            ChartKind::Peers => "peers",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -47,7 +47,7 @@ impl ChartFiles {
                 print.push(PrintChart {
                     chart: ProfileChart {
                         family: family.category.as_str().to_string(),
-                        kind: shown.kind.to_string(),
+                        kind: shown.kind.as_str().to_string(),
                         file: format!("/charts/{}.svg", chart.id),
                         title: chart.title.clone(),
                         alt: shown.description.clone(),

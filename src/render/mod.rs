@@ -14,6 +14,7 @@ use crate::i18n::Locale;
 use crate::output::Output;
 use crate::parallel;
 use crate::profile;
+use crate::shortcodes::Call;
 use crate::site::Site;
 use crate::theme::Theme;
 
@@ -106,9 +107,9 @@ impl EarlyPages {
                 .chain(content.pages.iter().map(|p| (&p.doc, None)))
                 .chain(content.narratives.iter().map(|(slug, d)| (d, Some(slug.as_str()))));
             for (doc, own) in docs {
-                for code in doc.shortcodes.iter().filter(|c| c.name == "chart") {
-                    let target = code.arg("place").or(own).unwrap_or_default();
-                    if Some(target) != own {
+                for call in doc.shortcodes.iter().filter_map(|c| c.call.as_ref()) {
+                    let target = call.place();
+                    if matches!(call, Call::Chart { .. }) && Some(target) != own {
                         plan.quoted.insert(target.to_string());
                         plan.deferred.extend(own.map(str::to_string));
                     }

@@ -77,12 +77,6 @@ pub(super) struct PlacePage<'a> {
     pub(super) downloads: &'a Downloads,
 }
 
-/// A narrative or plain page's text, and the place it belongs to (its shortcodes' default).
-struct Narrative<'a> {
-    doc: Option<&'a Document>,
-    own_place: Option<&'a str>,
-}
-
 /// What filling a narrative's shortcodes reads: the site in the page's language, the chart
 /// figures the shortcodes may quote, and the note over an untranslated text.
 struct Scope<'a> {
@@ -194,14 +188,14 @@ impl Pages {
             let mut ctx = home_context(site, locale, languages, nav);
             ctx.insert("downloads", &lang.site_downloads);
             insert_social(&mut ctx, &lang.site_downloads);
-            self.insert_document(&mut ctx, Narrative { doc: site.content.home.as_ref(), own_place: None }, &scope)?;
+            self.insert_document(&mut ctx, site.content.home.as_ref(), &scope)?;
             output.add(format!("{prefix}index.html"), self.render("home.html", &ctx)?);
             count += 1;
         }
         for page in site.content.pages.iter().filter(|p| wanted(&format!("{prefix}{}/index.html", p.slug))) {
             let at = PageAt { path: format!("{}/index.html", page.slug), title: &page.title };
             let mut ctx = base_context(site, locale, languages, &at, nav);
-            self.insert_document(&mut ctx, Narrative { doc: Some(&page.doc), own_place: None }, &scope)?;
+            self.insert_document(&mut ctx, Some(&page.doc), &scope)?;
             ctx.insert("sources", &sources_list(data.sources.values()));
             output.add(format!("{prefix}{}/index.html", page.slug), self.render("page.html", &ctx)?);
             count += 1;
@@ -235,15 +229,15 @@ impl Pages {
         ctx.insert("families", &charts[&place.slug]);
         ctx.insert("downloads", downloads);
         insert_social(&mut ctx, downloads);
-        let narrative = Narrative { doc: site.content.narratives.get(&place.slug), own_place: Some(&place.slug) };
+        let narrative = site.content.narratives.get(&place.slug);
         self.insert_document(&mut ctx, narrative, &Scope { site, locale, charts, text: setting.text() })?;
         self.render("place.html", &ctx)
     }
 
     /// Puts a narrative and its summary into the context, shortcodes filled; with
     /// `untranslated` and `narrative_lang` when it is the main language's text.
-    fn insert_document(&self, ctx: &mut Context, narrative: Narrative, scope: &Scope) -> Result<(), Error> {
-        let Some(doc) = narrative.doc else {
+    fn insert_document(&self, ctx: &mut Context, doc: Option<&Document>, scope: &Scope) -> Result<(), Error> {
+        let Some(doc) = doc else {
             ctx.insert("narrative", &None::<String>);
             ctx.insert("summary", &None::<String>);
             return Ok(());
@@ -257,8 +251,7 @@ impl Pages {
             c.insert("t", &locale.strings);
             self.render("chart.html", &c)
         };
-        let (html, summary) =
-            resolve::resolve(doc, narrative.own_place, &scope.site.data, locale, scope.charts, &chart_html)?;
+        let (html, summary) = resolve::resolve(doc, &scope.site.data, locale, scope.charts, &chart_html)?;
         ctx.insert("narrative", &html);
         ctx.insert("summary", &summary);
         if doc.lang.is_none() {

@@ -31,7 +31,7 @@ impl PdfProfile {
             .content
             .narratives
             .get(&place.slug)
-            .and_then(|doc| resolve::resolve_summary(doc, Some(&place.slug), &site.data, view.locale));
+            .and_then(|doc| resolve::resolve_summary(doc, &site.data, view.locale));
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         let mut charts = Vec::new();
         for PrintChart { chart, svg } in print {

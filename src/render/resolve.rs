@@ -8,7 +8,7 @@ use crate::content::Document;
 use crate::data::Data;
 use crate::i18n::Locale;
 use crate::present::value_text;
-use crate::shortcodes::Shortcode;
+use crate::shortcodes::{Call, Shortcode, Shows};
 
 /// What a shortcode becomes: text for a value, figures for a chart.
 pub enum Filled {
@@ -16,23 +16,17 @@ pub enum Filled {
     Charts(Vec<ChartView>),
 }
 
-/// Resolves shortcode `code` of a narrative (validated when loaded, so every name exists).
-pub fn fill(
-    code: &Shortcode,
-    own_place: Option<&str>,
-    data: &Data,
-    locale: &Locale,
-    charts: &BTreeMap<String, Vec<FamilyView>>,
-) -> Filled {
-    let slug = code.arg("place").or(own_place).unwrap_or_default();
-    let Some(place) = data.places.get(slug) else { return Filled::Text(String::new()) };
-    match code.name.as_str() {
-        "value" => {
-            let id = code.arg("indicator").unwrap_or_default();
+/// What shortcode `code` of a narrative shows, from what was checked when it was loaded (a
+/// shortcode about a place whose file has errors shows nothing; its build fails anyway).
+pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: &BTreeMap<String, Vec<FamilyView>>) -> Filled {
+    let Some(call) = &code.call else { return Filled::Text(String::new()) };
+    let Some(place) = data.places.get(call.place()) else { return Filled::Text(String::new()) };
+    match call {
+        Call::Value { indicator: id, source, .. } => {
             let Some(indicator) = data.indicator(id) else { return Filled::Text(String::new()) };
-            let found = match code.arg("source") {
+            let found = match source {
                 Some(source) => {
-                    place.series_of(id).find(|s| s.source == source).and_then(|s| s.latest().map(|o| (s, o)))
+                    place.series_of(id).find(|s| s.source == *source).and_then(|s| s.latest().map(|o| (s, o)))
                 }
                 None => place.latest(id, &data.sources),
             };
@@ -48,20 +42,19 @@ pub fn fill(
                 obs.year
             ))
         }
-        _ => {
-            let families = charts.get(slug).map(Vec::as_slice).unwrap_or_default();
-            let chosen: Vec<ChartView> = match (code.arg("indicator"), code.arg("family")) {
-                (Some(id), _) => families
+        Call::Chart { shows, kind, .. } => {
+            let families = charts.get(call.place()).map(Vec::as_slice).unwrap_or_default();
+            let chosen: Vec<ChartView> = match shows {
+                Shows::Indicator(id) => families
                     .iter()
                     .flat_map(|f| &f.charts)
-                    .find(|c| c.indicators.iter().any(|i| i == id) && c.kind == code.arg("kind").unwrap_or("trend"))
+                    .find(|c| c.indicators.contains(id) && c.kind == *kind)
                     .into_iter()
                     .cloned()
                     .collect(),
-                (None, Some(family)) => {
-                    families.iter().filter(|f| f.id == family).flat_map(|f| f.charts.iter().cloned()).collect()
+                Shows::Family(family) => {
+                    families.iter().filter(|f| f.id == family.as_str()).flat_map(|f| f.charts.iter().cloned()).collect()
                 }
-                _ => Vec::new(),
             };
             Filled::Charts(chosen)
         }
@@ -72,7 +65,6 @@ pub fn fill(
 /// chart figure (through the theme's macro).
 pub fn resolve(
     doc: &Document,
-    own_place: Option<&str>,
     data: &Data,
     locale: &Locale,
     charts: &BTreeMap<String, Vec<FamilyView>>,
@@ -84,7 +76,7 @@ pub fn resolve(
         |text, from| next_placeholder(text, from, count),
         count,
         |i| {
-            Ok(match fill(&doc.shortcodes[i], own_place, data, locale, charts) {
+            Ok(match fill(&doc.shortcodes[i], data, locale, charts) {
                 Filled::Text(text) => Piece::Inline(text),
                 Filled::Charts(views) => {
                     let mut figures = String::new();
@@ -96,17 +88,17 @@ pub fn resolve(
             })
         },
     )?;
-    Ok((html, resolve_summary(doc, own_place, data, locale)))
+    Ok((html, resolve_summary(doc, data, locale)))
 }
 
 /// The document's summary with its values filled in (a chart has no place in it).
-pub fn resolve_summary(doc: &Document, own_place: Option<&str>, data: &Data, locale: &Locale) -> Option<String> {
+pub fn resolve_summary(doc: &Document, data: &Data, locale: &Locale) -> Option<String> {
     let summary = doc.summary.as_deref()?;
     let mut out = String::with_capacity(summary.len());
     let mut at = 0;
     while let Some((start, end, i)) = next_placeholder(summary, at, doc.shortcodes.len()) {
         out.push_str(&summary[at..start]);
-        if let Filled::Text(text) = fill(&doc.shortcodes[i], own_place, data, locale, &BTreeMap::new()) {
+        if let Filled::Text(text) = fill(&doc.shortcodes[i], data, locale, &BTreeMap::new()) {
             out.push_str(&strip_tags(&text));
         }
         at = end;

@@ -5,7 +5,7 @@ use serde::Serialize;
 use tera::Context;
 
 use crate::charts::{self, Chart, Peers};
-use crate::data::Place;
+use crate::data::{ChartKind, Place};
 use crate::format;
 use crate::i18n::Locale;
 use crate::site::Site;
@@ -43,7 +43,7 @@ pub(super) struct ChartView {
     pub(super) url: String,
     pub(super) indicators: Vec<crate::data::IndicatorId>,
     /// "trend", "regions" or "peers".
-    pub(super) kind: &'static str,
+    pub(super) kind: ChartKind,
     pub(super) title: String,
     pub(super) subtitle: String,
     pub(super) description: String,
@@ -69,9 +69,9 @@ impl ChartView {
             url: url.to_string(),
             indicators: chart.indicators.clone(),
             kind: match &chart.kind {
-                charts::Kind::Lines { .. } => "trend",
-                charts::Kind::Bars { .. } => "regions",
-                charts::Kind::Panels(_) => "peers",
+                charts::Kind::Lines { .. } => ChartKind::Trend,
+                charts::Kind::Bars { .. } => ChartKind::Regions,
+                charts::Kind::Panels(_) => ChartKind::Peers,
             },
             title: chart.title.clone(),
             subtitle: chart.subtitle.clone(),
