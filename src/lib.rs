@@ -21,6 +21,7 @@ pub mod content;
 pub mod data;
 pub mod diagnostic;
 pub mod error;
+mod escape;
 mod files;
 mod format;
 mod i18n;

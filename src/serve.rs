@@ -519,7 +519,7 @@ fn inject(html: &[u8], error: Option<&str>) -> Vec<u8> {
         "<script>new EventSource(\"/__salud/events\").onmessage = function () { location.reload(); };</script>",
     );
     if let Some(error) = error {
-        let escaped = error.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let escaped = crate::escape::escape(error);
         extra.push_str(&format!(
             "<div id=\"salud-error\" role=\"alert\" style=\"position:fixed;inset:0;z-index:9999;overflow:auto;background:rgba(29,35,39,.95);color:#fff;padding:2rem;font:14px/1.5 monospace\"><h2 style=\"color:#ffb4a8\">The site does not build</h2><pre style=\"white-space:pre-wrap\">{escaped}</pre><p>Fix the file and save it: this page reloads by itself.</p></div>"
         ));

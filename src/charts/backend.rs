@@ -79,20 +79,6 @@ impl std::fmt::Display for Hex {
     }
 }
 
-fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if !super::svg::allowed_in_xml(c) => {}
-            c => out.push(c),
-        }
-    }
-}
-
 impl DrawingBackend for CompactSvg {
     type ErrorType = Infallible;
 
@@ -205,7 +191,7 @@ impl DrawingBackend for CompactSvg {
             }
         }
         self.body.push('>');
-        escape_into(&mut self.body, text);
+        crate::escape::escape_into(&mut self.body, text);
         self.body.push_str("</text>\n");
         Ok(())
     }

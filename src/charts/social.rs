@@ -2,8 +2,9 @@
 //! `og:image`): 1200 x 630, the place's name and up to three of its latest key figures, drawn
 //! as SVG and rasterised with the bundled font like the charts' PNGs.
 
-use super::svg::{clip_to, text_width, wrap, xml_escape, Anchor};
+use super::svg::{clip_to, text_width, wrap, Anchor};
 use super::ChartStyle;
+use crate::escape::escape;
 
 pub const WIDTH: u32 = 1200;
 pub const HEIGHT: u32 = 630;
@@ -33,14 +34,14 @@ pub fn svg(card: &Card, style: &ChartStyle) -> String {
     let mut out = format!(
         "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {WIDTH} {HEIGHT}\" width=\"{WIDTH}\" height=\"{HEIGHT}\" font-family=\"{}\">\n\
          <rect width=\"{WIDTH}\" height=\"{HEIGHT}\" fill=\"{}\"/>\n<rect width=\"{WIDTH}\" height=\"14\" fill=\"{accent}\"/>\n",
-        xml_escape(&style.font_family),
+        escape(&style.font_family),
         style.background
     );
     let mut text = |x: i32, y: i32, size: u32, fill: &str, bold: bool, content: &str| {
         out.push_str(&format!(
             "<text x=\"{x}\" y=\"{y}\" font-size=\"{size}\" fill=\"{fill}\"{}>{}</text>\n",
             if bold { " font-weight=\"bold\"" } else { "" },
-            xml_escape(&clip_to(content, WIDTH as i32, size, Anchor::Start))
+            escape(&clip_to(content, WIDTH as i32, size, Anchor::Start))
         ));
     };
     text(margin, 82, 26, &style.muted, true, &card.site.to_uppercase());

@@ -36,29 +36,14 @@ pub fn render(chart: &Chart, style: &ChartStyle, size: Size) -> String {
     let mut svg = format!(
         "<svg viewBox=\"0 0 {} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" font-family=\"{}, sans-serif\">\n<title>{}</title>\n<desc>{}</desc>",
         size.width,
-        xml_escape(&style.font_family),
-        xml_escape(&chart.title),
-        xml_escape(&chart.description)
+        crate::escape::escape(&style.font_family),
+        crate::escape::escape(&chart.title),
+        crate::escape::escape(&chart.description)
     );
     svg.reserve(body.len() + 8);
     svg.push_str(&body);
     svg.push_str("</svg>\n");
     svg
-}
-
-pub(crate) fn xml_escape(text: &str) -> String {
-    let text: std::borrow::Cow<str> = if text.chars().all(allowed_in_xml) {
-        text.into()
-    } else {
-        text.chars().filter(|c| allowed_in_xml(*c)).collect::<String>().into()
-    };
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// XML 1.0 has no way to write most control characters, not even escaped: an SVG holding
-/// one is not XML, and no browser or library shows it. They carry no meaning in a label.
-pub(crate) fn allowed_in_xml(c: char) -> bool {
-    !matches!(c, '\u{0}'..='\u{8}' | '\u{b}' | '\u{c}' | '\u{e}'..='\u{1f}' | '\u{fffe}' | '\u{ffff}')
 }
 
 /// Approximate advance width of text in DejaVu Sans, which averages about 0.6 em per

@@ -90,7 +90,8 @@ impl Pages {
     pub(super) fn new(theme: &Theme) -> Result<Pages, Error> {
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
-        tera.set_escape_fn(escape_html);
+        // Tera's own escaper also escapes `/`, which makes every link in the output unreadable.
+        tera.set_escape_fn(crate::escape::escape);
         tera.add_raw_templates(theme.templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| template_error(&theme.templates, &theme.origins, "", &e))?;
         let pool = rayon::ThreadPoolBuilder::new()
@@ -266,23 +267,6 @@ impl Pages {
     fn render(&self, template: &str, ctx: &Context) -> Result<String, Error> {
         self.tera.render(template, ctx).map_err(|e| template_error(&self.sources, &self.origins, template, &e))
     }
-}
-
-/// Escapes what HTML needs escaped in text and quoted attributes. Tera's default also
-/// escapes `/`, which makes every link in the output unreadable for no gain.
-pub(crate) fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + text.len() / 8);
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Names the failing template by its file and line. Tera keeps the useful part of its message

@@ -36,9 +36,9 @@ pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: &BTreeMap<St
             let source = data.source_name(&series.source);
             Filled::Text(format!(
                 "<span class=\"datum\" title=\"{}\">{}{space}{} ({})</span>",
-                super::pages::escape_html(&crate::charts::source_line(locale, &[source.to_string()])),
-                super::pages::escape_html(&value_text(locale, indicator, obs)),
-                super::pages::escape_html(unit),
+                crate::escape::escape(&crate::charts::source_line(locale, &[source.to_string()])),
+                crate::escape::escape(&value_text(locale, indicator, obs)),
+                crate::escape::escape(unit),
                 obs.year
             ))
         }
