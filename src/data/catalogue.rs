@@ -236,6 +236,49 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
     (diags.errors().count() == errors_before).then_some(indicators)
 }
 
+/// The id, names and units that file names, chart titles and messages show: no control
+/// character, and no longer than they can hold.
+fn label_problems(id: &str, file: &IndicatorFile, span: std::ops::Range<usize>, text: &str) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    if id.len() > MAX_ID_CHARS {
+        problems.push(
+            Diagnostic::error(
+                FILE,
+                format!("the indicator id `{id}` is {} characters long; salud accepts up to {MAX_ID_CHARS}", id.len()),
+            )
+            .at(text, span.clone())
+            .help("use a short id such as `neonatal_mortality`; it becomes part of file names"),
+        );
+    }
+    let mut labels: Vec<(String, &str, usize, std::ops::Range<usize>)> = Vec::new();
+    for (key, field, max) in [("name", &file.name, super::MAX_NAME_CHARS), ("unit", &file.unit, super::MAX_UNIT_CHARS)]
+    {
+        if let Some(v) = field {
+            labels.push((format!("{key} of `{id}`"), v.get_ref(), max, v.span()));
+        }
+    }
+    if let Some(short) = &file.short_name {
+        labels.push((format!("short_name of `{id}`"), short, super::MAX_NAME_CHARS, span.clone()));
+    }
+    for (lang, t) in &file.translations {
+        for (key, field, max) in [
+            ("name", &t.name, super::MAX_NAME_CHARS),
+            ("short_name", &t.short_name, super::MAX_NAME_CHARS),
+            ("unit", &t.unit, super::MAX_UNIT_CHARS),
+        ] {
+            if let Some(v) = field {
+                labels.push((format!("{key} of `{id}` in \"{lang}\""), v, max, span.clone()));
+            }
+        }
+    }
+    for (what, value, max, at) in labels {
+        if let Some((message, help)) = super::check_label(&what, value, max) {
+            problems.push(Diagnostic::error(FILE, message).at(text, at).help(help));
+        }
+    }
+    problems
+}
+
 /// Two units that differ only in punctuation (`% of children under 5`, `% of children (under
 /// 5)`) make the same slug, and their charts would be written to one file: the later unit's
 /// slug gets a number.
@@ -296,41 +339,8 @@ fn validate(
     if let Some(d) = required(&file.unit, "unit", "per 1,000 live births") {
         fail(d);
     }
-    if id.len() > MAX_ID_CHARS {
-        fail(
-            Diagnostic::error(
-                FILE,
-                format!("the indicator id `{id}` is {} characters long; salud accepts up to {MAX_ID_CHARS}", id.len()),
-            )
-            .at(text, span.clone())
-            .help("use a short id such as `neonatal_mortality`; it becomes part of file names"),
-        );
-    }
-    let mut labels: Vec<(String, &str, usize, std::ops::Range<usize>)> = Vec::new();
-    for (key, field, max) in [("name", &file.name, super::MAX_NAME_CHARS), ("unit", &file.unit, super::MAX_UNIT_CHARS)]
-    {
-        if let Some(v) = field {
-            labels.push((format!("{key} of `{id}`"), v.get_ref(), max, v.span()));
-        }
-    }
-    if let Some(short) = &file.short_name {
-        labels.push((format!("short_name of `{id}`"), short, super::MAX_NAME_CHARS, span.clone()));
-    }
-    for (lang, t) in &file.translations {
-        for (key, field, max) in [
-            ("name", &t.name, super::MAX_NAME_CHARS),
-            ("short_name", &t.short_name, super::MAX_NAME_CHARS),
-            ("unit", &t.unit, super::MAX_UNIT_CHARS),
-        ] {
-            if let Some(v) = field {
-                labels.push((format!("{key} of `{id}` in \"{lang}\""), v, max, span.clone()));
-            }
-        }
-    }
-    for (what, value, max, at) in labels {
-        if let Some((message, help)) = super::check_label(&what, value, max) {
-            fail(Diagnostic::error(FILE, message).at(text, at).help(help));
-        }
+    for problem in label_problems(id, &file, span.clone(), text) {
+        fail(problem);
     }
     let measure = match &file.measure {
         None => Some(Measure::Rate),

@@ -314,30 +314,7 @@ fn validate(
     let (indicators, sources) = (rules.indicators, rules.sources);
     let errors_before = diags.errors().count();
     let parent = slug.rsplit_once('/').map(|(p, _)| p.to_string());
-    if let Some(n) = &file.name {
-        if let Some((message, help)) = super::check_label("place name", n.get_ref(), super::MAX_NAME_CHARS) {
-            diags.push(Diagnostic::error(rel, message).at(text, n.span()).help(help));
-        }
-    }
-    let name = match file.name {
-        Some(n) if !n.get_ref().trim().is_empty() => n.into_inner(),
-        _ => {
-            diags.push(
-                Diagnostic::error(rel, "this place has no name")
-                    .at(text, 0..0)
-                    .help("add a first line such as name = \"Huánuco\""),
-            );
-            String::new()
-        }
-    };
-    for (lang, translated) in &file.names {
-        if let Some((message, help)) =
-            super::check_label(&format!("name in \"{lang}\""), translated, super::MAX_NAME_CHARS)
-        {
-            let at = text.find("names").unwrap_or(0);
-            diags.push(Diagnostic::error(rel, message).at(text, at..at + 5).help(help));
-        }
-    }
+    let name = place_name(rel, &file, text, diags);
     let iso3_span = file.iso3.as_ref().map(Spanned::span);
     let iso3 = file.iso3.and_then(|code| {
         let ok = code.get_ref().len() == 3 && code.get_ref().bytes().all(|b| b.is_ascii_uppercase());
@@ -350,24 +327,7 @@ fn validate(
         }
         ok.then(|| code.into_inner())
     });
-    let kind = match &file.kind {
-        None if parent.is_none() => PlaceKind::Country,
-        None => PlaceKind::Region,
-        Some(k) => match k.get_ref().as_str() {
-            "country" => PlaceKind::Country,
-            "region" => PlaceKind::Region,
-            "site" => PlaceKind::Site,
-            "aggregate" => PlaceKind::Aggregate,
-            other => {
-                diags.push(
-                    Diagnostic::error(rel, format!("`{other}` is not a kind of place"))
-                        .at(text, k.span())
-                        .help("use kind = \"country\", \"region\", \"site\" or \"aggregate\""),
-                );
-                PlaceKind::Region
-            }
-        },
-    };
+    let kind = place_kind(rel, file.kind.as_ref(), parent.is_none(), text, diags);
 
     // Ordered as the catalogue, then as sources.toml, so pages list sources the way the author ranked them.
     let mut grouped: BTreeMap<(usize, usize, String), Series> = BTreeMap::new();
@@ -566,6 +526,57 @@ fn observation(
     }
     let at = span.start as u32..span.end as u32;
     Some(Observation { year, at, value: number, qualifier, note })
+}
+
+/// The place's name, checked with its translations (an empty name is an error).
+fn place_name(rel: &str, file: &PlaceFile, text: &str, diags: &mut Diagnostics) -> String {
+    if let Some(n) = &file.name {
+        if let Some((message, help)) = super::check_label("place name", n.get_ref(), super::MAX_NAME_CHARS) {
+            diags.push(Diagnostic::error(rel, message).at(text, n.span()).help(help));
+        }
+    }
+    let name = match &file.name {
+        Some(n) if !n.get_ref().trim().is_empty() => n.get_ref().clone(),
+        _ => {
+            diags.push(
+                Diagnostic::error(rel, "this place has no name")
+                    .at(text, 0..0)
+                    .help("add a first line such as name = \"Huánuco\""),
+            );
+            String::new()
+        }
+    };
+    for (lang, translated) in &file.names {
+        if let Some((message, help)) =
+            super::check_label(&format!("name in \"{lang}\""), translated, super::MAX_NAME_CHARS)
+        {
+            let at = text.find("names").unwrap_or(0);
+            diags.push(Diagnostic::error(rel, message).at(text, at..at + 5).help(help));
+        }
+    }
+    name
+}
+
+/// The kind the file gives, or the default for where it sits (`top`: not inside a folder).
+fn place_kind(rel: &str, kind: Option<&Spanned<String>>, top: bool, text: &str, diags: &mut Diagnostics) -> PlaceKind {
+    match kind {
+        None if top => PlaceKind::Country,
+        None => PlaceKind::Region,
+        Some(k) => match k.get_ref().as_str() {
+            "country" => PlaceKind::Country,
+            "region" => PlaceKind::Region,
+            "site" => PlaceKind::Site,
+            "aggregate" => PlaceKind::Aggregate,
+            other => {
+                diags.push(
+                    Diagnostic::error(rel, format!("`{other}` is not a kind of place"))
+                        .at(text, k.span())
+                        .help("use kind = \"country\", \"region\", \"site\" or \"aggregate\""),
+                );
+                PlaceKind::Region
+            }
+        },
+    }
 }
 
 fn warn_if_stale(
