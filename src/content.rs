@@ -173,26 +173,11 @@ pub fn load_again(
         let Some(text) = crate::files::read_text(root, rel, &mut own) else { return Some((None, own)) };
         let hash = crate::cache::fnv1a(&[text.as_bytes(), &[u8::from(allow_html)]]);
         let reused = known.get(rel.as_str()).filter(|d| d.hash == hash).map(|d| (*d).clone());
-        let Some(doc) = reused.or_else(|| parse(rel, &text, allow_html, &mut own)) else { return Some((None, own)) };
+        let Some(mut doc) = reused.or_else(|| parse(rel, &text, allow_html, &mut own)) else {
+            return Some((None, own));
+        };
         let own_place = places.contains(slug.as_str()).then_some(slug.as_str());
-        // Made at the first wrong shortcode, so that thousands of them are located in linear time.
-        let mut lines: Option<crate::diagnostic::LineIndex> = None;
-        let mut doc = doc;
-        for code in &mut doc.shortcodes {
-            code.call = None;
-            if code.arg("place").or(own_place).is_some_and(|p| data.broken.contains(p)) {
-                continue;
-            }
-            match shortcodes::validate(code, data, own_place) {
-                Ok(call) => code.call = Some(call),
-                Err((message, help)) => {
-                    let at = lines
-                        .get_or_insert_with(|| crate::diagnostic::LineIndex::new(&text))
-                        .locate(&text, code.span.clone());
-                    own.push(Diagnostic::error(rel, message).located(&at).help(help));
-                }
-            }
-        }
+        check_shortcodes(&mut doc, &text, data, own_place, &mut own);
         own.0.extend(doc.summary_warning.clone());
         // Where a message about the file as a whole points, located while the text is at hand.
         let top = crate::diagnostic::Location::from_span(&text, 0..0);
@@ -260,6 +245,29 @@ pub fn load_again(
         });
     }
     content
+}
+
+/// Checks each shortcode of `doc` (whose file holds `text`) against the data and keeps what it
+/// asks for; `own_place` is the narrative's place. A shortcode about a place whose file has
+/// errors is skipped: that file's errors say enough.
+fn check_shortcodes(doc: &mut Document, text: &str, data: &Data, own_place: Option<&str>, diags: &mut Diagnostics) {
+    // Made at the first wrong shortcode, so that thousands of them are located in linear time.
+    let mut lines: Option<crate::diagnostic::LineIndex> = None;
+    for code in &mut doc.shortcodes {
+        code.call = None;
+        if code.arg("place").or(own_place).is_some_and(|p| data.broken.contains(p)) {
+            continue;
+        }
+        match shortcodes::validate(code, data, own_place) {
+            Ok(call) => code.call = Some(call),
+            Err((message, help)) => {
+                let at = lines
+                    .get_or_insert_with(|| crate::diagnostic::LineIndex::new(text))
+                    .locate(text, code.span.clone());
+                diags.push(Diagnostic::error(&doc.file, message).located(&at).help(help));
+            }
+        }
+    }
 }
 
 /// What the walk of `content/` found, in order (assets are taken as they are found).
