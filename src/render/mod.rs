@@ -287,8 +287,8 @@ impl Renderer {
         Ok(result)
     }
 
-    /// The HTML pages whose output path `wanted` accepts, in every language, from the loaded
-    /// site and what [`Renderer::draw`] made. Returns how many pages it wrote.
+    /// The pages alone, from what [`Renderer::draw`] made: `serve` renders them again when only
+    /// narratives changed. Returns how many it wrote.
     pub fn pages(
         &self,
         site: &Site,
