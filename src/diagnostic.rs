@@ -210,7 +210,13 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// The known name nearest to a misspelt one, if it is near enough to be the likely intent.
 pub fn closest<'a>(wrong: &str, known: impl Iterator<Item = &'a str>) -> Option<&'a str> {
-    known.map(|k| (edit_distance(wrong, k), k)).filter(|(d, k)| *d <= 3.max(k.len() / 4)).min().map(|(_, k)| k)
+    // Letter case ("ENDES" for `endes`) is the likeliest slip, and never what tells two names apart.
+    let wrong = wrong.to_lowercase();
+    known
+        .map(|k| (edit_distance(&wrong, &k.to_lowercase()), k))
+        .filter(|(d, k)| *d <= 3.max(k.len() / 4))
+        .min()
+        .map(|(_, k)| k)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -262,6 +268,7 @@ mod tests {
         let known = ["neonatal_mortality", "under5_mortality", "maternal_mortality"];
         assert_eq!(closest("neonatal_mortalty", known.into_iter()), Some("neonatal_mortality"));
         assert_eq!(closest("gdp", known.into_iter()), None);
+        assert_eq!(closest("ENDES", ["wdi", "endes", "who-ghed"].into_iter()), Some("endes"));
     }
 
     #[test]

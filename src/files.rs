@@ -118,6 +118,18 @@ fn read_limited(root: &Path, rel: &str, what: &str, diags: &mut Diagnostics) -> 
     }
 }
 
+/// The number written with a decimal comma (`17,5`) where a TOML error points at its comma:
+/// the likeliest slip of Spanish- and French-speaking staff.
+fn decimal_comma(text: &str, span: Option<std::ops::Range<usize>>) -> Option<String> {
+    let at = span?.start;
+    let (before, after) = (text.get(..at)?, text.get(at..)?);
+    let after = after.strip_prefix(',')?;
+    let int: String =
+        before.chars().rev().take_while(char::is_ascii_digit).collect::<Vec<_>>().into_iter().rev().collect();
+    let frac: String = after.chars().take_while(char::is_ascii_digit).collect();
+    (!int.is_empty() && !frac.is_empty()).then(|| format!("{int},{frac}"))
+}
+
 /// A TOML syntax or shape error, in words a non-programmer can act on.
 pub(crate) fn toml_error(rel: &str, text: &str, err: &toml::de::Error) -> Diagnostic {
     let message = err.message().trim().trim_end_matches('.').to_string();
@@ -140,6 +152,11 @@ pub(crate) fn toml_error(rel: &str, text: &str, err: &toml::de::Error) -> Diagno
             "check for a missing `=`, quote or bracket at the caret or just before it",
         )
     };
+    if let Some(comma) = decimal_comma(text, err.span()) {
+        return Diagnostic::error(rel, format!("{comma} is not a number: TOML writes decimals with a point"))
+            .at(text, err.span().unwrap_or(0..0))
+            .help(format!("write {}, with a point", comma.replace(',', ".")));
+    }
     let d = Diagnostic::error(rel, message).help(help);
     match err.span() {
         Some(span) => d.at(text, span),

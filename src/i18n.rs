@@ -136,7 +136,13 @@ impl Locale {
 
     /// A value with at most `decimals` decimals, written this language's way.
     pub fn number(&self, value: f64, decimals: usize) -> String {
-        self.numbers.apply(&crate::format::number(value, decimals))
+        let text = crate::format::number(value, decimals);
+        // A positive value too small for the decimals shown is not zero: "<0.1", never "0.0".
+        if value > 0.0 && !text.bytes().any(|b| (b'1'..=b'9').contains(&b)) {
+            let smallest = if decimals == 0 { "1".to_string() } else { format!("0.{}1", "0".repeat(decimals - 1)) };
+            return self.numbers.apply(&format!("<{smallest}"));
+        }
+        self.numbers.apply(&text)
     }
 
     /// "A, B and C" with this language's word for "and".

@@ -465,3 +465,40 @@ fn d1_two_imports_into_one_site_take_turns() {
     let text = read(&site.join("data/places/aruba.toml"));
     assert_eq!(text.lines().filter(|l| l.starts_with(|c: char| c.is_ascii_digit())).count(), 30, "{text}");
 }
+
+/// Small things a careful user meets first (issue 14, item 8).
+#[test]
+fn a_decimal_comma_a_source_in_capitals_and_a_tiny_value_are_told_plainly() {
+    let site = site_with("review-small-things", None);
+    fast(&site);
+    replace_in(&site.join("data/places/testland.toml"), "2021 = 19.25", "2021 = 19,25");
+    let err = fails_with(
+        &site,
+        &["build"],
+        &["19,25 is not a number: TOML writes decimals with a point", "write 19.25, with a point"],
+    );
+    assert!(err.contains("data/places/testland.toml:11:"), "{err}");
+    replace_in(&site.join("data/places/testland.toml"), "2021 = 19,25", "2021 = 19.25");
+    replace_in(&site.join("data/places/testland.toml"), "source = \"profile\"", "source = \"PROFILE\"");
+    fails_with(&site, &["build"], &["`PROFILE` is not a source", "did you mean `profile`?"]);
+    replace_in(&site.join("data/places/testland.toml"), "source = \"PROFILE\"", "source = \"profile\"");
+    // 0.04 with one decimal is "<0.1", not "0.0".
+    replace_in(&site.join("data/places/testland.toml"), "2021 = 4.53341627", "2021 = 0.04");
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = read(&site.join("public/testland/index.html"));
+    assert!(page.contains("&lt;0.1") && !page.contains(">0.0<"), "{page}");
+    // The search results box is hidden until there are results, whatever the layout says.
+    assert!(read(&site.join("public/style.css")).contains("[hidden] { display: none !important; }"));
+}
+
+#[test]
+fn a_site_with_one_place_says_1_place() {
+    let site = site_with("review-one-place", None);
+    fast(&site);
+    fs::remove_file(site.join("data/places/otherland.toml")).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let home = read(&site.join("public/index.html"));
+    assert!(home.contains("1 place; its regions") && !home.contains("1 places"), "{home}");
+}
