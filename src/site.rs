@@ -47,6 +47,10 @@ impl Site {
             Some(data) => content::load(root, data, allow_html, &others, &mut diags),
             None => Content::default(),
         };
+        let mut data = data;
+        if let (Some(data), Some(config), Some(theme)) = (&mut data, &config, &theme) {
+            name_countries(data, config, theme);
+        }
         if let Some(data) = &data {
             warn_missing_narratives(data, &content, &mut diags);
             if let Some(config) = &config {
@@ -78,6 +82,19 @@ impl Site {
             content: self.content.localized(lang).into_owned(),
             theme: self.theme.clone(),
         })
+    }
+}
+
+/// A country's name in each of the site's other languages, from the theme's table of names
+/// (CLDR's), where its file gives none: readers of `/es/` see "Alemania", not "Germany".
+fn name_countries(data: &mut Data, config: &Config, theme: &Theme) {
+    for lang in config.languages.keys() {
+        let Some(names) = theme.country_names.get(lang) else { continue };
+        for place in data.places.values_mut() {
+            if let Some(name) = place.iso3.as_ref().and_then(|code| names.get(code)) {
+                place.names.entry(lang.clone()).or_insert_with(|| name.clone());
+            }
+        }
     }
 }
 

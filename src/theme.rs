@@ -35,6 +35,7 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "static/search.js",
     "fonts/DejaVuSans.ttf",
     "fonts/DejaVuSans-Bold.ttf",
+    "names/es.toml",
 ];
 
 #[derive(Debug, Default)]
@@ -57,6 +58,8 @@ pub struct Theme {
     pub profile_origin: String,
     /// Interface strings by language code (`i18n/es.toml` under "es").
     pub i18n: BTreeMap<String, String>,
+    /// Country names by language code, then ISO3 code (`names/es.toml`: "DEU" -> "Alemania").
+    pub country_names: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 impl Theme {
@@ -76,7 +79,7 @@ impl Theme {
         }
         let dir = format!("themes/{name}");
         if root.join(&dir).is_dir() {
-            theme.add_dir(root, &dir, &["templates", "static", "fonts", "i18n"], diags);
+            theme.add_dir(root, &dir, &["templates", "static", "fonts", "i18n", "names"], diags);
             for file in ["theme.toml", "profile.typ"] {
                 let rel = format!("{dir}/{file}");
                 if root.join(&rel).is_file() {
@@ -149,6 +152,15 @@ impl Theme {
         } else if let Some(code) = path.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".toml")) {
             if let Some(strings) = text(bytes, diags) {
                 self.i18n.insert(code.to_string(), strings);
+            }
+        } else if let Some(code) = path.strip_prefix("names/").and_then(|n| n.strip_suffix(".toml")) {
+            if let Some(text) = text(bytes, diags) {
+                match toml::from_str::<BTreeMap<String, String>>(&text) {
+                    Ok(names) => {
+                        self.country_names.insert(code.to_string(), names);
+                    }
+                    Err(err) => diags.push(files::toml_error(origin, &text, &err)),
+                }
             }
         } else if path == "theme.toml" {
             if let Some(settings) = text(bytes, diags) {

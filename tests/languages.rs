@@ -228,3 +228,19 @@ fn interface_strings_a_translation_lacks_show_in_the_main_language_and_check_nam
     );
     assert!(report.contains(" more"), "{report}");
 }
+
+#[test]
+fn countries_are_named_in_each_language_from_cldr_unless_their_file_names_them() {
+    let site = bilingual("languages-cldr", None);
+    // Otherland takes Germany's code; Testland's file names itself in Spanish.
+    let place = read(&site.join("data/places/otherland.toml")).replace("iso3 = \"OTH\"", "iso3 = \"DEU\"");
+    fs::write(site.join("data/places/otherland.toml"), place).unwrap();
+    let place = read(&site.join("data/places/testland.toml")).replace("iso3 = \"TST\"", "iso3 = \"CIV\"");
+    fs::write(site.join("data/places/testland.toml"), place).unwrap();
+    build(&site);
+    let public = site.join("public");
+    assert!(read(&public.join("es/otherland/index.html")).contains("<h1>Alemania</h1>"));
+    assert!(read(&public.join("otherland/index.html")).contains("<h1>Otherland</h1>"));
+    assert!(read(&public.join("es/testland/index.html")).contains("<h1>Tierra de prueba</h1>"));
+    assert!(read(&public.join("search-index.js")).contains("\"Alemania\""));
+}
