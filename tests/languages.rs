@@ -244,3 +244,17 @@ fn countries_are_named_in_each_language_from_cldr_unless_their_file_names_them()
     assert!(read(&public.join("es/testland/index.html")).contains("<h1>Tierra de prueba</h1>"));
     assert!(read(&public.join("search-index.js")).contains("\"Alemania\""));
 }
+
+#[test]
+fn no_interface_word_comes_from_the_style_sheet() {
+    let site = bilingual("languages-no-css-words", None);
+    build(&site);
+    let css = read(&site.join("public/style.css"));
+    // Generated content is text a translation cannot reach: only punctuation may come from CSS.
+    for rule in css.split('}').filter(|r| r.contains("content:")) {
+        let value = rule.split("content:").nth(1).and_then(|v| v.split('"').nth(1)).unwrap_or_default();
+        assert!(!value.chars().any(char::is_alphabetic), "words in CSS: {rule}");
+    }
+    let page = read(&site.join("public/es/testland/index.html"));
+    assert!(page.contains("<span class=\"reference\">Referencia: "), "{page}");
+}
