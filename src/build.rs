@@ -70,7 +70,7 @@ pub(crate) fn add_site_files(site: &Site, output: &mut Output) -> Result<(), Err
     for asset in &site.content.assets {
         let path = site.root.join(asset);
         let bytes = std::fs::read(&path).map_err(|e| Error::io(&path, e))?;
-        files.push((asset.trim_start_matches("content/").to_string(), asset.clone(), bytes));
+        files.push((asset.strip_prefix("content/").unwrap_or(asset).to_string(), asset.clone(), bytes));
     }
     let mut statics = Output::default();
     output::copy_tree(&site.root.join("static"), "", &mut statics)

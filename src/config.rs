@@ -100,7 +100,9 @@ pub fn base_url_problem(url: &str) -> Option<String> {
         return None;
     }
     let shown = crate::diagnostic::printable(url);
-    let Some(rest) = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://")) else {
+    let lower = url.to_ascii_lowercase();
+    let scheme = ["https://", "http://"].into_iter().find(|s| lower.starts_with(s));
+    let Some(rest) = scheme.map(|s| &url[s.len()..]) else {
         return Some(format!("base_url \"{shown}\" is not a web address starting with https:// or http://"));
     };
     let host = rest.split(['/', '?', '#']).next().unwrap_or("");

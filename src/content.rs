@@ -500,7 +500,7 @@ fn add_heading_ids(events: &mut [Event]) {
                 }
                 j += 1;
             }
-            let base = match slugify(&text) {
+            let base = match slugify(&Shortcode::without_placeholders(&text)) {
                 s if s.is_empty() => "section".to_string(),
                 s => s,
             };
@@ -614,6 +614,14 @@ mod tests {
         assert!(parse("content/about.md", "See [a](javascript:alert(1)).\n", false, &mut diags).is_none());
         let shown = diags.0[0].to_string();
         assert!(shown.contains("javascript:alert(1)") && shown.contains("content/about.md:1:9"), "{shown}");
+    }
+
+    #[test]
+    fn a_shortcode_in_a_heading_stays_out_of_its_anchor() {
+        let mut diags = Diagnostics::default();
+        let doc = parse("content/x.md", "## Rate {{ value(indicator=\"x\") }} now\n", false, &mut diags).unwrap();
+        assert!(doc.html.starts_with("<h2 id=\"rate-now\">Rate saludshortcode0x now</h2>"), "{}", doc.html);
+        assert_eq!(Shortcode::without_placeholders("a saludshortcode12x b saludshortcodeZ"), "a  b saludshortcodeZ");
     }
 
     #[test]

@@ -70,7 +70,7 @@ impl Output {
         check_replaceable(dir)?;
         // A build killed between the two renames of the fallback swap leaves the old output
         // aside: put it back before anything else.
-        if !dir.exists() && paths.previous.exists() {
+        if !dir.exists() && fs::symlink_metadata(&paths.previous).is_ok_and(|m| m.file_type().is_dir()) {
             fs::rename(&paths.previous, dir).map_err(|e| Error::io(&paths.previous, e))?;
         }
         // No other build runs now, so every staging folder left beside the output is a killed
@@ -192,7 +192,11 @@ impl Output {
         } else {
             fs::rename(dir, &previous).map_err(|e| Error::io(dir, e))?;
             match fs::rename(&staging, dir) {
-                Ok(()) => remove_tree(&previous).map_err(|e| Error::io(&previous, e)),
+                // The new output is in place: an old one that will not go is removed by the next build.
+                Ok(()) => {
+                    let _ = remove_tree(&previous);
+                    Ok(())
+                }
                 Err(err) => {
                     let _ = fs::rename(&previous, dir);
                     Err(Error::io(dir, err))
@@ -240,7 +244,8 @@ impl Staging {
                 found.push(entry.path());
             }
         }
-        if self.previous.is_dir() {
+        // Never followed: a link planted there is not salud's old output.
+        if fs::symlink_metadata(&self.previous).is_ok_and(|m| m.file_type().is_dir()) {
             found.push(self.previous.clone());
         }
         found.sort();
@@ -374,6 +379,13 @@ fn remove_tree(dir: &Path) -> io::Result<()> {
 /// An existing folder is replaced only when salud wrote it (or it is empty): a mistyped
 /// `--output` must never delete someone's documents.
 fn check_replaceable(dir: &Path) -> Result<(), Error> {
+    // A link would be swapped away whole and the folder it points to emptied as the old output.
+    if fs::symlink_metadata(dir).is_ok_and(|m| m.file_type().is_symlink()) {
+        return Err(Error::Output {
+            path: dir.to_path_buf(),
+            reason: "it is a link to another folder; give that folder itself as --output".into(),
+        });
+    }
     if !dir.exists() {
         return Ok(());
     }

@@ -82,10 +82,6 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
     let address = listener.local_addr().map_err(|e| Error::io(&options.root, e))?;
     let shared: Shared =
         Arc::new(Served { state: Mutex::new(State::default()), generation: tokio::sync::watch::Sender::new(0) });
-    let mut builder = Builder { root: options.root.clone(), last: None };
-    // Watching starts before the first build, so an edit made during it is not missed.
-    let watching = Watching::start(&options.root);
-    builder.rebuild(&shared, &[]);
     if !address.ip().is_loopback() {
         eprintln!(
             "Warning: --interface {} is open to other computers: anyone on your network can see this preview \
@@ -95,6 +91,10 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             address.port()
         );
     }
+    let mut builder = Builder { root: options.root.clone(), last: None };
+    // Watching starts before the first build, so an edit made during it is not missed.
+    let watching = Watching::start(&options.root);
+    builder.rebuild(&shared, &[]);
     println!("Serving {} at http://{address}/ (Ctrl-C to stop)", options.root.display());
 
     let watched = shared.clone();
@@ -277,6 +277,8 @@ impl Builder {
             Some(&last.site.content),
             &mut diags,
         );
+        // A new page may take an address a full build would refuse.
+        crate::site::check_addresses(&last.site.config, &last.site.data, &content, &mut diags);
         if diags.has_errors() {
             return Err(Error::Site(diags));
         }

@@ -11,6 +11,8 @@ use std::ops::Range;
 
 use crate::data::{Category, ChartKind, IndicatorId, SourceId};
 
+const PLACEHOLDER: &str = "saludshortcode";
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Shortcode {
     pub name: String,
@@ -54,7 +56,27 @@ impl Shortcode {
 
     /// The word that stands in for shortcode `index` until the page is rendered.
     pub fn placeholder(index: usize) -> String {
-        format!("saludshortcode{index}x")
+        format!("{PLACEHOLDER}{index}x")
+    }
+
+    /// `text` without the placeholder words in it: a heading's anchor is made from its text,
+    /// and a placeholder there would be filled inside the `id` attribute.
+    pub fn without_placeholders(text: &str) -> String {
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text;
+        while let Some(at) = rest.find(PLACEHOLDER) {
+            let after = &rest[at + PLACEHOLDER.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && after[digits..].starts_with('x') {
+                out.push_str(&rest[..at]);
+                rest = &after[digits + 1..];
+            } else {
+                out.push_str(&rest[..at + PLACEHOLDER.len()]);
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        out
     }
 }
 
@@ -232,6 +254,10 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
                 _ => Call::Chart { place, shows: Shows::Indicator(indicator), kind },
             })
         }
+        (None, Some(_)) if code.name == "chart" && code.arg("kind").is_some() => Err((
+            "kind=\"...\" goes with indicator=\"...\": a family's charts are shown as they are".into(),
+            "e.g. {{ chart(indicator=\"child_stunting\", kind=\"regions\") }}, or leave out kind".into(),
+        )),
         (None, Some(family)) if code.name == "chart" => {
             let known: Vec<&str> = crate::data::Category::family_names().collect();
             if !known.contains(&family) {

@@ -101,7 +101,7 @@ fn name_countries(data: &mut Data, config: &Config, theme: &Theme) {
 /// Each top-level page (a country, a plain page) is published at its own folder
 /// (`peru/index.html`); a folder salud needs for itself, or two files wanting one folder,
 /// would make one page overwrite the other without a word.
-fn check_addresses(config: &Config, data: &Data, content: &Content, diags: &mut Diagnostics) {
+pub(crate) fn check_addresses(config: &Config, data: &Data, content: &Content, diags: &mut Diagnostics) {
     let mut owners: std::collections::BTreeMap<String, String> = std::collections::BTreeMap::new();
     owners.insert(INDICATORS.to_string(), "salud's page of indicators".to_string());
     for code in config.languages.keys() {

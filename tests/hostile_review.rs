@@ -502,3 +502,21 @@ fn a_site_with_one_place_says_1_place() {
     let home = read(&site.join("public/index.html"));
     assert!(home.contains("1 place; its regions") && !home.contains("1 places"), "{home}");
 }
+
+#[cfg(unix)]
+#[test]
+fn d5_a_link_as_the_output_folder_is_refused_and_what_it_points_to_is_kept() {
+    let site = site_with("review-d5-link", None);
+    let elsewhere = scratch("review-d5-link-target");
+    fs::write(elsewhere.join("index.html"), "someone's own page").unwrap();
+    fs::write(elsewhere.join(".salud-output"), "").unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.join("public")).unwrap();
+    fails_with(&site, &["build"], &["public", "it is a link to another folder"]);
+    assert_eq!(read(&elsewhere.join("index.html")), "someone's own page");
+    // A link planted where the fallback swap keeps the old output is never followed either.
+    fs::remove_file(site.join("public")).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, site.join(".public.salud-old")).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(read(&elsewhere.join("index.html")), "someone's own page");
+}

@@ -283,19 +283,20 @@ fn label_problems(id: &str, file: &IndicatorFile, span: std::ops::Range<usize>, 
 /// 5)`) make the same slug, and their charts would be written to one file: the later unit's
 /// slug gets a number.
 fn distinct_unit_slugs(indicators: &mut [Indicator]) {
-    let mut units_of_slug: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let natural: std::collections::BTreeSet<String> = indicators.iter().map(|i| i.unit_slug.clone()).collect();
+    let mut taken: BTreeMap<String, String> = BTreeMap::new();
     for indicator in indicators {
-        let units = units_of_slug.entry(indicator.unit_slug.clone()).or_default();
-        let n = match units.iter().position(|u| *u == indicator.unit) {
-            Some(n) => n,
-            None => {
-                units.push(indicator.unit.clone());
-                units.len() - 1
-            }
-        };
-        if n > 0 {
-            indicator.unit_slug = format!("{}-{}", indicator.unit_slug, n + 1);
+        let base = indicator.unit_slug.clone();
+        let mut slug = base.clone();
+        let mut n = 1;
+        // The unit that had the slug first keeps it; a later one takes the first free number,
+        // free of every unit's own slug too (`per 1000 2` slugs as `per-1000-2`).
+        while taken.get(&slug).is_some_and(|unit| *unit != indicator.unit) || (n > 1 && natural.contains(&slug)) {
+            n += 1;
+            slug = format!("{base}-{n}");
         }
+        taken.entry(slug.clone()).or_insert_with(|| indicator.unit.clone());
+        indicator.unit_slug = slug;
     }
 }
 
@@ -468,6 +469,13 @@ mod tests {
         let slugs: Vec<String> =
             indicators.unwrap_or_else(|| panic!("{diags:?}")).into_iter().map(|i| i.unit_slug).collect();
         assert_eq!(slugs, ["of-children-under-5", "of-children-under-5-2", "of-children-under-5"]);
+        let text = "[a]\nname = \"A\"\nunit = \"per 1000\"\ncategory = \"workforce\"\n\
+                    [b]\nname = \"B\"\nunit = \"per 1000 2\"\ncategory = \"workforce\"\n\
+                    [c]\nname = \"C\"\nunit = \"per (1000)\"\ncategory = \"workforce\"\n";
+        let (indicators, diags) = load_text(text);
+        let slugs: Vec<String> =
+            indicators.unwrap_or_else(|| panic!("{diags:?}")).into_iter().map(|i| i.unit_slug).collect();
+        assert_eq!(slugs, ["per-1000", "per-1000-2", "per-1000-3"]);
     }
 
     #[test]

@@ -550,7 +550,9 @@ fn place_name(rel: &str, file: &PlaceFile, text: &str, diags: &mut Diagnostics) 
         if let Some((message, help)) =
             super::check_label(&format!("name in \"{lang}\""), translated, super::MAX_NAME_CHARS)
         {
-            let at = text.find("names").unwrap_or(0);
+            // The `names` key, at the start of a line (the word may be in a name too).
+            let at =
+                text.match_indices("names").map(|(i, _)| i).find(|&i| i == 0 || text[..i].ends_with('\n')).unwrap_or(0);
             diags.push(Diagnostic::error(rel, message).at(text, at..at + 5).help(help));
         }
     }

@@ -69,7 +69,8 @@ pub fn nav(site: &Site, locale: &Locale) -> Vec<Link> {
 /// The absolute address of the site with one final slash, when config gives one.
 pub fn absolute_base(site: &Site) -> Option<String> {
     let base = site.config.base_url.trim();
-    (base.starts_with("http://") || base.starts_with("https://")).then(|| format!("{}/", base.trim_end_matches('/')))
+    let lower = base.to_ascii_lowercase();
+    (lower.starts_with("http://") || lower.starts_with("https://")).then(|| format!("{}/", base.trim_end_matches('/')))
 }
 
 /// What every page gets: the site, the prefix back to the site root, the language and its

@@ -284,7 +284,13 @@ fn strip_tags(html: &str) -> String {
             _ => {}
         }
     }
-    out.replace("&amp;", "&").replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'")
+    // `&amp;` last, so an escaped "&lt;" in the text stays "&lt;".
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&apos;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
 }
 
 /// Puts one block where `placeholder` first is, as [`fill_html`] does for a chart.
@@ -298,6 +304,11 @@ fn place_block(html: &str, placeholder: &str, block: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_summary_reads_its_apostrophes_and_keeps_an_escaped_ampersand() {
+        assert_eq!(strip_tags("<b>Côte d&apos;Ivoire</b> &amp;lt; &lt;5"), "Côte d'Ivoire &lt; <5");
+    }
 
     #[test]
     fn a_chart_never_ends_up_inside_a_paragraph() {
