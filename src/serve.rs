@@ -22,7 +22,7 @@ use hyper::{Method, Request, Response, StatusCode};
 use crate::error::Error;
 use crate::output::Output;
 use crate::render::{Drawn, Renderer};
-use crate::site::Site;
+use crate::site::{page_path, Site};
 
 /// Where the page listens for reload events; no site file can have this path.
 const EVENTS: &str = "/__salud/events";
@@ -290,16 +290,16 @@ impl Builder {
         for locale in last.renderer.locales(&last.site)? {
             let (old, new, prefix) = (old.localized(&locale.code), new.localized(&locale.code), &locale.prefix);
             if old.home != new.home {
-                wanted.insert(format!("{prefix}index.html"));
+                wanted.insert(page_path(prefix, ""));
             }
             for slug in old.narratives.keys().chain(new.narratives.keys()) {
                 if old.narratives.get(slug) != new.narratives.get(slug) {
-                    wanted.insert(format!("{prefix}{slug}/index.html"));
+                    wanted.insert(page_path(prefix, slug));
                 }
             }
             for page in &new.pages {
                 if old.pages.iter().find(|p| p.slug == page.slug) != Some(page) {
-                    wanted.insert(format!("{prefix}{}/index.html", page.slug));
+                    wanted.insert(page_path(prefix, &page.slug));
                 }
             }
         }

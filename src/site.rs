@@ -12,6 +12,17 @@ use crate::theme::Theme;
 /// The folder of salud's page of indicators, in every language.
 pub const INDICATORS: &str = "indicators";
 
+/// Where the page at `slug` (a place, a plain page, `indicators`; "" for the home page) goes
+/// in the language whose pages sit under `prefix` (`es/`, or "" for the main language). One
+/// function for every caller, so that the pages written, wanted and linked always agree.
+pub fn page_path(prefix: &str, slug: &str) -> String {
+    if slug.is_empty() {
+        format!("{prefix}index.html")
+    } else {
+        format!("{prefix}{slug}/index.html")
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Site {
     pub root: PathBuf,

@@ -57,11 +57,11 @@ pub fn nav(site: &Site, locale: &Locale) -> Vec<Link> {
         .content
         .pages
         .iter()
-        .map(|p| Link { name: p.title.clone(), url: format!("{}{}/index.html", locale.prefix, p.slug) })
+        .map(|p| Link { name: p.title.clone(), url: crate::site::page_path(&locale.prefix, &p.slug) })
         .collect();
     links.push(Link {
         name: locale.t("indicators.title").to_string(),
-        url: format!("{}{}/index.html", locale.prefix, super::INDICATORS),
+        url: crate::site::page_path(&locale.prefix, super::INDICATORS),
     });
     links
 }
@@ -105,7 +105,7 @@ pub fn base_context(site: &Site, locale: &Locale, languages: &[LanguageLink], pa
 }
 
 fn url_of(locale: &Locale, place: &Place) -> String {
-    format!("{}{}/index.html", locale.prefix, place.slug)
+    crate::site::page_path(&locale.prefix, &place.slug)
 }
 
 #[derive(Serialize)]
@@ -369,7 +369,7 @@ fn year_tables<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> Vec<Yea
 
 pub fn place_context(site: &Site, locale: &Locale, languages: &[LanguageLink], place: &Place, nav: &[Link]) -> Context {
     let data = &site.data;
-    let page = PageAt { path: format!("{}/index.html", place.slug), title: &place.name };
+    let page = PageAt { path: crate::site::page_path("", &place.slug), title: &place.name };
     let mut ctx = base_context(site, locale, languages, &page, nav);
     let mut crumbs = Vec::new();
     let mut parent = place.parent.as_deref();

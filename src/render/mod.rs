@@ -15,7 +15,7 @@ use crate::output::Output;
 use crate::parallel;
 use crate::profile;
 use crate::shortcodes::Call;
-use crate::site::Site;
+use crate::site::{page_path, Site};
 use crate::theme::Theme;
 
 mod chart_files;
@@ -245,7 +245,7 @@ impl Renderer {
                 if !plan.deferred.contains(&place.slug) {
                     let own = BTreeMap::from([(place.slug.clone(), kept)]);
                     let page = PlacePage { site, locale: &locale, setting, place, charts: &own, downloads: &downloads };
-                    files.add(format!("{}index.html", view.dir()), self.pages.place_page(&page)?);
+                    files.add(page_path(&locale.prefix, &place.slug), self.pages.place_page(&page)?);
                     kept = if plan.quoted.contains(&place.slug) {
                         own.into_values().next().unwrap_or_default()
                     } else {
@@ -270,7 +270,7 @@ impl Renderer {
             counts.charts += place_drawing.charts;
             counts.pdfs += usize::from(place_drawing.downloads.pdf.is_some());
             if place_drawing.page_written {
-                drawn_so_far.written.insert(format!("{}{}/index.html", locale.prefix, place.slug));
+                drawn_so_far.written.insert(page_path(&locale.prefix, &place.slug));
             }
             output.absorb(place_drawing.files);
             result.charts.insert(place.slug.clone(), place_drawing.families);

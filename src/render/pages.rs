@@ -17,7 +17,7 @@ use crate::error::Error;
 use crate::i18n::Locale;
 use crate::output::Output;
 use crate::parallel;
-use crate::site::Site;
+use crate::site::{page_path, Site};
 use crate::theme::Theme;
 
 pub(super) struct Pages {
@@ -154,8 +154,7 @@ impl Pages {
         let nav = &setting.nav;
         let (charts, downloads) = (&lang.charts, &lang.downloads);
         let scope = Scope { site, locale, charts, text: setting.text() };
-        let places: Vec<&Place> =
-            data.places.values().filter(|p| wanted(&format!("{prefix}{}/index.html", p.slug))).collect();
+        let places: Vec<&Place> = data.places.values().filter(|p| wanted(&page_path(prefix, &p.slug))).collect();
         let sink = output.part();
         // Each page goes to the output as soon as it is rendered (to disk when building), so
         // memory never holds every page at once.
@@ -165,7 +164,7 @@ impl Pages {
                 .map(|place| {
                     let mut page = sink.part();
                     page.add(
-                        format!("{prefix}{}/index.html", place.slug),
+                        page_path(prefix, &place.slug),
                         self.place_page(&PlacePage {
                             site,
                             locale,
@@ -185,28 +184,28 @@ impl Pages {
             count += 1;
         }
 
-        if wanted(&format!("{prefix}index.html")) {
+        if wanted(&page_path(prefix, "")) {
             let mut ctx = home_context(site, locale, languages, nav);
             ctx.insert("downloads", &lang.site_downloads);
             insert_social(&mut ctx, &lang.site_downloads);
             self.insert_document(&mut ctx, site.content.home.as_ref(), &scope)?;
-            output.add(format!("{prefix}index.html"), self.render("home.html", &ctx)?);
+            output.add(page_path(prefix, ""), self.render("home.html", &ctx)?);
             count += 1;
         }
-        for page in site.content.pages.iter().filter(|p| wanted(&format!("{prefix}{}/index.html", p.slug))) {
-            let at = PageAt { path: format!("{}/index.html", page.slug), title: &page.title };
+        for page in site.content.pages.iter().filter(|p| wanted(&page_path(prefix, &p.slug))) {
+            let at = PageAt { path: page_path("", &page.slug), title: &page.title };
             let mut ctx = base_context(site, locale, languages, &at, nav);
             self.insert_document(&mut ctx, Some(&page.doc), &scope)?;
             ctx.insert("sources", &sources_list(data.sources.values()));
-            output.add(format!("{prefix}{}/index.html", page.slug), self.render("page.html", &ctx)?);
+            output.add(page_path(prefix, &page.slug), self.render("page.html", &ctx)?);
             count += 1;
         }
-        if wanted(&format!("{prefix}{INDICATORS}/index.html")) {
-            let at = PageAt { path: format!("{INDICATORS}/index.html"), title: locale.t("indicators.title") };
+        if wanted(&page_path(prefix, INDICATORS)) {
+            let at = PageAt { path: page_path("", INDICATORS), title: locale.t("indicators.title") };
             let mut ctx = base_context(site, locale, languages, &at, nav);
             ctx.insert("categories", &context::indicator_list(site, locale));
             ctx.insert("sources", &sources_list(data.sources.values()));
-            output.add(format!("{prefix}{INDICATORS}/index.html"), self.render("indicators.html", &ctx)?);
+            output.add(page_path(prefix, INDICATORS), self.render("indicators.html", &ctx)?);
             count += 1;
         }
         Ok(count)
