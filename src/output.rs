@@ -159,19 +159,11 @@ impl Output {
             + self.sink.as_ref().map_or(0, |s| s.written.lock().map_or(0, |w| w.values().sum()))
     }
 
-    /// Writes the files beside `dir` (those not yet written), then swaps the new folder in for
-    /// the old one. Until the swap the previous output is untouched; after it, the new one is
-    /// complete.
+    /// Swaps the staging folder of an output made by [`Output::streaming_into`] in for `dir`.
+    /// Until the swap the previous output is untouched; after it, the new one is complete.
     pub fn write_atomically(self, dir: &Path) -> Result<(), Error> {
-        let output = match self.sink {
-            Some(_) => self,
-            None => {
-                let mut streaming = Output::streaming_into(dir, &|| {})?;
-                streaming.absorb(self);
-                streaming
-            }
-        };
-        let sink = output.sink.as_ref().expect("a streaming output");
+        // Only a build writes, and it streams: an output kept in memory is never published.
+        let sink = self.sink.as_ref().expect("an output made by streaming_into");
         if let Some(err) = sink.error.lock().ok().and_then(|mut e| e.take()) {
             return Err(err);
         }

@@ -68,9 +68,9 @@ pub fn nav(site: &Site, locale: &Locale) -> Vec<Link> {
 
 /// The absolute address of the site with one final slash, when config gives one.
 pub fn absolute_base(site: &Site) -> Option<String> {
+    // Checked when loaded (and for --base-url): empty, or a whole http(s) address.
     let base = site.config.base_url.trim();
-    let lower = base.to_ascii_lowercase();
-    (lower.starts_with("http://") || lower.starts_with("https://")).then(|| format!("{}/", base.trim_end_matches('/')))
+    (!base.is_empty()).then(|| format!("{}/", base.trim_end_matches('/')))
 }
 
 /// What every page gets: the site, the prefix back to the site root, the language and its
