@@ -11,9 +11,6 @@ use crate::error::Error;
 use crate::output::Output;
 use crate::site::Site;
 
-/// A value more than this many times its neighbours, or less than its inverse, is flagged.
-const JUMP: f64 = 3.0;
-
 /// Every problem of the site at `root`: load errors and warnings, then the checks below.
 pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
     let (mut site, mut diags) = match Site::load(root) {
@@ -135,8 +132,7 @@ fn zeros_and_jumps(root: &std::path::Path, data: &Data, diags: &mut Diagnostics)
         for series in &place.series {
             let Some(indicator) = data.indicator(&series.indicator) else { continue };
             let points = &series.points;
-            // Zeros are flagged on their own and count as missing for the jump test.
-            let values: Vec<Option<f64>> = points.iter().map(|p| (p.value > 0.0).then_some(p.value)).collect();
+            let jumps = series.jumps();
             for (i, obs) in points.iter().enumerate() {
                 if obs.value == 0.0 && indicator.measure == Measure::Rate {
                     diags.push(
@@ -146,8 +142,7 @@ fn zeros_and_jumps(root: &std::path::Path, data: &Data, diags: &mut Diagnostics)
                     );
                     continue;
                 }
-                let jumps = jump_at(&values, i);
-                if jumps {
+                if jumps[i] {
                     let around: Vec<String> = [i.checked_sub(1), Some(i + 1)]
                         .into_iter()
                         .flatten()
@@ -172,33 +167,6 @@ fn zeros_and_jumps(root: &std::path::Path, data: &Data, diags: &mut Diagnostics)
                 }
             }
         }
-    }
-}
-
-fn far(a: f64, b: f64) -> bool {
-    a / b > JUMP || a / b < 1.0 / JUMP
-}
-
-/// A value far (in the same direction) from both its neighbours.
-fn spike(values: &[Option<f64>], i: usize) -> bool {
-    let (Some(Some(v)), Some(Some(before)), Some(Some(after))) =
-        (values.get(i), i.checked_sub(1).and_then(|j| values.get(j)), values.get(i + 1))
-    else {
-        return false;
-    };
-    far(*v, *before) && far(*v, *after) && (v > before) == (v > after)
-}
-
-/// Whether the value at `i` jumps: a spike between two neighbours, or, with only one
-/// neighbour, far from it when that neighbour is not itself the spike.
-fn jump_at(values: &[Option<f64>], i: usize) -> bool {
-    let Some(Some(v)) = values.get(i) else { return false };
-    let before = i.checked_sub(1).and_then(|j| values.get(j).copied().flatten()).map(|x| (i - 1, x));
-    let after = values.get(i + 1).copied().flatten().map(|x| (i + 1, x));
-    match (before, after) {
-        (Some(_), Some(_)) => spike(values, i),
-        (Some((j, n)), None) | (None, Some((j, n))) => far(*v, n) && !spike(values, j),
-        (None, None) => false,
     }
 }
 
@@ -332,19 +300,6 @@ pub fn to_json(diags: &Diagnostics) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_spike_is_flagged_and_its_neighbours_are_not() {
-        let v = |xs: &[f64]| xs.iter().map(|x| (*x > 0.0).then_some(*x)).collect::<Vec<_>>();
-        let series = v(&[0.0, 12.5, 125.0, 13.0]);
-        let flagged: Vec<usize> = (0..series.len()).filter(|i| jump_at(&series, *i)).collect();
-        assert_eq!(flagged, [2]);
-        // A step at the end (a unit change) is flagged; a steady series is not.
-        let step = v(&[10.0, 11.0, 12.0, 120.0]);
-        assert_eq!((0..4).filter(|i| jump_at(&step, *i)).collect::<Vec<_>>(), [3]);
-        let steady = v(&[10.0, 20.0, 35.0, 60.0]);
-        assert!((0..4).all(|i| !jump_at(&steady, i)));
-    }
 
     #[test]
     fn links_resolve_relative_to_their_page() {

@@ -40,6 +40,63 @@ pub struct Config {
     pub social_images: bool,
     /// The paper size of the PDF profiles.
     pub paper: Paper,
+    /// The date of this edition of the profiles, shown on every PDF and page. No date is
+    /// shown when it is left out: the build never reads the clock, so its output stays the
+    /// same from one day to the next.
+    pub published: Option<Published>,
+    /// Places whose headline figures the home page shows first, by their file name
+    /// (`featured = ["peru"]`).
+    pub featured: Vec<String>,
+}
+
+/// A calendar date written `2026-11-30` in config.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Published {
+    pub year: i32,
+    pub month: u32,
+    pub day: u32,
+}
+
+impl Published {
+    /// The date from `YYYY-MM-DD`, if it is one that exists.
+    pub fn parse(text: &str) -> Option<Published> {
+        let mut parts = text.trim().splitn(3, '-');
+        let mut next = |len: usize| parts.next().filter(|p| p.len() == len && p.bytes().all(|b| b.is_ascii_digit()));
+        let year: i32 = next(4)?.parse().ok()?;
+        let month: u32 = next(2)?.parse().ok()?;
+        let day: u32 = next(2)?.parse().ok()?;
+        let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+        let days = match month {
+            2 if leap => 29,
+            2 => 28,
+            4 | 6 | 9 | 11 => 30,
+            1..=12 => 31,
+            _ => return None,
+        };
+        (1..=days).contains(&day).then_some(Published { year, month, day })
+    }
+
+    /// `2026-11-30`, for machine-readable dates (`<time datetime>`, PDF metadata).
+    pub fn iso(&self) -> String {
+        format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
+    }
+}
+
+impl<'de> Deserialize<'de> for Published {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Published, D::Error> {
+        // A bare TOML date (published = 2026-11-30) and a quoted one both read.
+        let value = toml::Value::deserialize(deserializer)?;
+        let text = match &value {
+            toml::Value::String(s) => s.clone(),
+            toml::Value::Datetime(d) => d.to_string(),
+            other => other.to_string(),
+        };
+        Published::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "published = {text} is not a date; write the day this edition is published as year-month-day, e.g. published = \"2026-11-30\""
+            ))
+        })
+    }
 }
 
 /// What the site says of itself in another language; left out, the main language's text.
@@ -85,6 +142,8 @@ impl Default for Config {
             pdf: true,
             social_images: true,
             paper: Paper::A4,
+            published: None,
+            featured: Vec::new(),
         }
     }
 }
@@ -203,5 +262,19 @@ impl Config {
             out.licence = l.licence.clone().unwrap_or(out.licence);
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Published;
+
+    #[test]
+    fn published_dates_are_real_days() {
+        assert_eq!(Published::parse("2026-11-30"), Some(Published { year: 2026, month: 11, day: 30 }));
+        assert_eq!(Published::parse("2024-02-29").map(|d| d.iso()), Some("2024-02-29".to_string()));
+        for bad in ["2025-02-29", "2026-13-01", "2026-4-1", "30/11/2026", "2026-11-31", "", "2026-11-30x"] {
+            assert_eq!(Published::parse(bad), None, "{bad}");
+        }
     }
 }

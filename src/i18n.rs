@@ -145,6 +145,18 @@ impl Locale {
         self.numbers.apply(&text)
     }
 
+    /// "30 November 2026", "30 de noviembre de 2026".
+    pub fn date(&self, date: &crate::config::Published) -> String {
+        let month = self
+            .strings
+            .get("months")
+            .and_then(|m| m.as_array())
+            .and_then(|m| m.get(date.month as usize - 1))
+            .and_then(|m| m.as_str())
+            .map_or_else(|| format!("{:02}", date.month), str::to_string);
+        self.fill("date", &[("day", &date.day.to_string()), ("month", &month), ("year", &date.year.to_string())])
+    }
+
     /// "A, B and C" with this language's word for "and".
     pub fn list(&self, items: &[String]) -> String {
         match items.len() {

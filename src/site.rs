@@ -31,6 +31,9 @@ pub struct Site {
     pub content: Content,
     /// Shared by every language's view of the site: its fonts alone are megabytes.
     pub theme: std::sync::Arc<Theme>,
+    /// The year old data are counted from: `published`'s, or the newest year in the data.
+    /// Never today's: the same input must give the same pages on any day.
+    pub edition_year: i32,
 }
 
 impl Site {
@@ -66,11 +69,14 @@ impl Site {
             warn_missing_narratives(data, &content, &mut diags);
             if let Some(config) = &config {
                 check_addresses(config, data, &content, &mut diags);
+                check_featured(root, config, data, &mut diags);
             }
         }
         match (config, data, theme) {
             (Some(config), Some(data), Some(theme)) if !diags.has_errors() => {
-                Ok((Site { root: root.to_path_buf(), config, data, content, theme: theme.into() }, diags))
+                let newest = data.places.values().flat_map(|p| &p.series).filter_map(|s| s.latest()).map(|o| o.year);
+                let edition_year = config.published.map_or_else(|| newest.max().unwrap_or(0), |p| p.year);
+                Ok((Site { root: root.to_path_buf(), config, data, content, theme: theme.into(), edition_year }, diags))
             }
             _ => Err(diags),
         }
@@ -92,6 +98,7 @@ impl Site {
             data: self.data.localized(lang),
             content: self.content.localized(lang).into_owned(),
             theme: self.theme.clone(),
+            edition_year: self.edition_year,
         })
     }
 }
@@ -134,6 +141,33 @@ pub(crate) fn check_addresses(config: &Config, data: &Data, content: &Content, d
                 owners.insert(slug.clone(), file.clone());
             }
         }
+    }
+}
+
+/// Each of `featured` must name a place, by the path of its file under data/places/.
+fn check_featured(root: &Path, config: &Config, data: &Data, diags: &mut Diagnostics) {
+    let text = std::fs::read_to_string(root.join(crate::config::FILE)).unwrap_or_default();
+    for slug in &config.featured {
+        if data.places.contains_key(slug) {
+            continue;
+        }
+        let quoted = format!("\"{slug}\"");
+        let at = text.find(&quoted).unwrap_or(0);
+        let known: Vec<&str> = data.places.keys().map(String::as_str).collect();
+        let mut help =
+            "name places by their file under data/places/ without .toml, e.g. featured = [\"peru\", \"peru/huanuco\"]"
+                .to_string();
+        if let Some(close) = crate::diagnostic::closest(slug, known.iter().copied()) {
+            help = format!("did you mean \"{close}\"? {help}");
+        }
+        diags.push(
+            Diagnostic::error(
+                crate::config::FILE,
+                format!("featured place \"{}\" has no data file", crate::diagnostic::printable(slug)),
+            )
+            .at(&text, at..at + quoted.len())
+            .help(help),
+        );
     }
 }
 

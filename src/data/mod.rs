@@ -3,6 +3,7 @@
 
 mod catalogue;
 mod ids;
+mod jumps;
 mod places;
 mod sources;
 
@@ -13,7 +14,7 @@ use crate::diagnostic::Diagnostics;
 
 pub use catalogue::parse as parse_catalogue;
 pub use catalogue::FILE as CATALOGUE_FILE;
-pub use catalogue::{Category, ChartKind, CodeMap, Indicator, IndicatorText, Measure, Reference};
+pub use catalogue::{Better, Category, ChartKind, CodeMap, Indicator, IndicatorText, Measure, Reference};
 pub use ids::{IndicatorId, SourceId};
 pub use places::parse as parse_place;
 pub use places::DIR as PLACES_DIR;

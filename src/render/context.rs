@@ -9,7 +9,7 @@ use tera::Context;
 use crate::data::{Data, Indicator, Place, Series, Source};
 use crate::format;
 use crate::i18n::Locale;
-use crate::present::{kind_name, value_text};
+use crate::present::{headline, kind_name, value_text};
 use crate::site::Site;
 
 #[derive(Serialize)]
@@ -101,7 +101,17 @@ pub fn base_context(site: &Site, locale: &Locale, languages: &[LanguageLink], pa
     ctx.insert("languages", languages);
     ctx.insert("title", page.title);
     ctx.insert("nav", nav);
+    if let Some(date) = &c.published {
+        ctx.insert("published", &Published { iso: date.iso(), text: locale.date(date) });
+    }
     ctx
+}
+
+/// The edition's date, for `<time datetime="2026-11-30">30 November 2026</time>`.
+#[derive(Serialize)]
+struct Published {
+    iso: String,
+    text: String,
 }
 
 fn url_of(locale: &Locale, place: &Place) -> String {
@@ -391,6 +401,7 @@ pub fn place_context(site: &Site, locale: &Locale, languages: &[LanguageLink], p
             file: &place.file,
         },
     );
+    ctx.insert("tiles", &headline::tiles(data, place, locale, &tile_options(site)));
     ctx.insert("key_figures", &key_figures(locale, data, place));
     ctx.insert("year_tables", &year_tables(locale, data, place));
     let children: Vec<&Place> = {
@@ -407,6 +418,11 @@ pub fn place_context(site: &Site, locale: &Locale, languages: &[LanguageLink], p
     ids.dedup();
     ctx.insert("sources", &sources_list(ids.into_iter().filter_map(|id| data.sources.get(id))));
     ctx
+}
+
+/// How old a value may be before its tile says so.
+pub fn tile_options(site: &Site) -> headline::TileOptions {
+    headline::TileOptions { stale_after_years: site.config.stale_after_years, edition_year: site.edition_year }
 }
 
 #[derive(Serialize)]

@@ -1,6 +1,8 @@
 //! What pages, PDF profiles and charts say alike about the data: a value with its qualifier, a
 //! place's kind. It sits below the renderers of each output so that none imports another.
 
+pub mod headline;
+
 use crate::data::{Data, Indicator, Observation, Place};
 use crate::i18n::Locale;
 

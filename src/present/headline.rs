@@ -1,0 +1,201 @@
+//! The handful of figures a place leads with: its latest value of each headline indicator,
+//! with year, source, the change over about ten years in the same source's series, and the
+//! target beside it. Pages, PDF briefs, link previews and the home page all show these tiles.
+
+use serde::Serialize;
+
+use super::value_text;
+use crate::data::{Better, Data, Indicator, Place, Series};
+use crate::i18n::Locale;
+
+/// At most this many tiles: a reader takes in four to six numbers at a glance.
+pub const MAX_TILES: usize = 6;
+/// A place with fewer headline indicators than this gets its other indicators' tiles too.
+const MIN_TILES: usize = 4;
+/// The change is measured against the value about this many years before the latest...
+const CHANGE_SPAN: i32 = 10;
+/// ...and only against a value at least this many years before it: a shorter span says
+/// little about a trend, and a longer one is not "about ten years".
+const CHANGE_WINDOW: std::ops::RangeInclusive<i32> = 6..=14;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Tile {
+    /// The indicator's id, also the anchor of its row in the page's tables.
+    pub id: String,
+    pub name: String,
+    pub unit: String,
+    pub value: String,
+    pub year: i32,
+    pub source: String,
+    pub source_id: String,
+    pub change: Option<Change>,
+    /// "SDG 3.2 target for 2030: 25".
+    pub reference: Option<String>,
+    /// The value is older than the site's `stale_after_years`, counted from its edition.
+    pub old: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Change {
+    /// "Down 7.0 from 19.9 in 2014", in the page's language.
+    pub text: String,
+    pub direction: Direction,
+    /// Whether the change is for the better, by the indicator's `better`; none when the
+    /// catalogue does not say which way is better, or the value did not move.
+    pub judgement: Option<Judgement>,
+    /// "better" or "worse", in the page's language.
+    pub judgement_text: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Up,
+    Down,
+    Flat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Judgement {
+    Better,
+    Worse,
+}
+
+/// What the tiles are measured against.
+pub struct TileOptions {
+    /// Values older than this many years before `edition_year` are marked old.
+    pub stale_after_years: i32,
+    /// The year of the edition: `published`'s, or the newest year of the site's data, so that
+    /// the marks do not depend on the day of the build.
+    pub edition_year: i32,
+}
+
+/// The place's tiles: headline indicators in catalogue order, then, when that makes fewer
+/// than four, its other indicators, up to six.
+pub fn tiles(data: &Data, place: &Place, locale: &Locale, options: &TileOptions) -> Vec<Tile> {
+    let headline = data.indicators.iter().filter(|i| i.headline);
+    let others = data.indicators.iter().filter(|i| !i.headline);
+    let mut tiles: Vec<Tile> = headline.filter_map(|i| tile(data, place, i, locale, options)).take(MAX_TILES).collect();
+    if tiles.len() < MIN_TILES {
+        tiles.extend(others.filter_map(|i| tile(data, place, i, locale, options)).take(MIN_TILES - tiles.len()));
+    }
+    tiles
+}
+
+fn tile(data: &Data, place: &Place, indicator: &Indicator, locale: &Locale, options: &TileOptions) -> Option<Tile> {
+    let (series, latest) = place.latest(&indicator.id, &data.sources)?;
+    Some(Tile {
+        id: indicator.id.to_string(),
+        name: indicator.short_name.clone(),
+        unit: indicator.unit.clone(),
+        value: value_text(locale, indicator, latest),
+        year: latest.year,
+        source: data.source_name(&series.source).to_string(),
+        source_id: series.source.to_string(),
+        change: change(series, indicator, locale),
+        reference: indicator
+            .reference
+            .as_ref()
+            .map(|r| format!("{}: {}", r.label, locale.number(r.value, indicator.decimals))),
+        old: options.edition_year - latest.year > options.stale_after_years,
+    })
+}
+
+/// The change since the value closest to ten years before the latest, in the same series:
+/// two sources' values are never compared, since their methods differ.
+fn change(series: &Series, indicator: &Indicator, locale: &Locale) -> Option<Change> {
+    let latest = series.latest()?;
+    let earlier = series
+        .points
+        .iter()
+        .filter(|p| CHANGE_WINDOW.contains(&(latest.year - p.year)))
+        .min_by_key(|p| ((latest.year - p.year - CHANGE_SPAN).abs(), std::cmp::Reverse(latest.year - p.year)))?;
+    // Qualified values ("up to 500") have no exact difference.
+    if latest.qualifier.is_some() || earlier.qualifier.is_some() {
+        return None;
+    }
+    let delta = latest.value - earlier.value;
+    let shown = locale.number(delta.abs(), indicator.decimals);
+    let moved = shown.bytes().any(|b| (b'1'..=b'9').contains(&b)) && !shown.starts_with('<');
+    let direction = match (moved, delta > 0.0) {
+        (false, _) => Direction::Flat,
+        (true, true) => Direction::Up,
+        (true, false) => Direction::Down,
+    };
+    let earlier_text = value_text(locale, indicator, earlier);
+    let year = earlier.year.to_string();
+    let key = match direction {
+        Direction::Up => "change.up",
+        Direction::Down => "change.down",
+        Direction::Flat => "change.flat",
+    };
+    let text = locale.fill(key, &[("delta", &shown), ("earlier", &earlier_text), ("year", &year)]);
+    let judgement = match (direction, indicator.better) {
+        (Direction::Flat, _) | (_, None) => None,
+        (Direction::Down, Some(Better::Lower)) | (Direction::Up, Some(Better::Higher)) => Some(Judgement::Better),
+        _ => Some(Judgement::Worse),
+    };
+    let judgement_text = judgement.map(|j| {
+        locale
+            .t(match j {
+                Judgement::Better => "change.better",
+                Judgement::Worse => "change.worse",
+            })
+            .to_string()
+    });
+    Some(Change { text, direction, judgement, judgement_text })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::data::Observation;
+
+    fn series(points: &[(i32, f64)]) -> Series {
+        Series {
+            indicator: "u5".into(),
+            source: "wb".into(),
+            note: None,
+            points: points
+                .iter()
+                .map(|(year, value)| Observation { year: *year, at: 0..0, value: *value, qualifier: None, note: None })
+                .collect(),
+        }
+    }
+
+    fn indicator(better: Option<Better>) -> Indicator {
+        let mut i = crate::data::parse_catalogue(
+            "[u5]\nname = \"Under-five mortality\"\nunit = \"per 1,000 live births\"\ncategory = \"mortality\"\nmeasure = \"rate\"\ndecimals = 1\n",
+            &mut crate::diagnostic::Diagnostics::default(),
+        )
+        .unwrap()
+        .remove(0);
+        i.better = better;
+        i
+    }
+
+    #[test]
+    fn the_change_is_against_the_value_closest_to_ten_years_before_in_the_same_series() {
+        let en = Locale::default();
+        let s = series(&[(2010, 30.0), (2013, 22.5), (2014, 19.9), (2015, 18.0), (2024, 12.9)]);
+        let c = change(&s, &indicator(Some(Better::Lower)), &en).unwrap();
+        assert_eq!(c.text, "Down 7.0 from 19.9 in 2014");
+        assert_eq!((c.direction, c.judgement), (Direction::Down, Some(Judgement::Better)));
+        let c = change(&s, &indicator(Some(Better::Higher)), &en).unwrap();
+        assert_eq!(c.judgement, Some(Judgement::Worse));
+        assert_eq!(change(&s, &indicator(None), &en).unwrap().judgement, None);
+    }
+
+    #[test]
+    fn no_change_is_shown_without_a_value_six_to_fourteen_years_before() {
+        let en = Locale::default();
+        let i = indicator(Some(Better::Lower));
+        assert!(change(&series(&[(2020, 10.0), (2024, 9.0)]), &i, &en).is_none());
+        assert!(change(&series(&[(2000, 10.0), (2024, 9.0)]), &i, &en).is_none());
+        assert!(change(&series(&[(2024, 9.0)]), &i, &en).is_none());
+        let flat = change(&series(&[(2014, 9.04), (2024, 9.0)]), &i, &en).unwrap();
+        assert_eq!((flat.direction, flat.judgement), (Direction::Flat, None));
+        assert_eq!(flat.text, "About the same as in 2014 (9.0)");
+    }
+}
