@@ -33,6 +33,7 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "i18n/es.toml",
     "static/favicon.svg",
     "static/search.js",
+    "static/sort.js",
     "fonts/DejaVuSans.ttf",
     "fonts/DejaVuSans-Bold.ttf",
     "names/es.toml",

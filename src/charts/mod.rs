@@ -93,10 +93,7 @@ pub struct Family {
 /// Families every country page shows, with a note when the data are missing.
 const ALWAYS: [Category; 3] = [Category::Mortality, Category::Workforce, Category::Expenditure];
 
-/// The short form of a source's name for legends: the part before the first comma.
-pub fn short_source(name: &str) -> &str {
-    name.split(',').next().unwrap_or(name).trim()
-}
+pub use crate::present::short_source;
 
 /// Whether the indicator has charts; the page lists the values of those without in tables.
 pub fn has_chart(indicator: &Indicator) -> bool {
@@ -447,11 +444,5 @@ mod tests {
             "Physicians, nurses and GDP share"
         );
         assert_eq!(join_names(&en, ["A", "GDP"].into_iter()), "A and GDP");
-    }
-
-    #[test]
-    fn legends_use_the_short_source_name() {
-        assert_eq!(short_source("World Bank, World Development Indicators"), "World Bank");
-        assert_eq!(short_source("Programme report"), "Programme report");
     }
 }

@@ -27,6 +27,8 @@ pub struct Tile {
     pub value: String,
     pub year: i32,
     pub source: String,
+    /// "World Bank", for the tile; the full name is one click away, in the page's sources.
+    pub source_short: String,
     pub source_id: String,
     pub change: Option<Change>,
     /// "SDG 3.2 target for 2030: 25".
@@ -37,8 +39,10 @@ pub struct Tile {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct Change {
-    /// "Down 7.0 from 19.9 in 2014", in the page's language.
+    /// "Down 7.0 since 2014", in the page's language.
     pub text: String,
+    /// "was 19.9": the earlier value, for readers with room to read it.
+    pub from: String,
     pub direction: Direction,
     /// Whether the change is for the better, by the indicator's `better`; none when the
     /// catalogue does not say which way is better, or the value did not move.
@@ -71,6 +75,13 @@ pub struct TileOptions {
     pub edition_year: i32,
 }
 
+impl TileOptions {
+    /// Whether a value of `year` is old data for this edition.
+    pub fn is_old(&self, year: i32) -> bool {
+        self.edition_year - year > self.stale_after_years
+    }
+}
+
 /// The place's tiles: headline indicators in catalogue order, then, when that makes fewer
 /// than four, its other indicators, up to six.
 pub fn tiles(data: &Data, place: &Place, locale: &Locale, options: &TileOptions) -> Vec<Tile> {
@@ -92,13 +103,14 @@ fn tile(data: &Data, place: &Place, indicator: &Indicator, locale: &Locale, opti
         value: value_text(locale, indicator, latest),
         year: latest.year,
         source: data.source_name(&series.source).to_string(),
+        source_short: super::short_source(data.source_name(&series.source)).to_string(),
         source_id: series.source.to_string(),
         change: change(series, indicator, locale),
         reference: indicator
             .reference
             .as_ref()
             .map(|r| format!("{}: {}", r.label, locale.number(r.value, indicator.decimals))),
-        old: options.edition_year - latest.year > options.stale_after_years,
+        old: options.is_old(latest.year),
     })
 }
 
@@ -130,7 +142,8 @@ fn change(series: &Series, indicator: &Indicator, locale: &Locale) -> Option<Cha
         Direction::Down => "change.down",
         Direction::Flat => "change.flat",
     };
-    let text = locale.fill(key, &[("delta", &shown), ("earlier", &earlier_text), ("year", &year)]);
+    let text = locale.fill(key, &[("delta", &shown), ("year", &year)]);
+    let from = locale.fill("change.from", &[("earlier", &earlier_text)]);
     let judgement = match (direction, indicator.better) {
         (Direction::Flat, _) | (_, None) => None,
         (Direction::Down, Some(Better::Lower)) | (Direction::Up, Some(Better::Higher)) => Some(Judgement::Better),
@@ -144,7 +157,7 @@ fn change(series: &Series, indicator: &Indicator, locale: &Locale) -> Option<Cha
             })
             .to_string()
     });
-    Some(Change { text, direction, judgement, judgement_text })
+    Some(Change { text, from, direction, judgement, judgement_text })
 }
 
 #[cfg(test)]
@@ -180,7 +193,7 @@ mod tests {
         let en = Locale::default();
         let s = series(&[(2010, 30.0), (2013, 22.5), (2014, 19.9), (2015, 18.0), (2024, 12.9)]);
         let c = change(&s, &indicator(Some(Better::Lower)), &en).unwrap();
-        assert_eq!(c.text, "Down 7.0 from 19.9 in 2014");
+        assert_eq!((c.text.as_str(), c.from.as_str()), ("Down 7.0 since 2014", "was 19.9"));
         assert_eq!((c.direction, c.judgement), (Direction::Down, Some(Judgement::Better)));
         let c = change(&s, &indicator(Some(Better::Higher)), &en).unwrap();
         assert_eq!(c.judgement, Some(Judgement::Worse));
@@ -196,6 +209,6 @@ mod tests {
         assert!(change(&series(&[(2024, 9.0)]), &i, &en).is_none());
         let flat = change(&series(&[(2014, 9.04), (2024, 9.0)]), &i, &en).unwrap();
         assert_eq!((flat.direction, flat.judgement), (Direction::Flat, None));
-        assert_eq!(flat.text, "About the same as in 2014 (9.0)");
+        assert_eq!(flat.text, "About the same as in 2014");
     }
 }

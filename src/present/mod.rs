@@ -15,11 +15,26 @@ pub fn value_text(locale: &Locale, indicator: &Indicator, obs: &Observation) -> 
     }
 }
 
+/// The short form of a source's name, for legends and tiles: the part before the first comma
+/// ("World Bank" for "World Bank, World Development Indicators").
+pub fn short_source(name: &str) -> &str {
+    name.split(',').next().unwrap_or(name).trim()
+}
+
 /// "Country", or "Region of Peru".
 pub fn kind_name(locale: &Locale, data: &Data, place: &Place) -> String {
     let kind = locale.t(&format!("kind.{}", place.kind.as_str())).to_string();
     match place.parent.as_ref().and_then(|p| data.places.get(p)) {
         Some(parent) => locale.fill("place.of", &[("kind", &kind), ("parent", &parent.name)]),
         None => kind,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn legends_use_the_short_source_name() {
+        assert_eq!(super::short_source("World Bank, World Development Indicators"), "World Bank");
+        assert_eq!(super::short_source("Programme report"), "Programme report");
     }
 }

@@ -101,6 +101,8 @@ pub fn base_context(site: &Site, locale: &Locale, languages: &[LanguageLink], pa
     ctx.insert("languages", languages);
     ctx.insert("title", page.title);
     ctx.insert("nav", nav);
+    // For the "old data" mark's explanation.
+    ctx.insert("stale_after_years", &site.config.stale_after_years.to_string());
     if let Some(date) = &c.published {
         ctx.insert("published", &Published { iso: date.iso(), text: locale.date(date) });
     }
@@ -150,16 +152,37 @@ pub fn sources_list<'a>(sources: impl Iterator<Item = &'a Source>) -> Vec<Source
 #[derive(Serialize)]
 struct Cell {
     value: String,
+    /// Invisible zeros that line the value up on the decimal mark with the column's others
+    /// ("20" beside "19.2" gets ".0"): shown, they would claim a precision the source never gave.
+    pad: String,
+    /// The number itself, for sorting the column in the browser.
+    sort: f64,
     year: i32,
     source: String,
 }
 
 fn latest_cell(locale: &Locale, data: &Data, place: &Place, indicator: &Indicator) -> Option<Cell> {
-    place.latest(&indicator.id, &data.sources).map(|(series, obs)| Cell {
-        value: value_text(locale, indicator, obs),
-        year: obs.year,
-        source: data.source_name(&series.source).to_string(),
+    place.latest(&indicator.id, &data.sources).map(|(series, obs)| {
+        let value = value_text(locale, indicator, obs);
+        Cell {
+            pad: decimal_pad(&value, &locale.numbers.decimal, indicator.decimals),
+            value,
+            sort: obs.value,
+            year: obs.year,
+            source: data.source_name(&series.source).to_string(),
+        }
     })
+}
+
+/// What `value` lacks of `decimals` decimals after its mark: ".0" for "20" at one decimal.
+fn decimal_pad(value: &str, mark: &str, decimals: usize) -> String {
+    if decimals == 0 {
+        return String::new();
+    }
+    match value.rsplit_once(mark) {
+        Some((_, after)) => "0".repeat(decimals.saturating_sub(after.chars().filter(char::is_ascii_digit).count())),
+        None => format!("{mark}{}", "0".repeat(decimals)),
+    }
 }
 
 #[derive(Serialize)]
@@ -212,6 +235,16 @@ struct RegionGroup<'a> {
     table: Comparison<'a>,
 }
 
+/// A place the home page leads with: its name and headline figures.
+#[derive(Serialize)]
+struct Featured<'a> {
+    name: &'a str,
+    url: String,
+    kind_name: String,
+    summary: Option<String>,
+    tiles: Vec<headline::Tile>,
+}
+
 pub fn home_context(site: &Site, locale: &Locale, languages: &[LanguageLink], nav: &[Link]) -> Context {
     let data = &site.data;
     let page = PageAt { path: "index.html".into(), title: &site.config.title };
@@ -246,6 +279,21 @@ pub fn home_context(site: &Site, locale: &Locale, languages: &[LanguageLink], na
     }
     ctx.insert("groups", &groups);
     ctx.insert("columns", &all_columns);
+    let options = tile_options(site);
+    let featured: Vec<Featured> = site
+        .config
+        .featured
+        .iter()
+        .filter_map(|slug| data.places.get(slug))
+        .map(|place| Featured {
+            name: &place.name,
+            url: url_of(locale, place),
+            kind_name: kind_name(locale, data, place),
+            summary: site.content.narratives.get(&place.slug).and_then(|d| d.summary.clone()),
+            tiles: headline::tiles(data, place, locale, &options),
+        })
+        .collect();
+    ctx.insert("featured", &featured);
     ctx.insert("place_count", &data.children_of("").count());
     ctx.insert("sources", &sources_list(data.sources.values()));
     ctx
@@ -255,6 +303,8 @@ pub fn home_context(site: &Site, locale: &Locale, languages: &[LanguageLink], na
 struct KeyRow<'a> {
     value: String,
     year: i32,
+    /// Older than `stale_after_years` before the edition.
+    old: bool,
     source: SourceView<'a>,
     note: Option<String>,
     /// Other sources' values for the same year, shown beside it, never averaged.
@@ -288,7 +338,12 @@ struct YearTable<'a> {
     rows: Vec<(i32, Vec<String>)>,
 }
 
-fn key_figures<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> Vec<KeyGroup<'a>> {
+fn key_figures<'a>(
+    locale: &Locale,
+    data: &'a Data,
+    place: &'a Place,
+    options: &headline::TileOptions,
+) -> Vec<KeyGroup<'a>> {
     let mut groups: Vec<KeyGroup> = Vec::new();
     for indicator in &data.indicators {
         let series: Vec<&Series> = place.series_of(&indicator.id).collect();
@@ -312,6 +367,7 @@ fn key_figures<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> Vec<Key
                 Some(KeyRow {
                     value: value_text(locale, indicator, obs),
                     year: obs.year,
+                    old: options.is_old(obs.year),
                     source: source_view(source),
                     note: (!note.is_empty()).then_some(note),
                     same_year,
@@ -401,8 +457,9 @@ pub fn place_context(site: &Site, locale: &Locale, languages: &[LanguageLink], p
             file: &place.file,
         },
     );
-    ctx.insert("tiles", &headline::tiles(data, place, locale, &tile_options(site)));
-    ctx.insert("key_figures", &key_figures(locale, data, place));
+    let options = tile_options(site);
+    ctx.insert("tiles", &headline::tiles(data, place, locale, &options));
+    ctx.insert("key_figures", &key_figures(locale, data, place, &options));
     ctx.insert("year_tables", &year_tables(locale, data, place));
     let children: Vec<&Place> = {
         let mut c: Vec<&Place> = data.children_of(&place.slug).collect();
@@ -487,4 +544,19 @@ pub fn indicator_list<'a>(site: &'a Site, locale: &Locale) -> Vec<IndicatorGroup
         }
     }
     groups
+}
+
+#[cfg(test)]
+mod tests {
+    use super::decimal_pad;
+
+    #[test]
+    fn values_are_padded_to_the_decimal_mark_of_their_column() {
+        assert_eq!(decimal_pad("20", ".", 1), ".0");
+        assert_eq!(decimal_pad("19.2", ".", 1), "");
+        assert_eq!(decimal_pad("6,1", ",", 2), "0");
+        assert_eq!(decimal_pad("1,234", ".", 1), ".0");
+        assert_eq!(decimal_pad("up to 500", ".", 0), "");
+        assert_eq!(decimal_pad("<0.1", ".", 1), "");
+    }
 }
