@@ -277,3 +277,47 @@ fn every_page_is_valid_html_for_the_nu_checker() {
     );
     eprintln!("vnu: 0 errors in {pages} pages");
 }
+
+/// The first screen makes the case: on a desktop (1280x800) and a phone (375x740) every
+/// headline tile of a country, a region, a programme site and a Spanish page is in view
+/// before any scrolling. Screenshots of the first screen and whole page go to tests/artifacts/.
+#[test]
+fn headline_tiles_sit_in_the_first_screen_on_a_desktop_and_a_phone() {
+    let tools = node_tools();
+    let artifacts = repo_root().join("tests/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let pages = [
+        "index.html",
+        "peru/index.html",
+        "peru/huanuco/index.html",
+        "peru/cusco/sos-social-centre-cusco/index.html",
+        "es/peru/index.html",
+        "es/peru/huanuco/index.html",
+    ];
+    let out = Command::new("node")
+        .arg(tools.join("first-screen.mjs"))
+        .arg(default_public())
+        .arg(&artifacts)
+        .args(pages)
+        .env("CHROMIUM", which_chromium())
+        .output()
+        .expect("node runs");
+    assert!(out.status.success(), "first-screen.mjs failed: {}", stderr(&out));
+    let report: Vec<serde_json::Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report.len(), pages.len() * 2);
+    for shot in report {
+        let (page, width, height) = (&shot["page"], &shot["width"], shot["height"].as_f64().unwrap());
+        let tiles = shot["tiles"].as_array().unwrap();
+        assert!(!tiles.is_empty(), "{page} at {width} px shows no headline tile");
+        // The home page introduces the site first; its featured place's tiles start in view.
+        let must_show = if page == "index.html" { &tiles[..1] } else { &tiles[..] };
+        for tile in must_show {
+            let bottom = tile["bottom"].as_f64().unwrap();
+            assert!(
+                bottom <= height,
+                "{page} at {width} px: the tile {} ends at {bottom} px, below the first screen ({height} px)",
+                tile["name"]
+            );
+        }
+    }
+}

@@ -33,6 +33,10 @@ pub struct Tile {
     pub change: Option<Change>,
     /// "SDG 3.2 target for 2030: 25".
     pub reference: Option<String>,
+    /// For a place inside another, the parent's value in the same year from the same source:
+    /// "Peru: 12.1". None when the parent has no such value; a value of another year or
+    /// source would not compare like with like.
+    pub parent: Option<String>,
     /// The value is older than the site's `stale_after_years`, counted from its edition.
     pub old: bool,
 }
@@ -111,7 +115,21 @@ fn tile(data: &Data, place: &Place, indicator: &Indicator, locale: &Locale, opti
             .as_ref()
             .map(|r| format!("{}: {}", r.label, locale.number(r.value, indicator.decimals))),
         old: options.is_old(latest.year),
+        parent: parent_value(data, place, series, latest.year, indicator, locale),
     })
+}
+
+fn parent_value(
+    data: &Data,
+    place: &Place,
+    series: &Series,
+    year: i32,
+    indicator: &Indicator,
+    locale: &Locale,
+) -> Option<String> {
+    let parent = data.places.get(place.parent.as_deref()?)?;
+    let obs = parent.series_of(&indicator.id).find(|s| s.source == series.source)?.at(year)?;
+    Some(locale.fill("change.parent", &[("place", &parent.name), ("value", &value_text(locale, indicator, obs))]))
 }
 
 /// The change since the value closest to ten years before the latest, in the same series:

@@ -305,6 +305,9 @@ struct KeyRow<'a> {
     year: i32,
     /// Older than `stale_after_years` before the edition.
     old: bool,
+    /// A sudden jump from its neighbours in the source's series (what `salud check` warns
+    /// of), shown as the source gave it.
+    unusual: bool,
     source: SourceView<'a>,
     note: Option<String>,
     /// Other sources' values for the same year, shown beside it, never averaged.
@@ -335,7 +338,14 @@ struct YearTable<'a> {
     unit: &'a str,
     sources: Vec<&'a str>,
     notes: Vec<String>,
-    rows: Vec<(i32, Vec<String>)>,
+    rows: Vec<(i32, Vec<YearCell>)>,
+}
+
+#[derive(Serialize, Default)]
+struct YearCell {
+    value: String,
+    /// A sudden jump in the source's series, marked, never altered.
+    unusual: bool,
 }
 
 fn key_figures<'a>(
@@ -355,6 +365,7 @@ fn key_figures<'a>(
             .filter_map(|s| {
                 let obs = s.latest()?;
                 let source = data.sources.get(&s.source)?;
+                let unusual = s.jumps().last().copied().unwrap_or(false);
                 let same_year = series
                     .iter()
                     .filter(|other| other.source != s.source)
@@ -368,6 +379,7 @@ fn key_figures<'a>(
                     value: value_text(locale, indicator, obs),
                     year: obs.year,
                     old: options.is_old(obs.year),
+                    unusual,
                     source: source_view(source),
                     note: (!note.is_empty()).then_some(note),
                     same_year,
@@ -412,6 +424,7 @@ fn year_tables<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> Vec<Yea
             years.sort_unstable();
             years.dedup();
             years.reverse();
+            let jumps: Vec<Vec<bool>> = series.iter().map(|s| s.jumps()).collect();
             Some(YearTable {
                 id: &indicator.id,
                 name: &indicator.name,
@@ -423,7 +436,15 @@ fn year_tables<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> Vec<Yea
                     .map(|y| {
                         let cells = series
                             .iter()
-                            .map(|s| s.at(y).map(|o| value_text(locale, indicator, o)).unwrap_or_default())
+                            .zip(&jumps)
+                            .map(|(s, jumps)| {
+                                let at = s.points.binary_search_by_key(&y, |p| p.year).ok();
+                                at.map(|i| YearCell {
+                                    value: value_text(locale, indicator, &s.points[i]),
+                                    unusual: jumps[i],
+                                })
+                                .unwrap_or_default()
+                            })
                             .collect();
                         (y, cells)
                     })

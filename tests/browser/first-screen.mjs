@@ -1,0 +1,35 @@
+// What a reader sees before scrolling: opens pages of a built site from file:// at a desktop's
+// 1280x800 and a phone's 375x740, reports where each headline tile sits against the first
+// screen, and saves screenshots of the first screen and the whole page.
+//   node first-screen.mjs PUBLIC_DIR ARTIFACTS_DIR page/index.html...
+// Prints JSON: [{ page, width, height, tiles: [{ name, top, bottom }], viewport }].
+import { chromium } from "playwright-core";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+
+const [publicDir, artifacts, ...pages] = process.argv.slice(2);
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"],
+});
+const report = [];
+for (const [width, height] of [[1280, 800], [375, 740]]) {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const page = await context.newPage();
+  for (const rel of pages) {
+    await page.goto(pathToFileURL(path.join(publicDir, rel)).href, { waitUntil: "load" });
+    const tiles = await page.$$eval(".tile", (els) =>
+      els.map((el) => {
+        const box = el.getBoundingClientRect();
+        return { name: el.querySelector(".tile-name")?.textContent.trim(), top: box.top, bottom: box.bottom };
+      }),
+    );
+    const name = rel.replace(/\/?index\.html$/, "").replace(/\//g, "-") || "home";
+    await page.screenshot({ path: path.join(artifacts, `${name}-${width}.png`) });
+    await page.screenshot({ path: path.join(artifacts, `${name}-${width}-full.png`), fullPage: true });
+    report.push({ page: rel, width, height, tiles });
+  }
+  await context.close();
+}
+await browser.close();
+console.log(JSON.stringify(report));
