@@ -170,9 +170,14 @@ fn printing_a_place_page_gives_a_clean_brief() {
         .output()
         .expect("pdftotext (poppler-utils) is installed");
     let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("Testland") && text.contains("Key figures"), "{text}");
+    assert!(
+        text.contains("Testland") && text.contains("Under-five mortality") && text.contains("All values"),
+        "{text}"
+    );
     assert!(text.contains("Sources and licences"), "the attribution is printed");
-    for gone in ["Download this profile", "Data of this chart", "Skip to the content", "About these profiles"] {
+    for gone in
+        ["Download this profile", "Data of this chart", "Skip to the content", "About these profiles", "On this page"]
+    {
         assert!(!text.contains(gone), "{gone:?} is printed:\n{text}");
     }
 }
