@@ -18,7 +18,7 @@ fn built(name: &str) -> (std::path::PathBuf, String) {
 fn builds_every_page_and_reports_one_summary_line() {
     let (site, summary) = built("good-summary");
     assert!(
-        summary.starts_with("Built 5 places, 9 pages, 6 charts, 5 PDFs, 54 files (")
+        summary.starts_with("Built 5 places, 9 pages, 6 charts, 5 PDFs, 55 files (")
             && summary.contains(" ms into public"),
         "{summary}"
     );
