@@ -9,7 +9,7 @@ use crate::charts::{self, social, ChartStyle};
 use crate::error::Error;
 use crate::i18n::Locale;
 use crate::output::Output;
-use crate::present::value_text;
+use crate::present::headline;
 use crate::site::Site;
 
 pub(super) struct SocialImages {
@@ -25,21 +25,13 @@ impl SocialImages {
             return Ok(None);
         }
         let data = &site.data;
-        let mut indicators: Vec<&crate::data::Indicator> = data.indicators.iter().filter(|i| i.headline).collect();
-        indicators.extend(data.indicators.iter().filter(|i| !i.headline));
-        let mut figures = Vec::new();
-        let mut sources = Vec::new();
-        for indicator in indicators {
-            let Some((series, obs)) = place.latest(&indicator.id, &data.sources) else { continue };
-            figures.push(social::Figure {
-                value: value_text(locale, indicator, obs),
-                label: format!("{}, {}, {}", indicator.short_name, indicator.unit, obs.year),
-            });
-            sources.push(data.source_name(&series.source).to_string());
-            if figures.len() == 3 {
-                break;
-            }
-        }
+        let tiles = headline::tiles(data, place, locale, &super::context::tile_options(site));
+        let tiles = &tiles[..tiles.len().min(3)];
+        let figures: Vec<social::Figure> = tiles
+            .iter()
+            .map(|t| social::Figure { value: t.value.clone(), label: format!("{}, {}, {}", t.name, t.unit, t.year) })
+            .collect();
+        let mut sources: Vec<String> = tiles.iter().map(|t| t.source.clone()).collect();
         sources.sort();
         sources.dedup();
         let mut kicker = crate::present::kind_name(locale, data, place);
