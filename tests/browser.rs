@@ -314,6 +314,14 @@ fn headline_tiles_sit_in_the_first_screen_on_a_desktop_and_a_phone() {
         let (page, width, height) = (&shot["page"], &shot["width"], shot["height"].as_f64().unwrap());
         let tiles = shot["tiles"].as_array().unwrap();
         assert!(!tiles.is_empty(), "{page} at {width} px shows no headline tile");
+        if width == 1280 {
+            let (brand, search) = (shot["rows"]["brand"].as_f64().unwrap(), shot["rows"]["search"].as_f64());
+            let search = search.unwrap_or_else(|| panic!("{page}: the search box is not shown"));
+            assert!(
+                (brand - search).abs() < 20.0,
+                "{page}: the search box wraps to a second row ({search} vs {brand})"
+            );
+        }
         // The home page introduces the site first; its featured place's tiles start in view.
         let must_show = if page == "index.html" { &tiles[..1] } else { &tiles[..] };
         for tile in must_show {

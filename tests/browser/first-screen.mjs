@@ -2,7 +2,7 @@
 // 1280x800 and a phone's 375x740, reports where each headline tile sits against the first
 // screen, and saves screenshots of the first screen and the whole page.
 //   node first-screen.mjs PUBLIC_DIR ARTIFACTS_DIR page/index.html...
-// Prints JSON: [{ page, width, height, tiles: [{ name, top, bottom }], viewport }].
+// Prints JSON: [{ page, width, height, tiles: [{ name, top, bottom }], rows: { brand, search } }].
 import { chromium } from "playwright-core";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -24,10 +24,16 @@ for (const [width, height] of [[1280, 800], [375, 740]]) {
         return { name: el.querySelector(".tile-name")?.textContent.trim(), top: box.top, bottom: box.bottom };
       }),
     );
+    // The masthead's rows: the search box should sit on the brand's row on a desktop.
+    const rows = await page.evaluate(() => {
+      const mid = (el) => { const b = el.getBoundingClientRect(); return (b.top + b.bottom) / 2; };
+      const search = document.getElementById("search");
+      return { brand: mid(document.querySelector(".brand")), search: search && !search.hidden ? mid(search) : null };
+    });
     const name = rel.replace(/\/?index\.html$/, "").replace(/\//g, "-") || "home";
     await page.screenshot({ path: path.join(artifacts, `${name}-${width}.png`) });
     await page.screenshot({ path: path.join(artifacts, `${name}-${width}-full.png`), fullPage: true });
-    report.push({ page: rel, width, height, tiles });
+    report.push({ page: rel, width, height, tiles, rows });
   }
   await context.close();
 }
