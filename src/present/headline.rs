@@ -5,7 +5,7 @@
 use serde::Serialize;
 
 use super::value_text;
-use crate::data::{Better, Data, Indicator, Place, Series};
+use crate::data::{Better, Data, Indicator, Measure, Observation, Place, Series};
 use crate::i18n::Locale;
 
 /// At most this many tiles: a reader takes in four to six numbers at a glance.
@@ -33,6 +33,16 @@ pub struct Tile {
     pub change: Option<Change>,
     /// "SDG 3.2 target for 2030: 25".
     pub reference: Option<String>,
+    /// Whether the value meets the target, by the indicator's `better`; none without a target,
+    /// a `better`, or an exact value.
+    pub target_met: Option<bool>,
+    /// "met" or "not met", in the page's language.
+    pub target_text: Option<String>,
+    /// "Target: 25", for narrow screens; the reference in full is read out beside it.
+    pub target_short: Option<String>,
+    /// The target's label and value as shown, for the lead sentence.
+    #[serde(skip)]
+    target: Option<(String, String)>,
     /// For a place inside another, the parent's value in the same year from the same source:
     /// "Peru: 12.1". None when the parent has no such value; a value of another year or
     /// source would not compare like with like.
@@ -53,6 +63,9 @@ pub struct Change {
     pub judgement: Option<Judgement>,
     /// "better" or "worse", in the page's language.
     pub judgement_text: Option<String>,
+    /// The earlier value's year, and the value as shown, for the page's lead sentence.
+    #[serde(skip)]
+    earlier: (i32, String),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -100,7 +113,12 @@ pub fn tiles(data: &Data, place: &Place, locale: &Locale, options: &TileOptions)
 
 fn tile(data: &Data, place: &Place, indicator: &Indicator, locale: &Locale, options: &TileOptions) -> Option<Tile> {
     let (series, latest) = place.latest(&indicator.id, &data.sources)?;
+    let target_met = target_met(indicator, latest);
+    let target = indicator.reference.as_ref().map(|r| (r.label.clone(), locale.number(r.value, indicator.decimals)));
     Some(Tile {
+        target_met,
+        target_text: target_met
+            .map(|met| locale.t(if met { "change.target_met" } else { "change.target_not_met" }).to_string()),
         id: indicator.id.to_string(),
         name: indicator.short_name.clone(),
         unit: indicator.unit.clone(),
@@ -110,13 +128,57 @@ fn tile(data: &Data, place: &Place, indicator: &Indicator, locale: &Locale, opti
         source_short: super::short_source(data.source_name(&series.source)).to_string(),
         source_id: series.source.to_string(),
         change: change(series, indicator, locale),
-        reference: indicator
-            .reference
-            .as_ref()
-            .map(|r| format!("{}: {}", r.label, locale.number(r.value, indicator.decimals))),
+        reference: target.as_ref().map(|(label, value)| format!("{label}: {value}")),
+        target_short: target.as_ref().map(|(_, value)| locale.fill("change.target_short", &[("value", value)])),
+        target,
         old: options.is_old(latest.year),
         parent: parent_value(data, place, series, latest.year, indicator, locale),
     })
+}
+
+fn target_met(indicator: &Indicator, latest: &Observation) -> Option<bool> {
+    let target = indicator.reference.as_ref()?.value;
+    if latest.qualifier.is_some() {
+        return None;
+    }
+    match indicator.better? {
+        Better::Lower => Some(latest.value <= target),
+        Better::Higher => Some(latest.value >= target),
+    }
+}
+
+/// One sentence that says what the headline figures show, from the first tile with a change
+/// (the first with a target too, when there is one): "Under-five mortality fell from 17.2 in
+/// 2014 to 12.9 per 1,000 live births in 2024, within the SDG 3.2 target for 2030 of 25
+/// (World Bank)."
+pub fn lead_sentence(tiles: &[Tile], locale: &Locale) -> Option<String> {
+    let tile = tiles
+        .iter()
+        .find(|t| t.change.is_some() && t.target_met.is_some())
+        .or_else(|| tiles.iter().find(|t| t.change.is_some()))?;
+    let change = tile.change.as_ref()?;
+    let key = match change.direction {
+        Direction::Up => "story.rose",
+        Direction::Down => "story.fell",
+        Direction::Flat => "story.flat",
+    };
+    let (from_year, earlier) = &change.earlier;
+    let mut sentence = locale.fill(
+        key,
+        &[
+            ("name", &tile.name),
+            ("earlier", earlier),
+            ("from", &from_year.to_string()),
+            ("value", &tile.value),
+            ("unit", &tile.unit),
+            ("year", &tile.year.to_string()),
+        ],
+    );
+    if let (Some(met), Some((label, value))) = (tile.target_met, &tile.target) {
+        let key = if met { "story.met" } else { "story.not_met" };
+        sentence.push_str(&locale.fill(key, &[("target", label), ("target_value", value)]));
+    }
+    Some(locale.fill("story.sentence", &[("sentence", &sentence), ("source", &tile.source_short)]))
 }
 
 fn parent_value(
@@ -146,7 +208,15 @@ fn change(series: &Series, indicator: &Indicator, locale: &Locale) -> Option<Cha
         return None;
     }
     let delta = latest.value - earlier.value;
-    let shown = locale.number(delta.abs(), indicator.decimals);
+    // A rate or count moves by a share of itself ("down 25%"); a percentage by points, since
+    // a percent of a percent misleads.
+    let (shown, key_suffix) = match indicator.measure {
+        Measure::Rate | Measure::Count if earlier.value > 0.0 => {
+            (format!("{}%", locale.number((delta / earlier.value * 100.0).abs(), 0)), "")
+        }
+        Measure::Percent => (locale.number(delta.abs(), indicator.decimals), "_points"),
+        _ => (locale.number(delta.abs(), indicator.decimals), ""),
+    };
     let moved = shown.bytes().any(|b| (b'1'..=b'9').contains(&b)) && !shown.starts_with('<');
     let direction = match (moved, delta > 0.0) {
         (false, _) => Direction::Flat,
@@ -156,11 +226,11 @@ fn change(series: &Series, indicator: &Indicator, locale: &Locale) -> Option<Cha
     let earlier_text = value_text(locale, indicator, earlier);
     let year = earlier.year.to_string();
     let key = match direction {
-        Direction::Up => "change.up",
-        Direction::Down => "change.down",
-        Direction::Flat => "change.flat",
+        Direction::Up => format!("change.up{key_suffix}"),
+        Direction::Down => format!("change.down{key_suffix}"),
+        Direction::Flat => "change.flat".to_string(),
     };
-    let text = locale.fill(key, &[("delta", &shown), ("year", &year)]);
+    let text = locale.fill(&key, &[("delta", &shown), ("year", &year)]);
     let from = locale.fill("change.from", &[("earlier", &earlier_text)]);
     let judgement = match (direction, indicator.better) {
         (Direction::Flat, _) | (_, None) => None,
@@ -175,7 +245,7 @@ fn change(series: &Series, indicator: &Indicator, locale: &Locale) -> Option<Cha
             })
             .to_string()
     });
-    Some(Change { text, from, direction, judgement, judgement_text })
+    Some(Change { text, from, direction, judgement, judgement_text, earlier: (earlier.year, earlier_text) })
 }
 
 #[cfg(test)]
@@ -211,7 +281,8 @@ mod tests {
         let en = Locale::default();
         let s = series(&[(2010, 30.0), (2013, 22.5), (2014, 19.9), (2015, 18.0), (2024, 12.9)]);
         let c = change(&s, &indicator(Some(Better::Lower)), &en).unwrap();
-        assert_eq!((c.text.as_str(), c.from.as_str()), ("Down 7.0 since 2014", "was 19.9"));
+        // A rate moves by a share of itself: 12.9 is 35% below 19.9.
+        assert_eq!((c.text.as_str(), c.from.as_str()), ("Down 35% since 2014", "was 19.9"));
         assert_eq!((c.direction, c.judgement), (Direction::Down, Some(Judgement::Better)));
         let c = change(&s, &indicator(Some(Better::Higher)), &en).unwrap();
         assert_eq!(c.judgement, Some(Judgement::Worse));
@@ -225,8 +296,42 @@ mod tests {
         assert!(change(&series(&[(2020, 10.0), (2024, 9.0)]), &i, &en).is_none());
         assert!(change(&series(&[(2000, 10.0), (2024, 9.0)]), &i, &en).is_none());
         assert!(change(&series(&[(2024, 9.0)]), &i, &en).is_none());
-        let flat = change(&series(&[(2014, 9.04), (2024, 9.0)]), &i, &en).unwrap();
+        let flat = change(&series(&[(2014, 9.03), (2024, 9.0)]), &i, &en).unwrap();
         assert_eq!((flat.direction, flat.judgement), (Direction::Flat, None));
         assert_eq!(flat.text, "About the same as in 2014");
+    }
+
+    #[test]
+    fn a_percentage_moves_by_points() {
+        let mut i = indicator(Some(Better::Lower));
+        i.measure = Measure::Percent;
+        let c = change(&series(&[(2015, 24.2), (2025, 15.4)]), &i, &Locale::default()).unwrap();
+        assert_eq!(c.text, "Down 8.8 points since 2015");
+    }
+
+    #[test]
+    fn the_lead_sentence_says_the_change_and_whether_the_target_is_met() {
+        let en = Locale::default();
+        let mut i = indicator(Some(Better::Lower));
+        i.reference = Some(crate::data::Reference { value: 25.0, label: "SDG 3.2 target for 2030".into() });
+        let place = Place {
+            slug: "p".into(),
+            name: "P".into(),
+            iso3: None,
+            kind: crate::data::PlaceKind::Country,
+            world_region: None,
+            parent: None,
+            file: "p.toml".into(),
+            series: vec![series(&[(2014, 19.9), (2024, 12.9)])],
+            names: Default::default(),
+        };
+        let data = Data::new(vec![i], Default::default(), Default::default(), Default::default());
+        let options = TileOptions { stale_after_years: 10, edition_year: 2024 };
+        let tiles = tiles(&data, &place, &en, &options);
+        assert_eq!(tiles[0].target_met, Some(true));
+        assert_eq!(
+            lead_sentence(&tiles, &en).unwrap(),
+            "Under-five mortality fell from 19.9 in 2014 to 12.9 per 1,000 live births in 2024, within the SDG 3.2 target for 2030 of 25 (wb)."
+        );
     }
 }

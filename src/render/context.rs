@@ -479,7 +479,9 @@ pub fn place_context(site: &Site, locale: &Locale, languages: &[LanguageLink], p
         },
     );
     let options = tile_options(site);
-    ctx.insert("tiles", &headline::tiles(data, place, locale, &options));
+    let tiles = headline::tiles(data, place, locale, &options);
+    ctx.insert("lead", &headline::lead_sentence(&tiles, locale));
+    ctx.insert("tiles", &tiles);
     ctx.insert("key_figures", &key_figures(locale, data, place, &options));
     ctx.insert("year_tables", &year_tables(locale, data, place));
     let children: Vec<&Place> = {
