@@ -72,7 +72,11 @@ impl PlaceKind {
 pub struct Series {
     pub indicator: IndicatorId,
     pub source: SourceId,
+    /// The author's own words about the series, shown as written in every language.
     pub note: Option<String>,
+    /// How the values were converted from the source's unit, when they were: a fact about
+    /// the numbers, which each language words for itself.
+    pub conversion: Option<Conversion>,
     /// Sorted by year, one per year.
     pub points: Vec<Observation>,
 }
@@ -86,6 +90,19 @@ impl Series {
         self.points.binary_search_by_key(&year, |p| p.year).ok().map(|i| &self.points[i])
     }
 }
+
+/// `multiplied_by = 10` (with `converted_from = "per 1,000 people"`) on a series: the values
+/// are the source's, multiplied by `factor` into the catalogue's unit. salud import writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversion {
+    /// The source's unit, as the catalogue's `from_unit` named it when the values were
+    /// imported; None when the catalogue did not name it.
+    pub from_unit: Option<String>,
+    pub factor: u32,
+}
+
+/// The factors salud converts by: it moves the decimal point, so a conversion is exact.
+pub const CONVERSION_FACTORS: [u32; 4] = [10, 100, 1000, 10000];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
@@ -126,6 +143,8 @@ struct SeriesFile {
     indicator: Spanned<String>,
     source: Spanned<String>,
     note: Option<String>,
+    converted_from: Option<Spanned<String>>,
+    multiplied_by: Option<Spanned<i64>>,
     #[serde(default)]
     values: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 }
@@ -360,14 +379,19 @@ fn validate(
             continue;
         }
         let rank = sources[source_id.as_str()].rank;
+        let conversion = conversion(rel, text, &series, diags);
         let entry = grouped.entry((order, rank, source_id.clone())).or_insert_with(|| Series {
             indicator: indicator.id.clone(),
             source: SourceId::new(source_id.as_str()),
             note: None,
+            conversion: None,
             points: Vec::new(),
         });
         if entry.note.is_none() {
             entry.note = series.note;
+        }
+        if entry.conversion.is_none() {
+            entry.conversion = conversion;
         }
         for (year_key, value) in series.values {
             let year_span = year_key.span();
@@ -559,6 +583,47 @@ fn place_name(rel: &str, file: &PlaceFile, text: &str, diags: &mut Diagnostics) 
     name
 }
 
+/// A series' `multiplied_by` and the `converted_from` unit that goes with it: a unit without
+/// the factor would not say what was done to the source's values.
+fn conversion(rel: &str, text: &str, series: &SeriesFile, diags: &mut Diagnostics) -> Option<Conversion> {
+    let example = "converted_from = \"per 1,000 people\" and multiplied_by = 10";
+    let Some(factor) = &series.multiplied_by else {
+        if let Some(unit) = &series.converted_from {
+            diags.push(
+                Diagnostic::error(rel, "`converted_from` is given without `multiplied_by`")
+                    .at(text, unit.span())
+                    .help(format!("say what the source's values were multiplied by, e.g. {example}; or remove `converted_from` if the values are as the source gave them")),
+            );
+        }
+        return None;
+    };
+    let mut ok = true;
+    if let Some(unit) = &series.converted_from {
+        let problem = if unit.get_ref().trim().is_empty() {
+            Some((
+                "`converted_from` is empty".to_string(),
+                format!("name the unit the source gave its values in, e.g. {example}"),
+            ))
+        } else {
+            super::check_label("unit in `converted_from`", unit.get_ref(), super::MAX_UNIT_CHARS)
+        };
+        if let Some((message, help)) = problem {
+            diags.push(Diagnostic::error(rel, message).at(text, unit.span()).help(help));
+            ok = false;
+        }
+    }
+    let Some(&factor) = CONVERSION_FACTORS.iter().find(|f| i64::from(**f) == *factor.get_ref()) else {
+        diags.push(
+            Diagnostic::error(rel, format!("multiplied_by = {} is not a factor salud converts by", factor.get_ref()))
+                .at(text, factor.span())
+                .help("salud converts exactly by moving the decimal point: use 10, 100, 1000 or 10000, as the catalogue's `multiply` says"),
+        );
+        return None;
+    };
+    let from_unit = series.converted_from.as_ref().map(|u| u.get_ref().trim().to_string());
+    ok.then_some(Conversion { from_unit, factor })
+}
+
 /// The kind the file gives, or the default for where it sits (`top`: not inside a folder).
 fn place_kind(rel: &str, kind: Option<&Spanned<String>>, top: bool, text: &str, diags: &mut Diagnostics) -> PlaceKind {
     match kind {
@@ -654,6 +719,35 @@ mod tests {
         let place = parse("data/places/peru/huanuco.toml", PLACE, &indicators, &sources(), &mut diags);
         assert!(!diags.has_errors(), "{diags:?}");
         assert_eq!(place.unwrap().series.len(), 2);
+    }
+
+    #[test]
+    fn a_conversion_is_a_known_factor_with_the_unit_it_was_made_from() {
+        let mut diags = Diagnostics::default();
+        let indicators = super::super::catalogue::parse(CATALOGUE, &mut diags).unwrap();
+        let load = |lines: &str| {
+            let mut diags = Diagnostics::default();
+            let text = PLACE.replacen("note = \"A note.\"\n", lines, 1);
+            let place = parse("data/places/peru/huanuco.toml", &text, &indicators, &sources(), &mut diags);
+            let problems: Vec<(String, usize)> =
+                diags.errors().map(|d| (d.message.clone(), d.location.as_ref().map_or(0, |l| l.line))).collect();
+            (place.map(|p| p.series[0].clone()), problems)
+        };
+        let (series, problems) = load("converted_from = \"per 1,000 people\"\nmultiplied_by = 10\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let series = series.unwrap();
+        assert_eq!(series.conversion, Some(Conversion { from_unit: Some("per 1,000 people".into()), factor: 10 }));
+        assert_eq!(series.note, None, "the conversion is a fact, not a note");
+        let (series, _) = load("multiplied_by = 100\nnote = \"Own words.\"\n");
+        let series = series.unwrap();
+        assert_eq!(series.conversion, Some(Conversion { from_unit: None, factor: 100 }));
+        assert_eq!(series.note.as_deref(), Some("Own words."));
+        let (_, problems) = load("converted_from = \"per 1,000 people\"\n");
+        assert_eq!(problems, [("`converted_from` is given without `multiplied_by`".to_string(), 8)]);
+        let (_, problems) = load("converted_from = \"per 1,000 people\"\nmultiplied_by = 3\n");
+        assert_eq!(problems, [("multiplied_by = 3 is not a factor salud converts by".to_string(), 9)]);
+        let (_, problems) = load("converted_from = \" \"\nmultiplied_by = 10\n");
+        assert_eq!(problems, [("`converted_from` is empty".to_string(), 8)]);
     }
 
     /// Arbitrary text in a place file or the catalogue gives errors, never a panic, and every
