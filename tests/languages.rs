@@ -499,3 +499,29 @@ fn a_unit_conversion_is_said_in_each_language_and_an_authors_note_stays_as_writt
     let json = read(&public.join("es/testland/salud-data-testland.json"));
     assert!(json.contains(&format!("\"value\":23.5,\"source\":\"wdi\",\"note\":\"{spanish}\"")), "{json}");
 }
+
+#[test]
+fn a_sources_licence_is_shown_in_the_language_its_translation_gives() {
+    let site = bilingual("languages-source-licence", None);
+    let sources = read(&site.join("data/sources.toml")).replacen(
+        "licence = \"WHO terms of use\"\n",
+        "licence = \"WHO terms of use\"\ntranslations.es = { licence = \"Condiciones de uso de la OMS\" }\n",
+        1,
+    );
+    fs::write(site.join("data/sources.toml"), sources).unwrap();
+    let place = read(&site.join("data/places/testland.toml"))
+        + "\n[[series]]\nindicator = \"health_expenditure_gdp\"\nsource = \"who-ghed\"\n\n[series.values]\n2021 = 4.6\n";
+    fs::write(site.join("data/places/testland.toml"), place).unwrap();
+    build(&site);
+    let public = site.join("public");
+    let es = read(&public.join("es/testland/index.html"));
+    assert!(es.contains("Licencia: Condiciones de uso de la OMS."), "{es}");
+    assert!(!es.contains("WHO terms of use"), "{es}");
+    assert!(read(&public.join("testland/index.html")).contains("Licence: WHO terms of use."));
+    let json = read(&public.join("es/testland/salud-data-testland.json"));
+    assert!(json.contains("\"licence\":\"Condiciones de uso de la OMS\""), "{json}");
+    let pdf = public.join("es/testland/salud-profile-testland.pdf");
+    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Licencia: Condiciones de uso de la OMS"), "{text}");
+}
