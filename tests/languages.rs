@@ -525,3 +525,39 @@ fn a_sources_licence_is_shown_in_the_language_its_translation_gives() {
     let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("Licencia: Condiciones de uso de la OMS"), "{text}");
 }
+
+#[test]
+fn an_authors_notes_are_shown_in_the_language_their_translation_gives() {
+    let site = bilingual("languages-notes", None);
+    let place = read(&site.join("data/places/testland.toml"))
+        .replacen(
+            "indicator = \"health_expenditure_gdp\"\nsource = \"wdi\"\n",
+            "indicator = \"health_expenditure_gdp\"\nsource = \"wdi\"\nnote = \"Current spending only.\"\nnotes = { es = \"Solo el gasto corriente.\" }\n",
+            1,
+        )
+        .replacen(
+            "2021 = 4.53341627",
+            "2021 = { value = 4.53341627, note = \"A survey year.\", notes = { es = \"Un año de encuesta.\" } }",
+            1,
+        );
+    fs::write(site.join("data/places/testland.toml"), place).unwrap();
+    build(&site);
+    let public = site.join("public");
+    let en = read(&public.join("testland/index.html"));
+    let es = read(&public.join("es/testland/index.html"));
+    assert!(en.contains("Current spending only. A survey year."), "{en}");
+    assert!(es.contains("Solo el gasto corriente. Un año de encuesta."), "{es}");
+    assert!(!es.contains("Current spending") && !es.contains("survey year"), "{es}");
+    let json = read(&public.join("es/testland/salud-data-testland.json"));
+    assert!(json.contains("\"note\":\"Un año de encuesta.\""), "{json}");
+    // A `notes` that is not texts by language is an error at its line.
+    let place = read(&site.join("data/places/testland.toml")).replacen(
+        "notes = { es = \"Un año",
+        "notes = { es = 7, x = \"Un año",
+        1,
+    );
+    fs::write(site.join("data/places/testland.toml"), place).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("the `notes` of the value for 2021 are not texts by language"), "{}", stderr(&out));
+}

@@ -17,7 +17,7 @@ pub use catalogue::{Category, ChartKind, CodeMap, Indicator, IndicatorText, Meas
 pub use ids::{IndicatorId, SourceId};
 pub use places::parse as parse_place;
 pub use places::DIR as PLACES_DIR;
-pub use places::{Conversion, Observation, Place, PlaceKind, Series, CONVERSION_FACTORS};
+pub use places::{Conversion, NoteText, Observation, Place, PlaceKind, Series, CONVERSION_FACTORS};
 pub use sources::Source;
 
 /// Everything under `data/`, validated.
@@ -72,6 +72,7 @@ impl Data {
                 place.name = name.clone();
             }
             for series in &mut place.series {
+                series.localize_notes(lang);
                 let Some(Conversion { from_unit: Some(from_unit), .. }) = &mut series.conversion else { continue };
                 if let Some(unit) = self.indicator(&series.indicator).and_then(|i| i.from_unit_in(from_unit, lang)) {
                     *from_unit = unit.to_string();
