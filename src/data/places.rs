@@ -171,11 +171,11 @@ struct SeriesFile {
     indicator: Spanned<String>,
     source: Spanned<String>,
     note: Option<Spanned<String>>,
-    converted_from: Option<Spanned<String>>,
-    multiplied_by: Option<Spanned<i64>>,
     /// The note in other languages: notes = { es = "..." }.
     #[serde(default)]
     notes: BTreeMap<String, String>,
+    converted_from: Option<Spanned<String>>,
+    multiplied_by: Option<Spanned<i64>>,
     #[serde(default)]
     values: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 }
