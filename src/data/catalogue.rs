@@ -69,9 +69,7 @@ impl Indicator {
         }
         out
     }
-}
 
-impl Indicator {
     /// The source's unit `from_unit` (as a series' `converted_from` names it) in `lang`: the
     /// translation's `from_unit` when the codes convert from that unit.
     pub fn from_unit_in(&self, from_unit: &str, lang: &str) -> Option<&str> {

@@ -92,18 +92,7 @@ impl Series {
     pub fn at(&self, year: i32) -> Option<&Observation> {
         self.points.binary_search_by_key(&year, |p| p.year).ok().map(|i| &self.points[i])
     }
-}
 
-/// An author's note in another language: of the series when `year` is None, else of its value
-/// for that year. Kept on the series, so that values (millions on a large site) stay small.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NoteText {
-    pub year: Option<i32>,
-    pub lang: String,
-    pub text: String,
-}
-
-impl Series {
     /// The series as readers of `lang` see it: the author's notes in that language where given.
     pub fn localize_notes(&mut self, lang: &str) {
         for t in self.note_translations.iter().filter(|t| t.lang == lang) {
@@ -117,6 +106,15 @@ impl Series {
             }
         }
     }
+}
+
+/// An author's note in another language: of the series when `year` is None, else of its value
+/// for that year. Kept on the series, so that values (millions on a large site) stay small.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteText {
+    pub year: Option<i32>,
+    pub lang: String,
+    pub text: String,
 }
 
 /// `multiplied_by = 10` (with `converted_from = "per 1,000 people"`) on a series: the values
@@ -422,6 +420,13 @@ fn validate(
             note_translations: Vec::new(),
             points: Vec::new(),
         });
+        if series.note.is_none() && !series.notes.is_empty() {
+            diags.push(
+                Diagnostic::error(rel, "this series has `notes` (its note in other languages) but no `note`")
+                    .at(text, series.indicator.span())
+                    .help("write the note in the main language as note = \"...\" beside notes, or remove notes"),
+            );
+        }
         if entry.note.is_none() && series.note.is_some() {
             entry.note = series.note.map(Spanned::into_inner);
             let texts = series.notes.into_iter().map(|(lang, text)| NoteText { year: None, lang, text });
@@ -534,6 +539,13 @@ fn observation(
             let note = t.get("note").and_then(|n| n.as_str()).map(str::to_string);
             let notes = match t.get("notes") {
                 None => BTreeMap::new(),
+                Some(_) if note.is_none() => {
+                    diags.push(bad(
+                        format!("the value for {year} has `notes` (its note in other languages) but no `note`"),
+                        "write the note in the main language too: { value = 500, note = \"Mothers and children.\", notes = { es = \"Madres y niños.\" } }",
+                    ));
+                    return None;
+                }
                 Some(toml::Value::Table(n)) if n.values().all(toml::Value::is_str) => {
                     n.iter().map(|(lang, text)| (lang.clone(), text.as_str().unwrap_or_default().to_string())).collect()
                 }
@@ -833,6 +845,26 @@ mod tests {
             .as_deref()
             .unwrap()
             .contains("converted_from = \"per 1,000 people\" and multiplied_by = 10"));
+    }
+
+    #[test]
+    fn a_translated_note_needs_the_note_it_translates() {
+        let mut diags = Diagnostics::default();
+        let indicators = super::super::catalogue::parse(CATALOGUE, &mut diags).unwrap();
+        let text = PLACE.replacen("note = \"A note.\"\n", "notes = { es = \"Una nota.\" }\n", 1).replacen(
+            "2020 = 20.5",
+            "2020 = { value = 20.5, notes = { es = \"Otra.\" } }",
+            1,
+        );
+        assert!(parse("data/places/peru/huanuco.toml", &text, &indicators, &sources(), &mut diags).is_none());
+        let messages: Vec<&str> = diags.errors().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "this series has `notes` (its note in other languages) but no `note`",
+                "the value for 2020 has `notes` (its note in other languages) but no `note`"
+            ]
+        );
     }
 
     /// Arbitrary text in a place file or the catalogue gives errors, never a panic, and every
