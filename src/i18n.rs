@@ -101,19 +101,14 @@ impl Locale {
         })
     }
 
-    /// The string at a dotted key ("chart.source"); the key itself when the theme lacks it,
-    /// which `salud check` reports.
+    /// The string at a dotted key ("chart.source"); the built-in English one when the theme
+    /// lacks it (a theme's own en.toml, copied before salud added the key: notes salud writes
+    /// must never read as a key); the key itself when neither has it.
     pub fn t<'a>(&'a self, key: &'a str) -> &'a str {
-        let mut value: Option<&toml::Value> = None;
-        let mut table = &self.strings;
-        for part in key.split('.') {
-            value = table.get(part);
-            match value {
-                Some(toml::Value::Table(t)) => table = t,
-                _ => break,
-            }
-        }
-        value.and_then(|v| v.as_str()).unwrap_or(key)
+        static BUILT_IN: std::sync::OnceLock<toml::Table> = std::sync::OnceLock::new();
+        lookup(&self.strings, key)
+            .or_else(|| lookup(BUILT_IN.get_or_init(|| toml::from_str(DEFAULT_EN).unwrap_or_default()), key))
+            .unwrap_or(key)
     }
 
     /// A data term (a world region, a qualifier) in this language: `table.name`, or the
@@ -176,6 +171,20 @@ impl Default for Locale {
 }
 
 const DEFAULT_EN: &str = include_str!("../themes/default/i18n/en.toml");
+
+/// The string at a dotted key of `strings`.
+fn lookup<'a>(strings: &'a toml::Table, key: &str) -> Option<&'a str> {
+    let mut value: Option<&toml::Value> = None;
+    let mut table = strings;
+    for part in key.split('.') {
+        value = table.get(part);
+        match value {
+            Some(toml::Value::Table(t)) => table = t,
+            _ => break,
+        }
+    }
+    value.and_then(|v| v.as_str())
+}
 
 /// Keys of `over` replace those of `base`, table by table.
 fn merge(base: &mut toml::Table, over: toml::Table) {
@@ -246,6 +255,8 @@ mod tests {
         assert_eq!(es.t("home.places"), "Lugares");
         assert_eq!(es.fill("home.count", &[("n", "3")]), "3 places");
         assert_eq!(es.t("home.nothing"), "home.nothing");
+        // A key the theme's files lack reads in the built-in English, never as the key.
+        assert_eq!(es.t("note.multiplied"), "The source's values multiplied by {factor}.");
         assert_eq!((es.name.as_str(), es.prefix.as_str()), ("Español", "es/"));
         let en = Locale::load(&files, "en", "en").unwrap();
         assert_eq!(en.list(&["a".into(), "b".into(), "c".into()]), "a, b and c");

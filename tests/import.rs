@@ -51,8 +51,10 @@ fn imports_the_four_layouts_and_keeps_what_was_there() {
     );
     // WDI long layout, beside the profile's value, never merged with it.
     assert!(peru.contains("indicator = \"under5_mortality\"\nsource = \"wdi\"\n\n[series.values]\n2009 = 21.2\n2010 = 20.2\n2011 = 19.3\n"), "{peru}");
-    // Per 1,000 converted exactly to per 10,000, and the conversion is stated.
-    assert!(peru.contains("note = \"Converted from the source's per 1,000 people (multiplied by 10).\""));
+    // Per 1,000 converted exactly to per 10,000, and the conversion recorded as facts (which
+    // pages word in each language), not as English text.
+    assert!(peru.contains("source = \"wdi\"\nconverted_from = \"per 1,000 people\"\nmultiplied_by = 10\n"), "{peru}");
+    assert!(!peru.contains("note ="), "{peru}");
     assert!(peru.contains("2009 = 9.472\n"), "{peru}");
     // WHO's NumericValue, under its own source.
     assert!(peru.contains("source = \"who-ghed\"\n\n[series.values]\n2010 = 4.71339\n2011 = 4.5338\n"), "{peru}");

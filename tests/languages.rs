@@ -258,3 +258,306 @@ fn no_interface_word_comes_from_the_style_sheet() {
     let page = read(&site.join("public/es/testland/index.html"));
     assert!(page.contains("<span class=\"reference\">Referencia: "), "{page}");
 }
+
+/// English interface words that once reached the Spanish pages of the default site (unit
+/// conversion notes, the "Reference:" label, the menu, country names...). Matched whole and
+/// with their case: "Sources" is salud's word, "sources" could be a JSON key.
+const ENGLISH: &[&str] = &[
+    "Converted from",
+    "multiplied by",
+    "Reference:",
+    "Methodology and sources",
+    "Source:",
+    "Sources",
+    "Download",
+    "Downloads",
+    "licence",
+    "Licence",
+    "License",
+    "Cite",
+    "per 1,000 people",
+    "per 1,000",
+    "Germany",
+    "United States",
+    "No data",
+    "No value",
+    "Key figures",
+    "Published by",
+    "Built with",
+    "Data of this chart",
+    "Page not found",
+    "Definitions",
+];
+
+/// The English words of [`ENGLISH`] in `text`, each found as a whole word.
+fn english_words(text: &str) -> Vec<&'static str> {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let word_char = |c: Option<char>| c.is_some_and(char::is_alphanumeric);
+    ENGLISH
+        .iter()
+        .copied()
+        .filter(|word| {
+            text.match_indices(word).any(|(at, _)| {
+                !word_char(text[..at].chars().next_back()) && !word_char(text[at + word.len()..].chars().next())
+            })
+        })
+        .collect()
+}
+
+/// What a reader of an HTML or SVG file in `lang` sees or hears: its text and the attributes
+/// read out or shown (alt, title, aria-label, placeholder, a meta's content), without the
+/// elements it marks as another language (`lang="en"` on a Spanish page: an untranslated
+/// narrative, the switcher's "English") and third parties' credit lines (`class="citation"`),
+/// which are theirs to word.
+fn readable_text(markup: &str, lang: &str) -> String {
+    const VOID: [&str; 8] = ["img", "br", "meta", "link", "input", "source", "hr", "wbr"];
+    let mut out = String::new();
+    // The element being skipped and how deep inside it the reader is.
+    let mut skipping: Option<(String, usize)> = None;
+    let mut rest = markup;
+    while let Some(open) = rest.find('<') {
+        if skipping.is_none() {
+            out.push_str(&rest[..open]);
+            out.push(' ');
+        }
+        let Some(close) = rest[open..].find('>') else { break };
+        let tag = &rest[open + 1..open + close];
+        rest = &rest[open + close + 1..];
+        let name: String = tag.trim_start_matches('/').chars().take_while(|c| c.is_alphanumeric()).collect();
+        let name = name.to_lowercase();
+        let closing = tag.starts_with('/');
+        let void = VOID.contains(&name.as_str()) || tag.ends_with('/') || tag.starts_with('!') || tag.starts_with('?');
+        if let Some((skipped, depth)) = &mut skipping {
+            if *skipped == name && !void {
+                if closing {
+                    *depth -= 1;
+                    if *depth == 0 {
+                        skipping = None;
+                    }
+                } else {
+                    *depth += 1;
+                }
+            }
+            continue;
+        }
+        if closing {
+            continue;
+        }
+        let attribute = |key: &str| {
+            let needle = format!(" {key}=\"");
+            tag.find(&needle).map(|at| tag[at + needle.len()..].split('"').next().unwrap_or_default())
+        };
+        let other_language = attribute("lang").is_some_and(|l| l != lang);
+        let citation = attribute("class").is_some_and(|c| c.split(' ').any(|c| c == "citation"));
+        if !void && (other_language || citation || name == "script" || name == "style") {
+            skipping = Some((name, 1));
+            continue;
+        }
+        for key in ["alt", "title", "aria-label", "placeholder", "content"] {
+            if let Some(value) = attribute(key) {
+                out.push(' ');
+                out.push_str(value);
+                out.push(' ');
+            }
+        }
+    }
+    if skipping.is_none() {
+        out.push_str(rest);
+    }
+    out.replace("&apos;", "'")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&quot;", "\"")
+        .replace("&nbsp;", " ")
+        .replace("&amp;", "&")
+}
+
+#[test]
+fn the_readable_text_leaves_out_other_languages_and_citations() {
+    let html = "<p title=\"No data\">Fuente: <span class=\"citation\">Source: <b>x</b> World Bank</span> y \
+                <div lang=\"en\"><div>Key figures</div> Sources</div><img alt=\"Download\"> fin</p>";
+    let text = readable_text(html, "es");
+    assert_eq!(english_words(&text), ["Download", "No data"], "{text}");
+    assert!(text.contains("Fuente:") && text.contains("fin") && !text.contains("World Bank"), "{text}");
+    assert!(english_words("Sourcesx per 1,000 people; Cited").contains(&"per 1,000 people"));
+    assert_eq!(english_words("Sourcesx per 1,0000; Cited"), Vec::<&str>::new());
+}
+
+/// Every file under `dir` whose name ends with `ext`.
+fn files_ending(dir: &Path, ext: &str) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file() && e.path().to_string_lossy().ends_with(ext))
+        .map(|e| e.into_path())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The human-readable strings of a JSON download: every string value but citations, whose
+/// words are their publishers'; keys are data names and stay English.
+fn json_strings(value: &serde_json::Value, key: &str, out: &mut String) {
+    match value {
+        serde_json::Value::String(s) if key != "citation" => {
+            out.push_str(s);
+            out.push('\n');
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| json_strings(v, key, out)),
+        serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| json_strings(v, k, out)),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_default_sites_spanish_pages_pdfs_charts_and_downloads_have_no_english_interface_words() {
+    let public = scratch("languages-default-es").join("public");
+    let run = salud(&["build", "--root", &repo_root().to_string_lossy(), "--output", &public.to_string_lossy()]);
+    assert!(run.status.success(), "{}", stderr(&run));
+    let es = public.join("es");
+    // Each word found, with how many files hold it and the first of each kind.
+    let mut leaks: std::collections::BTreeMap<&str, (usize, std::collections::BTreeMap<String, String>)> =
+        Default::default();
+    let mut check = |file: &Path, text: &str| {
+        for word in english_words(text) {
+            let (count, examples) = leaks.entry(word).or_default();
+            *count += 1;
+            let kind = file.extension().unwrap_or_default().to_string_lossy().into_owned();
+            examples.entry(kind).or_insert_with(|| file.strip_prefix(&public).unwrap().display().to_string());
+        }
+    };
+    let pages = files_ending(&es, ".html");
+    assert!(pages.len() > 240, "every place and page in Spanish: {}", pages.len());
+    for page in &pages {
+        check(page, &readable_text(&read(page), "es"));
+    }
+    let charts = files_ending(&es, ".svg");
+    assert!(charts.len() > 2000, "{} charts", charts.len());
+    for chart in &charts {
+        check(chart, &readable_text(&read(chart), "es"));
+    }
+    let pdfs = files_ending(&es, ".pdf");
+    assert!(pdfs.len() > 200, "{} PDFs", pdfs.len());
+    for pdf in &pdfs {
+        let out = std::process::Command::new("pdftotext").arg(pdf).arg("-").output().expect("pdftotext runs");
+        check(pdf, &String::from_utf8_lossy(&out.stdout));
+    }
+    for csv in files_ending(&es, ".csv") {
+        check(&csv, &read(&csv));
+    }
+    for json in files_ending(&es, ".json") {
+        let mut text = String::new();
+        json_strings(&serde_json::from_str(&read(&json)).unwrap(), "", &mut text);
+        check(&json, &text);
+    }
+    let report: Vec<String> = leaks
+        .iter()
+        .map(|(word, (count, examples))| format!("{word:?} in {count} files, e.g. {:?}", examples.values()))
+        .collect();
+    assert!(report.is_empty(), "English interface words on the Spanish site:\n{}", report.join("\n"));
+}
+
+#[test]
+fn a_unit_conversion_is_said_in_each_language_and_an_authors_note_stays_as_written() {
+    let site = bilingual("languages-conversion", None);
+    let catalogue = read(&site.join("data/indicators.toml")).replacen(
+        "from_unit = \"per 1,000 people\" }]\n",
+        "from_unit = \"per 1,000 people\" }]\ntranslations.es = { from_unit = \"por 1000 habitantes\" }\n",
+        1,
+    );
+    fs::write(site.join("data/indicators.toml"), catalogue).unwrap();
+    // A series salud import converted, and an author's note worded as salud's notes once were:
+    // it is the author's text, shown as written in every language.
+    let old_note = "Converted from the source's per 1,000 people (multiplied by 10).";
+    let place = read(&site.join("data/places/testland.toml"))
+        .replacen(
+            "indicator = \"health_expenditure_gdp\"\nsource = \"wdi\"\n",
+            &format!("indicator = \"health_expenditure_gdp\"\nsource = \"wdi\"\nnote = \"{old_note}\"\n"),
+            1,
+        )
+        + "\n[[series]]\nindicator = \"physicians_density\"\nsource = \"wdi\"\nconverted_from = \"per 1,000 people\"\nmultiplied_by = 10\n\n[series.values]\n2020 = 23.5\n";
+    fs::write(site.join("data/places/testland.toml"), place).unwrap();
+    build(&site);
+    let public = site.join("public");
+    let page = |path: &str| {
+        let lang = if path.starts_with("es/") { "es" } else { "en" };
+        readable_text(&read(&public.join(path)), lang).split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    let (en, es) = (page("testland/index.html"), page("es/testland/index.html"));
+    assert!(
+        en.contains("23.5 2020 World Bank, World Development Indicators Converted from the source's per 1,000 people (multiplied by 10)."),
+        "{en}"
+    );
+    let spanish = "Valores convertidos desde la unidad de la fuente, por 1000 habitantes (multiplicados por 10).";
+    assert!(es.contains(spanish), "{es}");
+    // Each in the key figures and in its chart's note.
+    assert_eq!(en.matches(old_note).count(), 4, "the conversion and the author's note: {en}");
+    assert_eq!(es.matches(old_note).count(), 2, "only the author's note: {es}");
+    let chart = page("es/testland/charts/workforce-per-10-000-population.svg");
+    assert!(chart.contains("Valores convertidos") && chart.contains("(multiplicados por 10)."), "{chart}");
+    assert!(!chart.contains("per 1,000"), "{chart}");
+    let json = read(&public.join("es/testland/salud-data-testland.json"));
+    assert!(json.contains(&format!("\"value\":23.5,\"source\":\"wdi\",\"note\":\"{spanish}\"")), "{json}");
+}
+
+#[test]
+fn a_sources_licence_is_shown_in_the_language_its_translation_gives() {
+    let site = bilingual("languages-source-licence", None);
+    let sources = read(&site.join("data/sources.toml")).replacen(
+        "licence = \"WHO terms of use\"\n",
+        "licence = \"WHO terms of use\"\ntranslations.es = { licence = \"Condiciones de uso de la OMS\" }\n",
+        1,
+    );
+    fs::write(site.join("data/sources.toml"), sources).unwrap();
+    let place = read(&site.join("data/places/testland.toml"))
+        + "\n[[series]]\nindicator = \"health_expenditure_gdp\"\nsource = \"who-ghed\"\n\n[series.values]\n2021 = 4.6\n";
+    fs::write(site.join("data/places/testland.toml"), place).unwrap();
+    build(&site);
+    let public = site.join("public");
+    let es = read(&public.join("es/testland/index.html"));
+    assert!(es.contains("Licencia: Condiciones de uso de la OMS."), "{es}");
+    assert!(!es.contains("WHO terms of use"), "{es}");
+    assert!(read(&public.join("testland/index.html")).contains("Licence: WHO terms of use."));
+    let json = read(&public.join("es/testland/salud-data-testland.json"));
+    assert!(json.contains("\"licence\":\"Condiciones de uso de la OMS\""), "{json}");
+    let pdf = public.join("es/testland/salud-profile-testland.pdf");
+    let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(text.contains("Licencia: Condiciones de uso de la OMS"), "{text}");
+}
+
+#[test]
+fn an_authors_notes_are_shown_in_the_language_their_translation_gives() {
+    let site = bilingual("languages-notes", None);
+    let place = read(&site.join("data/places/testland.toml"))
+        .replacen(
+            "indicator = \"health_expenditure_gdp\"\nsource = \"wdi\"\n",
+            "indicator = \"health_expenditure_gdp\"\nsource = \"wdi\"\nnote = \"Current spending only.\"\nnotes = { es = \"Solo el gasto corriente.\" }\n",
+            1,
+        )
+        .replacen(
+            "2021 = 4.53341627",
+            "2021 = { value = 4.53341627, note = \"A survey year.\", notes = { es = \"Un año de encuesta.\" } }",
+            1,
+        );
+    fs::write(site.join("data/places/testland.toml"), place).unwrap();
+    build(&site);
+    let public = site.join("public");
+    let en = read(&public.join("testland/index.html"));
+    let es = read(&public.join("es/testland/index.html"));
+    assert!(en.contains("Current spending only. A survey year."), "{en}");
+    assert!(es.contains("Solo el gasto corriente. Un año de encuesta."), "{es}");
+    assert!(!es.contains("Current spending") && !es.contains("survey year"), "{es}");
+    let json = read(&public.join("es/testland/salud-data-testland.json"));
+    assert!(json.contains("\"note\":\"Un año de encuesta.\""), "{json}");
+    // A `notes` that is not texts by language is an error at its line.
+    let place = read(&site.join("data/places/testland.toml")).replacen(
+        "notes = { es = \"Un año",
+        "notes = { es = 7, x = \"Un año",
+        1,
+    );
+    fs::write(site.join("data/places/testland.toml"), place).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("the `notes` of the value for 2021 are not texts by language"), "{}", stderr(&out));
+}

@@ -300,7 +300,9 @@ fn time_chart<'a>(
     dedup_keep_order(&mut sources);
     let mut notes: Vec<String> = series
         .iter()
-        .filter_map(|(_, s)| s.note.as_ref().map(|n| format!("{}: {n}", short_source(source_name(s)))))
+        .filter_map(|(_, s)| {
+            crate::present::series_note(locale, s).map(|n| format!("{}: {n}", short_source(source_name(s))))
+        })
         .collect();
     dedup_keep_order(&mut notes);
     // Two names read well in a title; beyond that the family's name says it better.

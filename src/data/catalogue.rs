@@ -49,6 +49,8 @@ pub struct IndicatorText {
     pub definition: Option<String>,
     /// The label of the reference line, e.g. "Meta ODS 3.2 para 2030".
     pub reference: Option<String>,
+    /// The unit the source used (the codes' `from_unit`), named in notes on converted values.
+    pub from_unit: Option<String>,
 }
 
 impl Indicator {
@@ -66,6 +68,13 @@ impl Indicator {
             }
         }
         out
+    }
+
+    /// The source's unit `from_unit` (as a series' `converted_from` names it) in `lang`: the
+    /// translation's `from_unit` when the codes convert from that unit.
+    pub fn from_unit_in(&self, from_unit: &str, lang: &str) -> Option<&str> {
+        let converts_from = self.codes.iter().any(|c| c.from_unit.as_deref() == Some(from_unit));
+        self.translations.get(lang).and_then(|t| t.from_unit.as_deref()).filter(|_| converts_from)
     }
 }
 
@@ -265,6 +274,7 @@ fn label_problems(id: &str, file: &IndicatorFile, span: std::ops::Range<usize>, 
             ("name", &t.name, super::MAX_NAME_CHARS),
             ("short_name", &t.short_name, super::MAX_NAME_CHARS),
             ("unit", &t.unit, super::MAX_UNIT_CHARS),
+            ("from_unit", &t.from_unit, super::MAX_UNIT_CHARS),
         ] {
             if let Some(v) = field {
                 labels.push((format!("{key} of `{id}` in \"{lang}\""), v, max, span.clone()));
@@ -421,6 +431,9 @@ fn validate(
             }
         }
     }
+    if let Some(problem) = untied_from_unit(id, &codes, &file.translations) {
+        fail(problem.at(text, span.clone()));
+    }
     if !ok {
         return None;
     }
@@ -442,6 +455,26 @@ fn validate(
         headline: file.headline,
         translations: file.translations,
     })
+}
+
+/// A translated `from_unit` says which unit it translates by the codes: it needs exactly one
+/// `from_unit` among them.
+fn untied_from_unit(id: &str, codes: &[CodeMap], translations: &BTreeMap<String, IndicatorText>) -> Option<Diagnostic> {
+    let lang = translations.iter().find(|(_, t)| t.from_unit.is_some()).map(|(lang, _)| lang)?;
+    let mut units: Vec<&str> = codes.iter().filter_map(|c| c.from_unit.as_deref()).collect();
+    units.sort_unstable();
+    units.dedup();
+    match units.as_slice() {
+        [_] => None,
+        [] => Some(
+            Diagnostic::error(FILE, format!("the translation \"{lang}\" of `{id}` gives a `from_unit`, but none of its codes converts from a unit"))
+                .help("remove `from_unit` from the translation, or give the code it translates as { code = \"...\", multiply = 10, from_unit = \"per 1,000 people\" }"),
+        ),
+        several => Some(
+            Diagnostic::error(FILE, format!("the translation \"{lang}\" of `{id}` gives one `from_unit`, but its codes convert from {} units ({})", several.len(), several.join("; ")))
+                .help("a translation can name one source unit: map the codes with other units to their own indicator, or remove `from_unit` from the translation (notes then name the unit as the code does)"),
+        ),
+    }
 }
 
 #[cfg(test)]
@@ -490,6 +523,26 @@ mod tests {
         assert_eq!(out.iter().map(|i| i.id.as_str()).collect::<Vec<_>>(), ["zeta", "alpha"]);
         assert_eq!(out[0].measure, Measure::Percent);
         assert_eq!(out[1].codes[1].scale_power, 1);
+    }
+
+    #[test]
+    fn a_translated_source_unit_needs_one_unit_among_the_codes() {
+        let entry = |codes: &str| {
+            format!("[x]\nname = \"X\"\nunit = \"per 10,000\"\ncategory = \"workforce\"\ncodes = [{codes}]\ntranslations.es = {{ from_unit = \"por 1000\" }}\n")
+        };
+        let (out, diags) = load_text(&entry("{ code = \"A\", multiply = 10, from_unit = \"per 1,000\" }, \"B\""));
+        let x = out.unwrap_or_else(|| panic!("{diags:?}")).remove(0);
+        assert_eq!(x.from_unit_in("per 1,000", "es"), Some("por 1000"));
+        assert_eq!(x.from_unit_in("per 100", "es"), None, "a unit the codes do not convert from");
+        assert_eq!(x.from_unit_in("per 1,000", "fr"), None);
+        let (out, diags) = load_text(&entry("\"A\""));
+        assert!(out.is_none());
+        assert!(diags.errors().any(|d| d.message.contains("none of its codes converts from a unit")), "{diags:?}");
+        let (out, diags) = load_text(&entry(
+            "{ code = \"A\", multiply = 10, from_unit = \"per 1,000\" }, { code = \"B\", multiply = 100, from_unit = \"per 100\" }",
+        ));
+        assert!(out.is_none());
+        assert!(diags.errors().any(|d| d.message.contains("convert from 2 units (per 1,000; per 100)")), "{diags:?}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ pub use catalogue::{Better, Category, ChartKind, CodeMap, Indicator, IndicatorTe
 pub use ids::{IndicatorId, SourceId};
 pub use places::parse as parse_place;
 pub use places::DIR as PLACES_DIR;
-pub use places::{Observation, Place, PlaceKind, Series};
+pub use places::{Conversion, NoteText, Observation, Place, PlaceKind, Series, CONVERSION_FACTORS};
 pub use sources::Source;
 
 /// Everything under `data/`, validated.
@@ -71,6 +71,13 @@ impl Data {
         for place in places.values_mut() {
             if let Some(name) = place.names.get(lang) {
                 place.name = name.clone();
+            }
+            for series in &mut place.series {
+                series.localize_notes(lang);
+                let Some(Conversion { from_unit: Some(from_unit), .. }) = &mut series.conversion else { continue };
+                if let Some(unit) = self.indicator(&series.indicator).and_then(|i| i.from_unit_in(from_unit, lang)) {
+                    *from_unit = unit.to_string();
+                }
             }
         }
         Data {

@@ -72,7 +72,14 @@ impl PlaceKind {
 pub struct Series {
     pub indicator: IndicatorId,
     pub source: SourceId,
+    /// The author's own words about the series, shown as written in every language.
     pub note: Option<String>,
+    /// How the values were converted from the source's unit, when they were: a fact about
+    /// the numbers, which each language words for itself.
+    pub conversion: Option<Conversion>,
+    /// The author's notes in other languages: the series' own (`notes = { es = "..." }`)
+    /// and its values' (`2012 = { value = 500, note = "...", notes = { es = "..." } }`).
+    pub note_translations: Vec<NoteText>,
     /// Sorted by year, one per year.
     pub points: Vec<Observation>,
 }
@@ -85,7 +92,43 @@ impl Series {
     pub fn at(&self, year: i32) -> Option<&Observation> {
         self.points.binary_search_by_key(&year, |p| p.year).ok().map(|i| &self.points[i])
     }
+
+    /// The series as readers of `lang` see it: the author's notes in that language where given.
+    pub fn localize_notes(&mut self, lang: &str) {
+        for t in self.note_translations.iter().filter(|t| t.lang == lang) {
+            match t.year {
+                None => self.note = Some(t.text.clone()),
+                Some(year) => {
+                    if let Ok(i) = self.points.binary_search_by_key(&year, |p| p.year) {
+                        self.points[i].note = Some(t.text.clone());
+                    }
+                }
+            }
+        }
+    }
 }
+
+/// An author's note in another language: of the series when `year` is None, else of its value
+/// for that year. Kept on the series, so that values (millions on a large site) stay small.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoteText {
+    pub year: Option<i32>,
+    pub lang: String,
+    pub text: String,
+}
+
+/// `multiplied_by = 10` (with `converted_from = "per 1,000 people"`) on a series: the values
+/// are the source's, multiplied by `factor` into the catalogue's unit. salud import writes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Conversion {
+    /// The source's unit, as the catalogue's `from_unit` named it when the values were
+    /// imported; None when the catalogue did not name it.
+    pub from_unit: Option<String>,
+    pub factor: u32,
+}
+
+/// The factors salud converts by: it moves the decimal point, so a conversion is exact.
+pub const CONVERSION_FACTORS: [u32; 4] = [10, 100, 1000, 10000];
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Observation {
@@ -125,7 +168,12 @@ struct PlaceFile {
 struct SeriesFile {
     indicator: Spanned<String>,
     source: Spanned<String>,
-    note: Option<String>,
+    note: Option<Spanned<String>>,
+    /// The note in other languages: notes = { es = "..." }.
+    #[serde(default)]
+    notes: BTreeMap<String, String>,
+    converted_from: Option<Spanned<String>>,
+    multiplied_by: Option<Spanned<i64>>,
     #[serde(default)]
     values: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 }
@@ -360,14 +408,32 @@ fn validate(
             continue;
         }
         let rank = sources[source_id.as_str()].rank;
+        let conversion = conversion(rel, text, &series, diags);
+        if let (None, Some(note)) = (&conversion, &series.note) {
+            warn_if_old_conversion_note(rel, text, note, diags);
+        }
         let entry = grouped.entry((order, rank, source_id.clone())).or_insert_with(|| Series {
             indicator: indicator.id.clone(),
             source: SourceId::new(source_id.as_str()),
             note: None,
+            conversion: None,
+            note_translations: Vec::new(),
             points: Vec::new(),
         });
-        if entry.note.is_none() {
-            entry.note = series.note;
+        if series.note.is_none() && !series.notes.is_empty() {
+            diags.push(
+                Diagnostic::error(rel, "this series has `notes` (its note in other languages) but no `note`")
+                    .at(text, series.indicator.span())
+                    .help("write the note in the main language as note = \"...\" beside notes, or remove notes"),
+            );
+        }
+        if entry.note.is_none() && series.note.is_some() {
+            entry.note = series.note.map(Spanned::into_inner);
+            let texts = series.notes.into_iter().map(|(lang, text)| NoteText { year: None, lang, text });
+            entry.note_translations.extend(texts);
+        }
+        if entry.conversion.is_none() {
+            entry.conversion = conversion;
         }
         for (year_key, value) in series.values {
             let year_span = year_key.span();
@@ -390,7 +456,9 @@ fn validate(
                 continue;
             }
             first_year_at.insert(key, year_span);
-            if let Some(obs) = observation(rel, text, indicator, year as i32, &value, diags) {
+            if let Some((obs, notes)) = observation(rel, text, indicator, year as i32, &value, diags) {
+                let texts = notes.into_iter().map(|(lang, text)| NoteText { year: Some(obs.year), lang, text });
+                entry.note_translations.extend(texts);
                 entry.points.push(obs);
             }
         }
@@ -432,17 +500,17 @@ fn observation(
     year: i32,
     value: &Spanned<toml::Value>,
     diags: &mut Diagnostics,
-) -> Option<Observation> {
+) -> Option<(Observation, BTreeMap<String, String>)> {
     let span = value.span();
     let bad = |message: String, help: &str| Diagnostic::error(rel, message).at(text, span.clone()).help(help);
-    let (number, qualifier, note) = match value.get_ref() {
-        toml::Value::Integer(i) => (*i as f64, None, None),
-        toml::Value::Float(f) => (*f, None, None),
+    let (number, qualifier, note, notes) = match value.get_ref() {
+        toml::Value::Integer(i) => (*i as f64, None, None, BTreeMap::new()),
+        toml::Value::Float(f) => (*f, None, None, BTreeMap::new()),
         toml::Value::Table(t) => {
-            if let Some(key) = t.keys().find(|k| !["value", "qualifier", "note"].contains(&k.as_str())) {
+            if let Some(key) = t.keys().find(|k| !["value", "qualifier", "note", "notes"].contains(&k.as_str())) {
                 diags.push(bad(
                     format!("unknown key `{key}` in the value for {year}"),
-                    "a detailed value accepts `value`, `qualifier` and `note`, e.g. { value = 500, qualifier = \"up to\" }",
+                    "a detailed value accepts `value`, `qualifier`, `note` and `notes` (the note in other languages), e.g. { value = 500, qualifier = \"up to\" }",
                 ));
                 return None;
             }
@@ -469,7 +537,27 @@ fn observation(
                 }
             };
             let note = t.get("note").and_then(|n| n.as_str()).map(str::to_string);
-            (number, qualifier, note)
+            let notes = match t.get("notes") {
+                None => BTreeMap::new(),
+                Some(_) if note.is_none() => {
+                    diags.push(bad(
+                        format!("the value for {year} has `notes` (its note in other languages) but no `note`"),
+                        "write the note in the main language too: { value = 500, note = \"Mothers and children.\", notes = { es = \"Madres y niños.\" } }",
+                    ));
+                    return None;
+                }
+                Some(toml::Value::Table(n)) if n.values().all(toml::Value::is_str) => {
+                    n.iter().map(|(lang, text)| (lang.clone(), text.as_str().unwrap_or_default().to_string())).collect()
+                }
+                Some(_) => {
+                    diags.push(bad(
+                        format!("the `notes` of the value for {year} are not texts by language"),
+                        "write the note in other languages as notes = { es = \"Madres y niños.\" }",
+                    ));
+                    return None;
+                }
+            };
+            (number, qualifier, note, notes)
         }
         toml::Value::String(s) => {
             diags.push(bad(
@@ -525,7 +613,7 @@ fn observation(
         _ => {}
     }
     let at = span.start as u32..span.end as u32;
-    Some(Observation { year, at, value: number, qualifier, note })
+    Some((Observation { year, at, value: number, qualifier, note }, notes))
 }
 
 /// The place's name, checked with its translations (an empty name is an error).
@@ -557,6 +645,64 @@ fn place_name(rel: &str, file: &PlaceFile, text: &str, diags: &mut Diagnostics) 
         }
     }
     name
+}
+
+/// A note in the words salud import once wrote for a conversion ("Converted from the source's
+/// per 1,000 people (multiplied by 10).") is the author's text now, shown as written in every
+/// language; the warning says how to let each language word it.
+fn warn_if_old_conversion_note(rel: &str, text: &str, note: &Spanned<String>, diags: &mut Diagnostics) {
+    let Some(rest) = note.get_ref().strip_prefix("Converted from the source's ") else { return };
+    let Some((unit, factor)) = rest.strip_suffix(").").and_then(|r| r.rsplit_once(" (multiplied by ")) else {
+        return;
+    };
+    diags.push(
+        Diagnostic::warning(rel, "this note about a unit conversion is in English on the pages of every language")
+            .at(text, note.span())
+            .help(format!(
+                "replace the note with converted_from = \"{unit}\" and multiplied_by = {factor}: salud then says it in each language (the unit's translation goes in data/indicators.toml, translations.es.from_unit)"
+            )),
+    );
+}
+
+/// A series' `multiplied_by` and the `converted_from` unit that goes with it: a unit without
+/// the factor would not say what was done to the source's values.
+fn conversion(rel: &str, text: &str, series: &SeriesFile, diags: &mut Diagnostics) -> Option<Conversion> {
+    let example = "converted_from = \"per 1,000 people\" and multiplied_by = 10";
+    let Some(factor) = &series.multiplied_by else {
+        if let Some(unit) = &series.converted_from {
+            diags.push(
+                Diagnostic::error(rel, "`converted_from` is given without `multiplied_by`")
+                    .at(text, unit.span())
+                    .help(format!("say what the source's values were multiplied by, e.g. {example}; or remove `converted_from` if the values are as the source gave them")),
+            );
+        }
+        return None;
+    };
+    let mut ok = true;
+    if let Some(unit) = &series.converted_from {
+        let problem = if unit.get_ref().trim().is_empty() {
+            Some((
+                "`converted_from` is empty".to_string(),
+                format!("name the unit the source gave its values in, e.g. {example}"),
+            ))
+        } else {
+            super::check_label("unit in `converted_from`", unit.get_ref(), super::MAX_UNIT_CHARS)
+        };
+        if let Some((message, help)) = problem {
+            diags.push(Diagnostic::error(rel, message).at(text, unit.span()).help(help));
+            ok = false;
+        }
+    }
+    let Some(&factor) = CONVERSION_FACTORS.iter().find(|f| i64::from(**f) == *factor.get_ref()) else {
+        diags.push(
+            Diagnostic::error(rel, format!("multiplied_by = {} is not a factor salud converts by", factor.get_ref()))
+                .at(text, factor.span())
+                .help("salud converts exactly by moving the decimal point: use 10, 100, 1000 or 10000, as the catalogue's `multiply` says"),
+        );
+        return None;
+    };
+    let from_unit = series.converted_from.as_ref().map(|u| u.get_ref().trim().to_string());
+    ok.then_some(Conversion { from_unit, factor })
 }
 
 /// The kind the file gives, or the default for where it sits (`top`: not inside a folder).
@@ -654,6 +800,71 @@ mod tests {
         let place = parse("data/places/peru/huanuco.toml", PLACE, &indicators, &sources(), &mut diags);
         assert!(!diags.has_errors(), "{diags:?}");
         assert_eq!(place.unwrap().series.len(), 2);
+    }
+
+    #[test]
+    fn a_conversion_is_a_known_factor_with_the_unit_it_was_made_from() {
+        let mut diags = Diagnostics::default();
+        let indicators = super::super::catalogue::parse(CATALOGUE, &mut diags).unwrap();
+        let load = |lines: &str| {
+            let mut diags = Diagnostics::default();
+            let text = PLACE.replacen("note = \"A note.\"\n", lines, 1);
+            let place = parse("data/places/peru/huanuco.toml", &text, &indicators, &sources(), &mut diags);
+            let problems: Vec<(String, usize)> =
+                diags.errors().map(|d| (d.message.clone(), d.location.as_ref().map_or(0, |l| l.line))).collect();
+            (place.map(|p| p.series[0].clone()), problems)
+        };
+        let (series, problems) = load("converted_from = \"per 1,000 people\"\nmultiplied_by = 10\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let series = series.unwrap();
+        assert_eq!(series.conversion, Some(Conversion { from_unit: Some("per 1,000 people".into()), factor: 10 }));
+        assert_eq!(series.note, None, "the conversion is a fact, not a note");
+        let (series, _) = load("multiplied_by = 100\nnote = \"Own words.\"\n");
+        let series = series.unwrap();
+        assert_eq!(series.conversion, Some(Conversion { from_unit: None, factor: 100 }));
+        assert_eq!(series.note.as_deref(), Some("Own words."));
+        let (_, problems) = load("converted_from = \"per 1,000 people\"\n");
+        assert_eq!(problems, [("`converted_from` is given without `multiplied_by`".to_string(), 8)]);
+        let (_, problems) = load("converted_from = \"per 1,000 people\"\nmultiplied_by = 3\n");
+        assert_eq!(problems, [("multiplied_by = 3 is not a factor salud converts by".to_string(), 9)]);
+        let (_, problems) = load("converted_from = \" \"\nmultiplied_by = 10\n");
+        assert_eq!(problems, [("`converted_from` is empty".to_string(), 8)]);
+        // A note in the words salud once wrote stays the author's, with a hint.
+        let mut diags = Diagnostics::default();
+        let old = "note = \"Converted from the source's per 1,000 people (multiplied by 10).\"\n";
+        let text = PLACE.replacen("note = \"A note.\"\n", old, 1);
+        let place = parse("data/places/peru/huanuco.toml", &text, &indicators, &sources(), &mut diags).unwrap();
+        assert_eq!(
+            place.series[0].note.as_deref(),
+            Some("Converted from the source's per 1,000 people (multiplied by 10).")
+        );
+        let warning = diags.0.iter().find(|d| d.message.contains("unit conversion")).expect("a warning");
+        assert_eq!(warning.location.as_ref().map(|l| l.line), Some(8));
+        assert!(warning
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("converted_from = \"per 1,000 people\" and multiplied_by = 10"));
+    }
+
+    #[test]
+    fn a_translated_note_needs_the_note_it_translates() {
+        let mut diags = Diagnostics::default();
+        let indicators = super::super::catalogue::parse(CATALOGUE, &mut diags).unwrap();
+        let text = PLACE.replacen("note = \"A note.\"\n", "notes = { es = \"Una nota.\" }\n", 1).replacen(
+            "2020 = 20.5",
+            "2020 = { value = 20.5, notes = { es = \"Otra.\" } }",
+            1,
+        );
+        assert!(parse("data/places/peru/huanuco.toml", &text, &indicators, &sources(), &mut diags).is_none());
+        let messages: Vec<&str> = diags.errors().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "this series has `notes` (its note in other languages) but no `note`",
+                "the value for 2020 has `notes` (its note in other languages) but no `note`"
+            ]
+        );
     }
 
     /// Arbitrary text in a place file or the catalogue gives errors, never a panic, and every

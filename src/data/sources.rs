@@ -26,7 +26,7 @@ pub struct Source {
     /// The credit line the publisher asks for, when it asks for one.
     pub citation: Option<String>,
     pub note: Option<String>,
-    /// Name, citation and note in other languages, by language code.
+    /// Name, licence, citation and note in other languages, by language code.
     #[serde(skip)]
     pub translations: BTreeMap<String, SourceText>,
 }
@@ -36,6 +36,8 @@ pub struct Source {
 #[serde(deny_unknown_fields)]
 pub struct SourceText {
     pub name: Option<String>,
+    /// The terms as readers of the language read them; a licence's own name (CC BY 4.0) stays.
+    pub licence: Option<String>,
     pub citation: Option<String>,
     pub note: Option<String>,
 }
@@ -46,6 +48,7 @@ impl Source {
         let mut out = self.clone();
         if let Some(t) = self.translations.get(lang).cloned() {
             out.name = t.name.unwrap_or(out.name);
+            out.licence = t.licence.or(out.licence);
             out.citation = t.citation.or(out.citation);
             out.note = t.note.or(out.note);
         }

@@ -30,7 +30,7 @@ use csv_input::{cell, CsvInput, Problems};
 pub use store::TEMP_SUFFIX;
 use store::{Number, PlaceStore, Resolved, SeriesKey, Value};
 
-use crate::data::Data;
+use crate::data::{Conversion, Data};
 use crate::diagnostic::Diagnostics;
 use crate::error::Error;
 use crate::format::{shift_decimal, slugify};
@@ -155,11 +155,11 @@ const WORLD_BANK_AGGREGATES: &[&str] = &[
 ];
 
 /// What a source's code maps to: an indicator of the catalogue, the power of ten its values
-/// are multiplied by, and the note that says so.
+/// are multiplied by, and the conversion the series records (none when the power is 0).
 struct CodeInfo {
     indicator: u32,
     power: u32,
-    note: Option<String>,
+    conversion: Option<Conversion>,
 }
 
 pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
@@ -178,10 +178,10 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         .zip(0..)
         .flat_map(|(indicator, n)| {
             indicator.codes.iter().map(move |c| {
-                let note = c.from_unit.as_ref().filter(|_| c.scale_power > 0).map(|unit| {
-                    format!("Converted from the source's {unit} (multiplied by {}).", 10u32.pow(c.scale_power))
-                });
-                (c.code.as_str(), CodeInfo { indicator: n, power: c.scale_power, note })
+                // Recorded as facts on the series, not as words: pages say them in each language.
+                let conversion = (c.scale_power > 0)
+                    .then(|| Conversion { from_unit: c.from_unit.clone(), factor: 10u32.pow(c.scale_power) });
+                (c.code.as_str(), CodeInfo { indicator: n, power: c.scale_power, conversion })
             })
         })
         .collect();
@@ -562,7 +562,7 @@ impl FileImport<'_> {
             return;
         };
         let key = SeriesKey { indicator: info.indicator, source: self.source };
-        let value = Value { key, note: info.note.as_deref(), year, number, text: &text };
+        let value = Value { key, conversion: info.conversion.as_ref(), year, number, text: &text };
         self.store.merge(at, &value, self.input.path(), self.report);
     }
 

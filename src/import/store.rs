@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
 
 use super::ImportReport;
+use crate::data::Conversion;
 use crate::error::Error;
 
 /// The suffix of the file a place file is written to before it replaces the place file.
@@ -66,7 +67,7 @@ pub(super) struct Resolved {
 /// One value to merge: where, what, and its text for messages.
 pub(super) struct Value<'a> {
     pub key: SeriesKey,
-    pub note: Option<&'a str>,
+    pub conversion: Option<&'a Conversion>,
     pub year: i32,
     pub number: Number,
     pub text: &'a str,
@@ -80,7 +81,7 @@ struct Additions {
 }
 
 struct NewSeries {
-    note: Option<String>,
+    conversion: Option<Conversion>,
     /// By year: a sorted list takes a third of the memory of a map, and files give years in order.
     values: Vec<(i32, Number)>,
 }
@@ -236,7 +237,7 @@ impl PlaceStore {
         let additions = self.added.entry(rel.to_string()).or_default();
         let series = additions.series.entry(v.key).or_insert_with(|| {
             additions.order.push(v.key);
-            NewSeries { note: v.note.map(str::to_string), values: Vec::new() }
+            NewSeries { conversion: v.conversion.cloned(), values: Vec::new() }
         });
         series.insert(v.year, v.number);
         report.added += 1;
@@ -345,8 +346,11 @@ impl PlaceStore {
                     let mut t = Table::new();
                     t["indicator"] = value(indicator.as_str());
                     t["source"] = value(source.as_str());
-                    if let Some(note) = &new.note {
-                        t["note"] = value(note.as_str());
+                    if let Some(conversion) = &new.conversion {
+                        if let Some(unit) = &conversion.from_unit {
+                            t["converted_from"] = value(unit.as_str());
+                        }
+                        t["multiplied_by"] = value(i64::from(conversion.factor));
                     }
                     t.insert("values", Item::Table(Table::new()));
                     all.push(t);
@@ -406,7 +410,7 @@ mod tests {
         {
             let at = Resolved { rel: rel.into(), new, iso3: None };
             store.touch(rel).unwrap();
-            let v = Value { key, note: None, year: 2020, number: Number::Int(7), text: "7" };
+            let v = Value { key, conversion: None, year: 2020, number: Number::Int(7), text: "7" };
             store.merge(&at, &v, Path::new("in.csv"), &mut report);
         }
         assert_eq!((report.added, report.places_created), (2, 1));

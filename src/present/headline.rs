@@ -258,6 +258,8 @@ mod tests {
             indicator: "u5".into(),
             source: "wb".into(),
             note: None,
+            conversion: None,
+            note_translations: Vec::new(),
             points: points
                 .iter()
                 .map(|(year, value)| Observation { year: *year, at: 0..0, value: *value, qualifier: None, note: None })

@@ -3,7 +3,7 @@
 
 pub mod headline;
 
-use crate::data::{Data, Indicator, Observation, Place};
+use crate::data::{Data, Indicator, Observation, Place, Series};
 use crate::i18n::Locale;
 
 /// A value as readers see it: "up to 500", "21.9"; "hasta 500", "21,9".
@@ -19,6 +19,20 @@ pub fn value_text(locale: &Locale, indicator: &Indicator, obs: &Observation) -> 
 /// ("World Bank" for "World Bank, World Development Indicators").
 pub fn short_source(name: &str) -> &str {
     name.split(',').next().unwrap_or(name).trim()
+}
+
+/// What readers are told about a series as a whole: how salud converted its values (in their
+/// language), then the author's own note.
+pub fn series_note(locale: &Locale, series: &Series) -> Option<String> {
+    let conversion = series.conversion.as_ref().map(|c| {
+        let factor = locale.number(f64::from(c.factor), 0);
+        match &c.from_unit {
+            Some(unit) => locale.fill("note.converted", &[("unit", unit), ("factor", &factor)]),
+            None => locale.fill("note.multiplied", &[("factor", &factor)]),
+        }
+    });
+    let parts: Vec<String> = conversion.into_iter().chain(series.note.clone()).collect();
+    (!parts.is_empty()).then(|| parts.join(" "))
 }
 
 /// "Country", or "Region of Peru".

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::data::{Data, Indicator, Place, Source};
+use crate::i18n::Locale;
 
 /// The CSV's columns. The first eight are the tidy layout spreadsheets expect; the qualifier
 /// ("up to", "about") follows because a value without it would say more than its source.
@@ -20,8 +21,9 @@ pub struct PlaceData {
 }
 
 impl PlaceData {
-    pub fn new(data: &Data, place: &Place) -> PlaceData {
-        PlaceData { csv_rows: csv_rows(data, place), json_entry: json_entry(data, place) }
+    /// `locale` words the notes salud writes itself (a unit conversion).
+    pub fn new(locale: &Locale, data: &Data, place: &Place) -> PlaceData {
+        PlaceData { csv_rows: csv_rows(data, place), json_entry: json_entry(locale, data, place) }
     }
 
     /// The place's own CSV file.
@@ -106,7 +108,7 @@ struct JsonObservation<'a> {
     #[serde(skip_serializing_if = "Option::is_none")]
     qualifier: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    note: Option<&'a str>,
+    note: Option<std::borrow::Cow<'a, str>>,
 }
 
 #[derive(Serialize)]
@@ -127,10 +129,11 @@ struct JsonRest<'a> {
     sources: std::collections::BTreeMap<&'a str, &'a Source>,
 }
 
-fn json_place<'a>(data: &'a Data, place: &'a Place) -> JsonPlace<'a> {
+fn json_place<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> JsonPlace<'a> {
     let mut observations = Vec::new();
     for series in &place.series {
         let Some(indicator): Option<&Indicator> = data.indicator(&series.indicator) else { continue };
+        let series_note = crate::present::series_note(locale, series);
         for obs in &series.points {
             observations.push(JsonObservation {
                 indicator: &indicator.id,
@@ -138,7 +141,7 @@ fn json_place<'a>(data: &'a Data, place: &'a Place) -> JsonPlace<'a> {
                 value: obs.value,
                 source: &series.source,
                 qualifier: obs.qualifier.as_deref(),
-                note: obs.note.as_deref().or(series.note.as_deref()),
+                note: obs.note.as_deref().map(Into::into).or_else(|| series_note.clone().map(Into::into)),
             });
         }
     }
@@ -194,8 +197,8 @@ pub fn json_tail<'a>(data: &'a Data, places: impl Iterator<Item = &'a Place>, em
 }
 
 /// The place's entry in the `places` list.
-fn json_entry(data: &Data, place: &Place) -> Vec<u8> {
-    serde_json::to_vec(&json_place(data, place)).unwrap_or_default()
+fn json_entry(locale: &Locale, data: &Data, place: &Place) -> Vec<u8> {
+    serde_json::to_vec(&json_place(locale, data, place)).unwrap_or_default()
 }
 
 #[cfg(test)]

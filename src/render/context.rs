@@ -9,7 +9,7 @@ use tera::Context;
 use crate::data::{Data, Indicator, Place, Series, Source};
 use crate::format;
 use crate::i18n::Locale;
-use crate::present::{headline, kind_name, value_text};
+use crate::present::{headline, kind_name, series_note, value_text};
 use crate::site::Site;
 
 #[derive(Serialize)]
@@ -374,7 +374,8 @@ fn key_figures<'a>(
                         Some((value_text(locale, indicator, o), source_view(data.sources.get(&other.source)?)))
                     })
                     .collect();
-                let note = [s.note.clone(), obs.note.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                let note =
+                    [series_note(locale, s), obs.note.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
                 Some(KeyRow {
                     value: value_text(locale, indicator, obs),
                     year: obs.year,
@@ -430,7 +431,7 @@ fn year_tables<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> Vec<Yea
                 name: &indicator.name,
                 unit: &indicator.unit,
                 sources: series.iter().map(|s| data.source_name(&s.source)).collect(),
-                notes: series.iter().filter_map(|s| s.note.clone()).collect(),
+                notes: series.iter().filter_map(|s| series_note(locale, s)).collect(),
                 rows: years
                     .into_iter()
                     .map(|y| {

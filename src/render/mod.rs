@@ -224,7 +224,7 @@ impl Renderer {
         // Places draw in parallel; collecting in map order keeps the output deterministic.
         let drawn: Vec<Result<PlaceDrawing, Error>> = parallel::map(&numbered, |&(i, place)| {
             // Given first, so a place that fails cannot hold back the places after it.
-            let place_data = profile::data::PlaceData::new(data, place);
+            let place_data = profile::data::PlaceData::new(&locale, data, place);
             let separator = if i > 0 { profile::data::JSON_SEPARATOR } else { b"" };
             json_all.put(i + 1, [separator, &place_data.json_entry].concat());
             csv_all.put(i + 1, place_data.csv_rows.clone());
