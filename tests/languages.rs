@@ -54,7 +54,7 @@ fn each_language_has_its_own_pages_numbers_and_words() {
     assert!(es.contains(">19,3<") && es.contains(">20,5<"), "{es}");
     assert!(es.contains("<h1>Tierra de prueba</h1>"));
     assert!(es.contains("Mortalidad en menores de cinco años"));
-    assert!(es.contains("<h2 id=\"key-figures\">Cifras clave</h2>"));
+    assert!(es.contains("<h2 id=\"key-figures\">Todos los valores</h2>"));
     assert!(es.contains("La narrativa en español."));
     assert!(!es.contains("class=\"untranslated\""), "a translated narrative carries no note");
     // The switcher links the two versions of the page, each from where it sits.
@@ -89,7 +89,7 @@ fn a_missing_translation_shows_the_main_text_with_a_note() {
         ),
         "{north}"
     );
-    assert!(north.contains("<div class=\"narrative\" lang=\"en\">"));
+    assert!(north.contains("<div class=\"narrative\" id=\"story\" lang=\"en\">"));
     let about = read(&site.join("public/es/about/index.html"));
     assert!(about.contains("class=\"untranslated\""));
     // salud check names every text without a translation.
@@ -213,12 +213,12 @@ fn interface_strings_a_translation_lacks_show_in_the_main_language_and_check_nam
     fs::create_dir_all(site.join("themes/default/i18n")).unwrap();
     fs::write(
         site.join("themes/default/i18n/es.toml"),
-        "language_name = \"Español\"\n[number]\ndecimal = \",\"\ngroup = \" \"\ngroup_min = 5\n[place]\nkey_figures = \"Cifras clave\"\n",
+        "language_name = \"Español\"\n[number]\ndecimal = \",\"\ngroup = \" \"\ngroup_min = 5\n[place]\nall_values = \"Todos los valores\"\n",
     )
     .unwrap();
     build(&site);
     let es = read(&site.join("public/es/testland/index.html"));
-    assert!(es.contains(">Cifras clave</h2>") && es.contains(">Charts</h2>"), "{es}");
+    assert!(es.contains(">Todos los valores</h2>") && es.contains(">Charts</h2>"), "{es}");
     let out = salud_in(&site, &["check"]);
     let report = stderr(&out) + &stdout(&out);
     assert!(
