@@ -40,6 +40,9 @@ pub struct Config {
     pub social_images: bool,
     /// The paper size of the PDF profiles.
     pub paper: Paper,
+    /// The first year time charts draw (or their series' first year, if later), so the
+    /// recent trend fills the plot; tables and downloads keep every year.
+    pub chart_start_year: i32,
 }
 
 /// What the site says of itself in another language; left out, the main language's text.
@@ -85,6 +88,7 @@ impl Default for Config {
             pdf: true,
             social_images: true,
             paper: Paper::A4,
+            chart_start_year: 1990,
         }
     }
 }
@@ -155,6 +159,15 @@ impl Config {
                 )
                 .at(&text, at..at + 17)
                 .help("write how old data may be before salud warns about them, e.g. stale_after_years = 10"),
+            );
+            return None;
+        }
+        if !(1800..=2100).contains(&config.chart_start_year) {
+            let at = text.find("chart_start_year").unwrap_or(0);
+            diags.push(
+                Diagnostic::error(FILE, format!("chart_start_year = {} is not a plausible year", config.chart_start_year))
+                    .at(&text, at..at + 16)
+                    .help("write the first year time charts should show, e.g. chart_start_year = 1990 (tables and downloads keep every year)"),
             );
             return None;
         }
