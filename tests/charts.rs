@@ -141,7 +141,18 @@ fn shortcodes_put_values_and_charts_in_the_text() {
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(&site.join("public/testland/north/index.html"));
     assert!(html.contains("Stunting is <span class=\"datum\" title=\"Source: INEI, ENDES.\">28.4% of children under 5 (2023)</span> here."), "{html}");
-    assert!(html.contains("<img src=\"../../testland/charts/regions-child-stunting.svg\""));
+    // On a region's page, its country's regions chart is shown with its own bar highlighted.
+    assert!(html.contains("<img src=\"../../testland/north/charts/standing-child-stunting.svg\""), "{html}");
+    // Elsewhere, as it is.
+    std::fs::write(
+        site.join("content/about.md"),
+        "+++\ntitle = \"About\"\n+++\n{{ chart(indicator=\"child_stunting\", place=\"testland\", kind=\"regions\") }}\n",
+    )
+    .unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let about = read(&site.join("public/about/index.html"));
+    assert!(about.contains("<img src=\"../testland/charts/regions-child-stunting.svg\""), "{about}");
 }
 
 /// Thousands of shortcodes in one narrative: each filled, in order, charts never inside a
@@ -166,7 +177,7 @@ fn twenty_thousand_shortcodes_are_each_filled_in_order() {
     let html = read(&site.join("public/testland/north/index.html"));
     let datum = "<span class=\"datum\" title=\"Source: INEI, ENDES.\">28.4% of children under 5 (2023)</span>";
     assert_eq!(html.matches(datum).count(), paragraphs * per_paragraph);
-    let figure = "<figure class=\"chart\">\n  <picture>\n    <source media=\"(max-width: 600px)\" srcset=\"../../testland/charts/regions-child-stunting-narrow.svg\"";
+    let figure = "<figure class=\"chart\">\n  <picture>\n    <source media=\"(max-width: 600px)\" srcset=\"../../testland/north/charts/standing-child-stunting-narrow.svg\"";
     assert_eq!(html.matches(figure).count(), paragraphs);
     assert!(!html.contains("saludshortcode"));
     let mut at = 0;
