@@ -672,7 +672,7 @@ impl<'a> Layout<'a> {
             pen.placed(std::slice::from_ref(&bar.text), (x, ty), label, halo, None);
             placer.block(vbox);
             if let Some(rank) = &bar.rank {
-                ranks.push((rank, x + value_w(bar) + 8, ty));
+                ranks.push((rank, &bar.label, x + value_w(bar) + 8, ty));
             }
         }
         // The marker's label above the bars, beside its line, on no other label; then each
@@ -687,13 +687,20 @@ impl<'a> Layout<'a> {
                 pen.placed(std::slice::from_ref(&m.label), spots[k], label, boxes[k], Some("reference"));
             }
         }
-        for (rank, x, ty) in ranks {
-            let w = bold_width(rank, small);
-            let spots = [(x, ty + 1), (left, top), (width - PAD - w, top)];
-            let boxes: Vec<Rect> = spots.iter().map(|(x, y)| text_box(*x, *y, w, 1, small)).collect();
+        for (rank, name, x, ty) in ranks {
+            let named = format!("{name}: {rank}");
+            let (w, wn) = (bold_width(rank, small), bold_width(&named, small));
+            // Beside its value; else above the bars with its place's name; else there alone (its
+            // bar is the one highlighted).
+            let mut options = vec![(rank.clone(), (x, ty + 1), w)];
+            for (text, tw) in [(&named, wn), (rank, w)] {
+                let span = (width - PAD - tw - left).max(0);
+                options.extend((0..=8).map(|k| (text.clone(), (left + span * (8 - k) / 8, top), tw)));
+            }
+            let boxes: Vec<Rect> = options.iter().map(|(_, (x, y), w)| text_box(*x, *y, *w, 1, small)).collect();
             if let Some(k) = placer.place(&boxes) {
                 let label = Label { size: small, fill: &s.ink, bold: true, anchor: Anchor::Start };
-                pen.placed(std::slice::from_ref(rank), spots[k], label, boxes[k], None);
+                pen.placed(std::slice::from_ref(&options[k].0), options[k].1, label, boxes[k], None);
             }
         }
         if axis {
