@@ -225,7 +225,7 @@ fn a_region_page_shows_where_the_region_stands_and_its_country_line() {
     assert!(charts.iter().any(|c| c == standing), "{charts:?}");
     let svg = read(&public.join(standing));
     assert!(svg.contains("font-weight=\"bold\">Norte Ñuñoa</text>"), "{svg}");
-    assert!(svg.contains(">1st of 2</text>"), "{svg}");
+    assert!(svg.contains(">Norte Ñuñoa: 1st of 2</text>"), "the longest bar has no room for its rank beside it: {svg}");
     assert!(svg.contains("Norte Ñuñoa 28.4 (1st of 2)"), "the description says the rank: {svg}");
     assert!(svg.contains("class=\"reference\"") && svg.contains(">Testland: 19.5</text>"), "{svg}");
     let html = read(&public.join("testland/north/index.html"));
