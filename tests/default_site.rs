@@ -188,7 +188,12 @@ fn a_place_without_a_family_of_data_says_so() {
     let html = read(&built().join("peru/huanuco/index.html"));
     assert!(html.contains("No health workforce data for Huánuco."));
     assert!(html.contains("No mortality data for Huánuco."));
-    // The narrative quotes the data through shortcodes and places Peru's comparison chart.
+    // The narrative quotes the data through shortcodes and places Peru's comparison chart,
+    // Huánuco's bar highlighted and ranked.
     assert!(html.contains("% of children under 5 (2025)</span> were stunted in Huánuco"));
-    assert!(html.contains("src=\"../../peru/charts/regions-child-stunting.svg\""));
+    assert!(html.contains("src=\"../../peru/huanuco/charts/standing-child-stunting.svg\""));
+    let standing = read(&built().join("peru/huanuco/charts/standing-child-stunting.svg"));
+    assert!(standing.contains("font-weight=\"bold\">Huánuco</text>"), "{standing}");
+    assert!(standing.contains("9th of 25</text>"), "{standing}");
+    assert!(html.contains("<th scope=\"row\">Huánuco (9th of 25)</th>"));
 }

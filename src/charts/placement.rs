@@ -80,13 +80,16 @@ impl Placer {
         r.within(&self.bounds) && !self.taken.iter().any(|t| t.overlaps(r))
     }
 
-    fn clear_of_lines(&self, r: &Rect) -> bool {
-        !self.segments.iter().any(|(a, b)| r.crosses(*a, *b))
-    }
-
     /// The index of the candidate taken (and now blocked), or None when none fits.
     pub fn place(&mut self, candidates: &[Rect]) -> Option<usize> {
-        let best = candidates.iter().position(|r| self.free(r) && self.clear_of_lines(r));
+        self.place_on(candidates, None)
+    }
+
+    /// [`Placer::place`] for a label that may sit on its own line (`own`, a segment given to
+    /// [`Placer::avoid_line`]), interrupting it.
+    pub fn place_on(&mut self, candidates: &[Rect], own: Option<((i32, i32), (i32, i32))>) -> Option<usize> {
+        let clear = |r: &Rect| !self.segments.iter().any(|s| Some(*s) != own && r.crosses(s.0, s.1));
+        let best = candidates.iter().position(|r| self.free(r) && clear(r));
         let chosen = best.or_else(|| candidates.iter().position(|r| self.free(r)))?;
         self.taken.push(candidates[chosen]);
         Some(chosen)

@@ -191,9 +191,10 @@ impl Pen<'_> {
     /// A placed label: a background-coloured box (so it reads over grid lines), then its
     /// lines from `(x, y)` down, the last one tagged `class` when given.
     fn placed(&mut self, text: &[String], (x, y): (i32, i32), label: Label, halo: Rect, class: Option<&str>) {
+        // Not quite opaque: a line the label has to cross still shows faintly through it.
         if halo.x1 > halo.x0 {
-            let bg = self.style.background.clone();
-            self.rect((halo.x0, halo.y0), (halo.x1, halo.y1), &bg);
+            let bg = colour(&self.style.background).mix(0.8).filled();
+            let _ = self.area.draw(&Rectangle::new([(halo.x0, halo.y0), (halo.x1, halo.y1)], bg));
         }
         for (k, line) in text.iter().enumerate() {
             self.text(line, (x, y + k as i32 * line_height(label.size)), label);
@@ -581,11 +582,15 @@ impl<'a> Layout<'a> {
                 let n = text.len() as i32;
                 let above = y - (n - 1) * lh - small as i32 - 3 - away * lh;
                 let below = y + ascent(small) + 3 + away * lh;
+                // On the line itself, interrupting it, when nothing else is beside it.
+                let on = y - ((n - 1) * lh + small as i32 * 41 / 50) / 2;
+                let rows = if away == 0 { vec![above, on, below] } else { vec![above, below] };
                 // At the left, at the right, then anywhere along the line.
                 let span = (right - left - 8 - w).max(0);
-                [0, 8, 4, 2, 6, 1, 3, 5, 7]
-                    .into_iter()
-                    .flat_map(move |k| [(left + 4 + span * k / 8, above), (left + 4 + span * k / 8, below)])
+                rows.into_iter()
+                    .flat_map(move |ty| {
+                        [0, 8, 4, 2, 6, 1, 3, 5, 7].into_iter().map(move |k| (left + 4 + span * k / 8, ty))
+                    })
                     .map(move |(x, ty)| (x, ty, text_box(x, ty, w, n, small)))
                     .collect::<Vec<_>>()
             };
@@ -595,7 +600,7 @@ impl<'a> Layout<'a> {
                 for text in &variants[..if away < 4 { variants.len() } else { named }] {
                     let spots = spots_of(text, away);
                     let boxes: Vec<Rect> = spots.iter().map(|(_, _, b)| *b).collect();
-                    if let Some(k) = placer.place(&boxes) {
+                    if let Some(k) = placer.place_on(&boxes, Some(((left, *y), (right, *y)))) {
                         let (x, ty, b) = spots[k];
                         let label = Label { size: small, fill: &s.reference, bold: false, anchor: Anchor::Start };
                         pen.placed(text, (x, ty), label, b, Some("reference"));
