@@ -47,6 +47,9 @@ pub struct Config {
     /// Places whose headline figures the home page shows first, by their file name
     /// (`featured = ["peru"]`).
     pub featured: Vec<String>,
+    /// The first year time charts draw (or their series' first year, if later), so the
+    /// recent trend fills the plot; tables and downloads keep every year.
+    pub chart_start_year: i32,
 }
 
 /// A calendar date written `2026-11-30` in config.toml.
@@ -144,6 +147,7 @@ impl Default for Config {
             paper: Paper::A4,
             published: None,
             featured: Vec::new(),
+            chart_start_year: 1990,
         }
     }
 }
@@ -214,6 +218,15 @@ impl Config {
                 )
                 .at(&text, at..at + 17)
                 .help("write how old data may be before salud warns about them, e.g. stale_after_years = 10"),
+            );
+            return None;
+        }
+        if !(1800..=2100).contains(&config.chart_start_year) {
+            let at = text.find("chart_start_year").unwrap_or(0);
+            diags.push(
+                Diagnostic::error(FILE, format!("chart_start_year = {} is not a plausible year", config.chart_start_year))
+                    .at(&text, at..at + 16)
+                    .help("write the first year time charts should show, e.g. chart_start_year = 1990 (tables and downloads keep every year)"),
             );
             return None;
         }

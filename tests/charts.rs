@@ -141,7 +141,18 @@ fn shortcodes_put_values_and_charts_in_the_text() {
     assert!(out.status.success(), "{}", stderr(&out));
     let html = read(&site.join("public/testland/north/index.html"));
     assert!(html.contains("Stunting is <span class=\"datum\" title=\"Source: INEI, ENDES.\">28.4% of children under 5 (2023)</span> here."), "{html}");
-    assert!(html.contains("<img src=\"../../testland/charts/regions-child-stunting.svg\""));
+    // On a region's page, its country's regions chart is shown with its own bar highlighted.
+    assert!(html.contains("<img src=\"../../testland/north/charts/standing-child-stunting.svg\""), "{html}");
+    // Elsewhere, as it is.
+    std::fs::write(
+        site.join("content/about.md"),
+        "+++\ntitle = \"About\"\n+++\n{{ chart(indicator=\"child_stunting\", place=\"testland\", kind=\"regions\") }}\n",
+    )
+    .unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let about = read(&site.join("public/about/index.html"));
+    assert!(about.contains("<img src=\"../testland/charts/regions-child-stunting.svg\""), "{about}");
 }
 
 /// Thousands of shortcodes in one narrative: each filled, in order, charts never inside a
@@ -166,7 +177,7 @@ fn twenty_thousand_shortcodes_are_each_filled_in_order() {
     let html = read(&site.join("public/testland/north/index.html"));
     let datum = "<span class=\"datum\" title=\"Source: INEI, ENDES.\">28.4% of children under 5 (2023)</span>";
     assert_eq!(html.matches(datum).count(), paragraphs * per_paragraph);
-    let figure = "<figure class=\"chart\">\n  <picture>\n    <source media=\"(max-width: 600px)\" srcset=\"../../testland/charts/regions-child-stunting-narrow.svg\"";
+    let figure = "<figure class=\"chart\">\n  <picture>\n    <source media=\"(max-width: 600px)\" srcset=\"../../testland/north/charts/standing-child-stunting-narrow.svg\"";
     assert_eq!(html.matches(figure).count(), paragraphs);
     assert!(!html.contains("saludshortcode"));
     let mut at = 0;
@@ -189,4 +200,66 @@ fn charts_are_byte_identical_across_builds() {
     std::fs::remove_dir_all(site.join(".salud-cache")).unwrap();
     assert!(salud_in(&site, &["build", "--output", "two"]).status.success());
     assert_same_files(&site.join("one"), &site.join("two"));
+}
+
+/// The good site with a value of child stunting for Testland, so its regions have a country
+/// line to compare with.
+fn site_with_country_stunting(name: &str) -> std::path::PathBuf {
+    let site = site_with(name, None);
+    let file = site.join("data/places/testland.toml");
+    let mut text = read(&file);
+    text.push_str("\n[[series]]\nindicator = \"child_stunting\"\nsource = \"endes\"\n\n[series.values]\n2021 = 22.5\n2023 = 19.5\n");
+    std::fs::write(&file, text).unwrap();
+    site
+}
+
+#[test]
+fn a_region_page_shows_where_the_region_stands_and_its_country_line() {
+    let site = site_with_country_stunting("charts-standing");
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let public = site.join("public");
+    // Testland's regions compared, on Norte Ñuñoa's page: its own bar highlighted and ranked.
+    let charts = charts_of(&public, "testland/north/index.html");
+    let standing = "testland/north/charts/standing-child-stunting.svg";
+    assert!(charts.iter().any(|c| c == standing), "{charts:?}");
+    let svg = read(&public.join(standing));
+    assert!(svg.contains("font-weight=\"bold\">Norte Ñuñoa</text>"), "{svg}");
+    assert!(svg.contains(">Norte Ñuñoa: 1st of 2</text>"), "the longest bar has no room for its rank beside it: {svg}");
+    assert!(svg.contains("Norte Ñuñoa 28.4 (1st of 2)"), "the description says the rank: {svg}");
+    assert!(svg.contains("class=\"reference\"") && svg.contains(">Testland: 19.5</text>"), "{svg}");
+    let html = read(&public.join("testland/north/index.html"));
+    assert!(html.contains("<th scope=\"row\">Norte Ñuñoa (1st of 2)</th>"), "the table says the rank");
+    // Its trend chart carries Testland's line, named as the country, in legend, table and
+    // description.
+    let trend = charts.iter().find(|c| c.contains("/nutrition-")).expect("a trend chart");
+    let svg = read(&public.join(trend));
+    assert!(svg.contains(">Testland (national)</text>"), "{svg}");
+    assert!(svg.contains("Testland (national): 22.5 in 2021, 19.5 in 2023"), "{svg}");
+    assert!(html.contains("<th scope=\"col\" class=\"num\">Testland (national)</th>"), "{html}");
+}
+
+#[test]
+fn time_charts_start_at_chart_start_year_and_their_tables_keep_every_year() {
+    let site = site_with("charts-start-year", None);
+    let config = site.join("config.toml");
+    std::fs::write(&config, format!("{}chart_start_year = 2021\n", read(&config))).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let svg = read(&site.join("public/testland/charts/mortality-per-1-000-live-births.svg"));
+    assert!(svg.contains(">per 1,000 live births, 2021–2023</text>"), "{svg}");
+    assert!(!svg.contains(">20.5</text>"), "2020 is not drawn");
+    let html = read(&site.join("public/testland/index.html"));
+    assert!(html.contains("<th scope=\"row\">2020</th><td>20.5</td>"), "the table keeps 2020");
+
+    std::fs::write(
+        &config,
+        format!("{}chart_start_year = 20\n", read(&site_with("charts-start-year-bad", None).join("config.toml"))),
+    )
+    .unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("chart_start_year = 20 is not a plausible year") && err.contains("config.toml:6:1"), "{err}");
+    assert!(err.contains("e.g. chart_start_year = 1990"), "{err}");
 }

@@ -153,9 +153,10 @@ fn peru_has_the_three_families_of_charts_and_a_bar_chart_of_its_departments() {
     let public = built();
     let html = read(&public.join("peru/index.html"));
     for (file, unit, years) in [
-        ("mortality-per-1-000-live-births", "per 1,000 live births", "1960–2024"),
-        ("mortality-per-100-000-live-births", "per 100,000 live births", "1985–2023"),
-        ("workforce-per-10-000-population", "per 10,000 population", "1960–2018"),
+        // Drawn from chart_start_year (1990); the tables keep every year.
+        ("mortality-per-1-000-live-births", "per 1,000 live births", "1990–2024"),
+        ("mortality-per-100-000-live-births", "per 100,000 live births", "1990–2023"),
+        ("workforce-per-10-000-population", "per 10,000 population", "1990–2018"),
         ("expenditure-of-gdp", "% of GDP", "2000–2022"),
     ] {
         assert!(html.contains(&format!("src=\"../peru/charts/{file}.svg\"")), "Peru's page lacks {file}");
@@ -187,7 +188,12 @@ fn a_place_without_a_family_of_data_says_so() {
     let html = read(&built().join("peru/huanuco/index.html"));
     assert!(html.contains("No health workforce data for Huánuco."));
     assert!(html.contains("No mortality data for Huánuco."));
-    // The narrative quotes the data through shortcodes and places Peru's comparison chart.
+    // The narrative quotes the data through shortcodes and places Peru's comparison chart,
+    // Huánuco's bar highlighted and ranked.
     assert!(html.contains("% of children under 5 (2025)</span> were stunted in Huánuco"));
-    assert!(html.contains("src=\"../../peru/charts/regions-child-stunting.svg\""));
+    assert!(html.contains("src=\"../../peru/huanuco/charts/standing-child-stunting.svg\""));
+    let standing = read(&built().join("peru/huanuco/charts/standing-child-stunting.svg"));
+    assert!(standing.contains("font-weight=\"bold\">Huánuco</text>"), "{standing}");
+    assert!(standing.contains("9th of 25</text>"), "{standing}");
+    assert!(html.contains("<th scope=\"row\">Huánuco (9th of 25)</th>"));
 }

@@ -37,6 +37,14 @@ impl CompactSvg {
         std::mem::take(&mut self.body)
     }
 
+    /// Marks the last `element` drawn (`"text"`, `"polyline"`) with `class`, so tests (and
+    /// stylesheets) can tell reference labels and lines from the rest.
+    pub fn tag_last(&mut self, element: &str, class: &str) {
+        if let Some(at) = self.body.rfind(&format!("<{element} ")) {
+            self.body.insert_str(at + 1 + element.len(), &format!(" class=\"{class}\""));
+        }
+    }
+
     /// ` opacity="..."`, unless the colour is opaque (the SVG default).
     fn opacity(&mut self, color: BackendColor) {
         if color.alpha != 1.0 {

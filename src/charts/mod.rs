@@ -4,7 +4,9 @@
 
 pub mod axis;
 pub mod backend;
+pub mod metrics;
 pub mod peers;
+pub mod placement;
 pub mod png;
 pub mod social;
 pub mod style;
@@ -44,7 +46,8 @@ pub struct Chart {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Kind {
-    /// Values over time; one line per indicator and source.
+    /// Values over time; one line per indicator and source. Only `first_year..=last_year` is
+    /// drawn; the lines keep their whole series for the table.
     Lines { lines: Vec<Line>, references: Vec<Reference>, first_year: i32, last_year: i32 },
     /// One bar per place, sorted, with an optional marked value.
     Bars { bars: Vec<Bar>, marker: Option<Reference>, year: i32 },
@@ -65,6 +68,8 @@ pub struct Line {
     pub label: String,
     /// Year, value, the value as shown. Sorted by year; a missing year is a gap.
     pub points: Vec<(i32, f64, String)>,
+    /// The country's line on a region's chart, drawn for comparison (grey, dashed).
+    pub country: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +78,8 @@ pub struct Bar {
     pub value: f64,
     pub text: String,
     pub highlight: bool,
+    /// "9th of 25", beside the bar of the place whose page shows the chart.
+    pub rank: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +101,19 @@ pub struct Family {
 const ALWAYS: [Category; 3] = [Category::Mortality, Category::Workforce, Category::Expenditure];
 
 pub use crate::present::short_source;
+
+/// How a site wants its charts drawn (from config.toml).
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Time charts start here, or at their first year if later.
+    pub start_year: i32,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options { start_year: 1990 }
+    }
+}
 
 /// Whether the indicator has charts; the page lists the values of those without in tables.
 pub fn has_chart(indicator: &Indicator) -> bool {
@@ -132,7 +152,13 @@ impl Chart {
                 text
             }
             Kind::Bars { bars, marker, year } => {
-                let parts: Vec<String> = bars.iter().map(|b| format!("{} {}", b.label, b.text)).collect();
+                let parts: Vec<String> = bars
+                    .iter()
+                    .map(|b| match &b.rank {
+                        Some(rank) => format!("{} {} ({rank})", b.label, b.text),
+                        None => format!("{} {}", b.label, b.text),
+                    })
+                    .collect();
                 let mut text = format!("{} ({}, {year}): {}.", self.title, self.unit, parts.join(", "));
                 if let Some(m) = marker {
                     text.push_str(&format!(" {}.", m.label));
@@ -178,7 +204,12 @@ impl Chart {
             }
             Kind::Bars { bars, .. } => (
                 vec!["".to_string(), self.unit.clone()],
-                bars.iter().map(|b| vec![b.label.clone(), b.text.clone()]).collect(),
+                bars.iter()
+                    .map(|b| match &b.rank {
+                        Some(rank) => vec![format!("{} ({rank})", b.label), b.text.clone()],
+                        None => vec![b.label.clone(), b.text.clone()],
+                    })
+                    .collect(),
             ),
             Kind::Panels(panels) => {
                 let mut headers = vec![locale.t("chart.indicator").to_string()];
@@ -203,7 +234,7 @@ impl Chart {
 }
 
 /// Every chart of a place, grouped by family in catalogue order.
-pub fn for_place(data: &Data, place: &Place, peers: &Peers, locale: &Locale) -> Vec<Family> {
+pub fn for_place(data: &Data, place: &Place, peers: &Peers, locale: &Locale, options: Options) -> Vec<Family> {
     let mut by_category: BTreeMap<Category, Vec<Chart>> = BTreeMap::new();
     let mut groups: Vec<(Category, &str, Vec<&Indicator>)> = Vec::new();
     for indicator in &data.indicators {
@@ -216,9 +247,16 @@ pub fn for_place(data: &Data, place: &Place, peers: &Peers, locale: &Locale) -> 
         }
     }
     for (category, unit, indicators) in groups {
-        by_category.entry(category).or_default().push(time_chart(data, place, category, unit, &indicators, locale));
+        let group = Group { category, unit, indicators: &indicators };
+        by_category.entry(category).or_default().push(time_chart(data, place, &group, locale, options));
     }
-    for chart in region_charts(data, place, locale) {
+    // A region's page also shows where it stands among its country's regions.
+    let standing = place
+        .parent
+        .as_deref()
+        .and_then(|p| data.places.get(p))
+        .map(|parent| region_charts(data, parent, Some(place), locale));
+    for chart in region_charts(data, place, None, locale).into_iter().chain(standing.into_iter().flatten()) {
         let category = data.indicator(&chart.indicators[0]).map_or(Category::Coverage, |i| i.category);
         by_category.entry(category).or_default().push(chart);
     }
@@ -249,14 +287,25 @@ pub fn for_place(data: &Data, place: &Place, peers: &Peers, locale: &Locale) -> 
     families
 }
 
-fn time_chart<'a>(
-    data: &'a Data,
-    place: &'a Place,
+/// The indicators one time chart draws: of one family and one unit.
+struct Group<'a> {
     category: Category,
-    unit: &str,
-    indicators: &[&'a Indicator],
-    locale: &Locale,
-) -> Chart {
+    unit: &'a str,
+    indicators: &'a [&'a Indicator],
+}
+
+/// The place a region's charts compare it with: the country it lies in (the top of its
+/// parents).
+fn country_of<'a>(data: &'a Data, place: &Place) -> Option<&'a Place> {
+    let mut country = data.places.get(place.parent.as_deref()?)?;
+    while let Some(up) = country.parent.as_deref().and_then(|p| data.places.get(p)) {
+        country = up;
+    }
+    Some(country)
+}
+
+fn time_chart<'a>(data: &'a Data, place: &'a Place, group: &Group<'a>, locale: &Locale, options: Options) -> Chart {
+    let Group { category, unit, indicators } = *group;
     let series: Vec<(&Indicator, &Series)> =
         indicators.iter().flat_map(|i| place.series_of(&i.id).map(move |s| (*i, s))).collect();
     let several_sources = {
@@ -269,7 +318,10 @@ fn time_chart<'a>(
         data.source_name(&s.source)
     }
     let source_name = |s: &'a Series| source_name(data, s);
-    let lines: Vec<Line> = series
+    let points = |indicator: &Indicator, s: &Series| -> Vec<(i32, f64, String)> {
+        s.points.iter().map(|p| (p.year, p.value, locale.number(p.value, indicator.decimals))).collect()
+    };
+    let mut lines: Vec<Line> = series
         .iter()
         .map(|(indicator, s)| Line {
             label: match (several_sources, indicators.len() > 1) {
@@ -277,11 +329,38 @@ fn time_chart<'a>(
                 (true, false) => short_source(source_name(s)).to_string(),
                 (false, _) => indicator.short_name.clone(),
             },
-            points: s.points.iter().map(|p| (p.year, p.value, locale.number(p.value, indicator.decimals))).collect(),
+            points: points(indicator, s),
+            country: false,
         })
         .collect();
-    let first_year = lines.iter().filter_map(|l| l.points.first()).map(|p| p.0).min().unwrap_or(0);
+    let mut series_used: Vec<&Series> = series.iter().map(|(_, s)| *s).collect();
+    // A region's chart carries its country's line (its first-ranked source) to compare with.
+    if let Some(country) = country_of(data, place) {
+        for indicator in indicators {
+            let mut theirs: Vec<&Series> = country.series_of(&indicator.id).collect();
+            theirs.sort_by_key(|s| data.sources.get(&s.source).map_or(usize::MAX, |x| x.rank));
+            if let Some(s) = theirs.into_iter().find(|s| !s.points.is_empty()) {
+                let label = if indicators.len() > 1 {
+                    locale.fill(
+                        "chart.country_line_of",
+                        &[("place", &country.name), ("indicator", &indicator.short_name)],
+                    )
+                } else {
+                    locale.fill("chart.country_line", &[("place", &country.name)])
+                };
+                lines.push(Line { label, points: points(indicator, s), country: true });
+                series_used.push(s);
+            }
+        }
+    }
+    let series_first = lines.iter().filter_map(|l| l.points.first()).map(|p| p.0).min().unwrap_or(0);
     let last_year = lines.iter().filter_map(|l| l.points.last()).map(|p| p.0).max().unwrap_or(0);
+    // From the start year on, so the recent trend fills the plot; never so late that a line
+    // would have nothing to draw.
+    let first_year = options
+        .start_year
+        .max(series_first)
+        .min(lines.iter().filter_map(|l| l.points.last()).map(|p| p.0).min().unwrap_or(last_year));
     let mut references: Vec<Reference> = Vec::new();
     for i in indicators {
         if let Some(r) = &i.reference {
@@ -296,11 +375,11 @@ fn time_chart<'a>(
             }
         }
     }
-    let mut sources: Vec<String> = series.iter().map(|(_, s)| source_name(s).to_string()).collect();
+    let mut sources: Vec<String> = series_used.iter().map(|s| source_name(s).to_string()).collect();
     dedup_keep_order(&mut sources);
-    let mut notes: Vec<String> = series
+    let mut notes: Vec<String> = series_used
         .iter()
-        .filter_map(|(_, s)| {
+        .filter_map(|s| {
             crate::present::series_note(locale, s).map(|n| format!("{}: {n}", short_source(source_name(s))))
         })
         .collect();
@@ -363,8 +442,9 @@ fn dedup_keep_order(items: &mut Vec<String>) {
 }
 
 /// For each indicator the places inside `place` have, a bar chart comparing them in the year
-/// most of them share, with the place's own value marked.
-fn region_charts<'a>(data: &'a Data, place: &'a Place, locale: &Locale) -> Vec<Chart> {
+/// most of them share, with the place's own value marked. With a `focus` (one of those
+/// places, on whose page the charts go), its bar is highlighted and given its rank.
+fn region_charts<'a>(data: &'a Data, place: &'a Place, focus: Option<&Place>, locale: &Locale) -> Vec<Chart> {
     let children: Vec<&Place> = data.children_of(&place.slug).collect();
     if children.len() < 2 {
         return Vec::new();
@@ -397,13 +477,21 @@ fn region_charts<'a>(data: &'a Data, place: &'a Place, locale: &Locale) -> Vec<C
                         label: child.name.clone(),
                         value: v,
                         text: locale.number(v, indicator.decimals),
-                        highlight: false,
+                        highlight: focus.is_some_and(|f| f.slug == child.slug),
+                        rank: None,
                     });
                 }
                 None => missing.push(child.name.clone()),
             }
         }
         bars.sort_by(|a, b| b.value.total_cmp(&a.value).then_with(|| a.label.cmp(&b.label)));
+        let count = bars.len();
+        match bars.iter().position(|b| b.highlight) {
+            Some(k) => bars[k].rank = Some(rank_text(locale, k + 1, count)),
+            // A focus without a value that year has no chart of where it stands.
+            None if focus.is_some() => continue,
+            None => {}
+        }
         let marker = value_at(place).map(|(s, v)| {
             sources.push(data.source_name(&s.source).to_string());
             Reference { value: v, label: format!("{}: {}", place.name, locale.number(v, indicator.decimals)) }
@@ -414,7 +502,10 @@ fn region_charts<'a>(data: &'a Data, place: &'a Place, locale: &Locale) -> Vec<C
             notes.push(locale.fill("chart.no_value", &[("year", &year.to_string()), ("places", &missing.join(", "))]));
         }
         charts.push(Chart {
-            id: format!("regions-{}", format::slugify(&indicator.id)),
+            id: match focus {
+                Some(_) => format!("standing-{}", format::slugify(&indicator.id)),
+                None => format!("regions-{}", format::slugify(&indicator.id)),
+            },
             title: locale.fill("chart.inside", &[("indicator", &indicator.short_name), ("place", &place.name)]),
             source_line: source_line(locale, &sources),
             numbers: locale.numbers.clone(),
@@ -428,6 +519,20 @@ fn region_charts<'a>(data: &'a Data, place: &'a Place, locale: &Locale) -> Vec<C
         });
     }
     charts
+}
+
+/// "9th of 25": the place's position in the sorted bars, in the page's language.
+fn rank_text(locale: &Locale, rank: usize, count: usize) -> String {
+    // English ordinal endings by CLDR's rule; a language whose ordinals do not vary gives the
+    // same text for every key.
+    let key = match (rank % 10, rank % 100) {
+        (1, r) if r != 11 => "chart.ordinal_one",
+        (2, r) if r != 12 => "chart.ordinal_two",
+        (3, r) if r != 13 => "chart.ordinal_few",
+        _ => "chart.ordinal_other",
+    };
+    let ordinal = locale.fill(key, &[("n", &rank.to_string())]);
+    locale.fill("chart.rank", &[("rank", &ordinal), ("count", &count.to_string())])
 }
 
 #[cfg(test)]
@@ -446,5 +551,37 @@ mod tests {
             "Physicians, nurses and GDP share"
         );
         assert_eq!(join_names(&en, ["A", "GDP"].into_iter()), "A and GDP");
+    }
+
+    #[test]
+    fn ranks_read_as_ordinals_in_each_language() {
+        let en = Locale::default();
+        let texts: Vec<String> =
+            [1, 2, 3, 4, 9, 11, 12, 13, 21, 22, 23, 111].iter().map(|r| rank_text(&en, *r, 25)).collect();
+        assert_eq!(
+            texts,
+            [
+                "1st of 25",
+                "2nd of 25",
+                "3rd of 25",
+                "4th of 25",
+                "9th of 25",
+                "11th of 25",
+                "12th of 25",
+                "13th of 25",
+                "21st of 25",
+                "22nd of 25",
+                "23rd of 25",
+                "111th of 25"
+            ]
+        );
+        let files: std::collections::BTreeMap<String, String> = [
+            ("en".to_string(), include_str!("../../themes/default/i18n/en.toml").to_string()),
+            ("es".to_string(), include_str!("../../themes/default/i18n/es.toml").to_string()),
+        ]
+        .into();
+        let es = Locale::load(&files, "es", "en").unwrap();
+        assert_eq!(rank_text(&es, 9, 25), "9.º de 25");
+        assert_eq!(rank_text(&es, 1, 25), "1.º de 25");
     }
 }

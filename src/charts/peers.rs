@@ -70,12 +70,14 @@ impl Peers {
                         value: obs.value,
                         text: locale.number(obs.value, indicator.decimals),
                         highlight: true,
+                        rank: None,
                     },
                     Bar {
                         label: locale.t("chart.region_median").to_string(),
                         value: median,
                         text: locale.number(median, indicator.decimals),
                         highlight: false,
+                        rank: None,
                     },
                 ],
             });

@@ -16,6 +16,8 @@ use plotters_backend::BackendColor;
 
 use super::axis::{value_ticks, year_ticks};
 use super::backend::{CompactSvg, Dashed};
+use super::metrics::advance;
+use super::placement::{Placer, Rect};
 use super::style::{parse_hex, ChartStyle, Size};
 use super::{Chart, Kind};
 use crate::format;
@@ -27,7 +29,7 @@ pub fn render(chart: &Chart, style: &ChartStyle, size: Size) -> String {
     let mut layout = Layout::new(chart, style, size);
     let height = layout.height();
     let backend = Rc::new(RefCell::new(CompactSvg::new((size.width, height))));
-    let mut pen = Pen { area: &DrawingArea::from(&backend), style };
+    let mut pen = Pen { area: &DrawingArea::from(&backend), backend: &backend, style };
     pen.fill(size.width, height);
     layout.draw(&mut pen);
     let body = backend.borrow_mut().finish();
@@ -46,15 +48,24 @@ pub fn render(chart: &Chart, style: &ChartStyle, size: Size) -> String {
     svg
 }
 
-/// Approximate advance width of text in DejaVu Sans, which averages about 0.6 em per
-/// character; used only to wrap and place labels, never to clip them.
+/// The advance width of text in the theme's font (DejaVu Sans), as browsers and resvg draw
+/// it: labels are placed from it.
 pub(crate) fn text_width(text: &str, size: u32) -> i32 {
-    chars_width(text.chars().count(), size)
+    width_of(text, size, false)
 }
 
-/// The approximate width of `chars` characters, as [`text_width`] measures.
-fn chars_width(chars: usize, size: u32) -> i32 {
-    (chars as f64 * size as f64 * 0.6).ceil() as i32
+/// [`text_width`] of bold text.
+pub(crate) fn bold_width(text: &str, size: u32) -> i32 {
+    width_of(text, size, true)
+}
+
+fn width_of(text: &str, size: u32, bold: bool) -> i32 {
+    to_px(text.chars().map(|c| u64::from(advance(c, bold))).sum(), size)
+}
+
+/// Thousandths of an em at `size` px, rounded up to whole pixels.
+fn to_px(milli_em: u64, size: u32) -> i32 {
+    (milli_em * u64::from(size)).div_ceil(1000) as i32
 }
 
 /// The most characters a line at `size` px can show across `width` px in any font: no text
@@ -97,21 +108,27 @@ pub(crate) fn clip_to(text: &str, width: i32, size: u32, anchor: Anchor) -> Cow<
 /// a line of its own. Widths are counted as the lines grow, so the time is linear in the
 /// text's length.
 pub(crate) fn wrap(text: &str, size: u32, width: i32) -> Vec<String> {
+    wrap_styled(text, size, width, false)
+}
+
+/// [`wrap`], of bold text when `bold`.
+fn wrap_styled(text: &str, size: u32, width: i32, bold: bool) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
-    let mut line_chars = 0;
+    let mut line_m: u64 = 0;
+    let space = u64::from(advance(' ', bold));
     for word in text.split_whitespace() {
-        let word_chars = word.chars().count();
+        let word_m: u64 = word.chars().map(|c| u64::from(advance(c, bold))).sum();
         if line.is_empty() {
             line.push_str(word);
-            line_chars = word_chars;
-        } else if chars_width(line_chars + 1 + word_chars, size) > width {
+            line_m = word_m;
+        } else if to_px(line_m + space + word_m, size) > width {
             lines.push(std::mem::replace(&mut line, word.to_string()));
-            line_chars = word_chars;
+            line_m = word_m;
         } else {
             line.push(' ');
             line.push_str(word);
-            line_chars += 1 + word_chars;
+            line_m += space + word_m;
         }
     }
     if !line.is_empty() {
@@ -120,8 +137,28 @@ pub(crate) fn wrap(text: &str, size: u32, width: i32) -> Vec<String> {
     lines
 }
 
+/// `text` cut to at most `width` px with an ellipsis, or whole when it fits.
+pub(crate) fn ellipsize(text: &str, size: u32, bold: bool, width: i32) -> String {
+    if width_of(text, size, bold) <= width {
+        return text.to_string();
+    }
+    let mut out = String::new();
+    let mut used = u64::from(advance('…', bold));
+    for c in text.chars() {
+        used += u64::from(advance(c, bold));
+        if to_px(used, size) > width {
+            break;
+        }
+        out.push(c);
+    }
+    let mut out = out.trim_end().to_string();
+    out.push('…');
+    out
+}
+
 struct Pen<'a> {
     area: &'a DrawingArea<CompactSvg, Shift>,
+    backend: &'a Rc<RefCell<CompactSvg>>,
     style: &'a ChartStyle,
 }
 
@@ -147,6 +184,27 @@ struct Label<'a> {
 }
 
 impl Pen<'_> {
+    fn tag_last(&mut self, element: &str, class: &str) {
+        self.backend.borrow_mut().tag_last(element, class);
+    }
+
+    /// A placed label: a background-coloured box (so it reads over grid lines), then its
+    /// lines from `(x, y)` down, the last one tagged `class` when given.
+    fn placed(&mut self, text: &[String], (x, y): (i32, i32), label: Label, halo: Rect, class: Option<&str>) {
+        // Not quite opaque: a line the label has to cross still shows faintly through it.
+        if halo.x1 > halo.x0 {
+            let bg = colour(&self.style.background).mix(0.8).filled();
+            let _ = self.area.draw(&Rectangle::new([(halo.x0, halo.y0), (halo.x1, halo.y1)], bg));
+        }
+        for (k, line) in text.iter().enumerate() {
+            self.text(line, (x, y + k as i32 * line_height(label.size)), label);
+            if let Some(class) = class {
+                let class = if k + 1 == text.len() { class.to_string() } else { format!("{class}-more") };
+                self.tag_last("text", &class);
+            }
+        }
+    }
+
     fn fill(&mut self, w: u32, h: u32) {
         let bg = colour(&self.style.background);
         let _ = self.area.draw(&Rectangle::new([(0, 0), (w as i32, h as i32)], bg.filled()));
@@ -172,20 +230,6 @@ impl Pen<'_> {
         let fill = colour(fill);
         let style = TextStyle::from(font).color(&fill).pos(Pos::new(h, VPos::Top));
         let _ = self.area.draw(&Text::new(text.into_owned(), (x, y), style));
-    }
-
-    /// Text on a background-coloured box, so it stays readable over lines.
-    fn halo_text(&mut self, text: &str, (x, y): (i32, i32), label: Label) {
-        let Label { size, anchor, .. } = label;
-        let w = text_width(text, size);
-        let x0 = match anchor {
-            Anchor::Start => x,
-            Anchor::Middle => x - w / 2,
-            Anchor::End => x - w,
-        };
-        let bg = self.style.background.clone();
-        self.rect((x0 - 2, y - 1), (x0 + w + 2, y + line_height(size) - 2), &bg);
-        self.text(text, (x, y), label);
     }
 
     fn line(&mut self, points: Vec<(i32, i32)>, stroke: &str, width: u32, dash: Option<(u32, u32)>) {
@@ -223,6 +267,7 @@ struct Layout<'a> {
     style: &'a ChartStyle,
     size: Size,
     title: Vec<String>,
+    subtitle: Vec<String>,
     footer: Vec<String>,
     legend_rows: Vec<Vec<(usize, String)>>,
 }
@@ -230,7 +275,8 @@ struct Layout<'a> {
 impl<'a> Layout<'a> {
     fn new(chart: &'a Chart, style: &'a ChartStyle, size: Size) -> Layout<'a> {
         let inner = size.width as i32 - 2 * PAD;
-        let title = wrap(&chart.title, style.title_size, inner);
+        let title = wrap_styled(&chart.title, style.title_size, inner, true);
+        let subtitle = wrap(&chart.subtitle, style.text_size, inner);
         let mut footer = wrap(&chart.source_line, style.small_size, inner);
         for note in &chart.notes {
             footer.extend(wrap(note, style.small_size, inner));
@@ -240,24 +286,27 @@ impl<'a> Layout<'a> {
             let mut row: Vec<(usize, String)> = Vec::new();
             let mut used = 0;
             for (i, line) in lines.iter().enumerate() {
-                let w = 34 + text_width(&line.label, style.small_size) + 18;
+                let w = 34 + text_width(&line.label, style.small_size).min(inner - 34) + 18;
                 if used + w > inner && !row.is_empty() {
                     legend_rows.push(std::mem::take(&mut row));
                     used = 0;
                 }
-                row.push((i, line.label.clone()));
+                // A label wider than the chart is cut short; the table has it whole.
+                row.push((i, ellipsize(&line.label, style.small_size, false, inner - 34)));
                 used += w;
             }
             if !row.is_empty() {
                 legend_rows.push(row);
             }
         }
-        Layout { chart, style, size, title, footer, legend_rows }
+        Layout { chart, style, size, title, subtitle, footer, legend_rows }
     }
 
     fn title_height(&self) -> i32 {
         let s = self.style;
-        PAD + self.title.len() as i32 * line_height(s.title_size) + line_height(s.text_size) + 4
+        PAD + self.title.len() as i32 * line_height(s.title_size)
+            + self.subtitle.len().max(1) as i32 * line_height(s.text_size)
+            + 4
     }
 
     fn footer_height(&self) -> i32 {
@@ -271,7 +320,7 @@ impl<'a> Layout<'a> {
     /// Height of a block of bars: the marker's label above, the rows, the axis below.
     fn block_height(&self, rows: usize, marker: bool, axis: bool) -> i32 {
         let small = line_height(self.style.small_size);
-        let above = if marker { small + 4 } else { 4 };
+        let above = if marker { small + 6 } else { 4 };
         let below = if axis { small + 12 } else { 4 };
         above + rows as i32 * self.bar_row() + below
     }
@@ -280,8 +329,8 @@ impl<'a> Layout<'a> {
         match &self.chart.kind {
             Kind::Lines { .. } => self.size.height,
             Kind::Bars { bars, marker, .. } => {
-                (self.title_height() + self.block_height(bars.len(), marker.is_some(), true) + self.footer_height())
-                    as u32
+                let band = band(bars, marker.as_ref());
+                (self.title_height() + self.block_height(bars.len(), band, true) + self.footer_height()) as u32
             }
             Kind::Panels(panels) => {
                 let blocks: i32 = panels
@@ -300,11 +349,10 @@ impl<'a> Layout<'a> {
             pen.text(line, (PAD, y), Label { size: s.title_size, fill: &s.ink, bold: true, anchor: Anchor::Start });
             y += line_height(s.title_size);
         }
-        pen.text(
-            &self.chart.subtitle,
-            (PAD, y),
-            Label { size: s.text_size, fill: &s.muted, bold: false, anchor: Anchor::Start },
-        );
+        for line in &self.subtitle {
+            pen.text(line, (PAD, y), Label { size: s.text_size, fill: &s.muted, bold: false, anchor: Anchor::Start });
+            y += line_height(s.text_size);
+        }
         let height = self.height() as i32;
         let mut fy = height - self.footer_height() + 6;
         for line in &self.footer {
@@ -314,15 +362,12 @@ impl<'a> Layout<'a> {
         match &self.chart.kind {
             Kind::Lines { .. } => self.draw_lines(pen),
             Kind::Bars { bars, marker, .. } => {
-                let labels = bars.iter().map(|b| text_width(&b.label, s.text_size)).max().unwrap_or(0);
+                let labels = bars.iter().map(|b| label_width(b, s.text_size)).max().unwrap_or(0);
                 self.draw_bar_block(pen, self.title_height(), bars, marker.as_ref(), labels, true);
             }
             Kind::Panels(panels) => {
-                let labels = panels
-                    .iter()
-                    .flat_map(|p| p.bars.iter().map(|b| text_width(&b.label, s.text_size)))
-                    .max()
-                    .unwrap_or(0);
+                let labels =
+                    panels.iter().flat_map(|p| p.bars.iter().map(|b| label_width(b, s.text_size))).max().unwrap_or(0);
                 let mut top = self.title_height();
                 for panel in panels {
                     pen.text(
@@ -330,9 +375,11 @@ impl<'a> Layout<'a> {
                         (PAD, top),
                         Label { size: s.text_size, fill: &s.ink, bold: true, anchor: Anchor::Start },
                     );
-                    let x = PAD + text_width(&panel.title, s.text_size) + 8;
+                    let x = PAD + bold_width(&panel.title, s.text_size) + 8;
+                    // The unit after the title, cut short if the line is full; the table has it whole.
+                    let room = self.size.width as i32 - PAD - x;
                     pen.text(
-                        &panel.subtitle,
+                        &ellipsize(&panel.subtitle, s.small_size, false, room),
                         (x, top + 1),
                         Label { size: s.small_size, fill: &s.muted, bold: false, anchor: Anchor::Start },
                     );
@@ -343,41 +390,67 @@ impl<'a> Layout<'a> {
         }
     }
 
+    /// How line `i` is drawn: colour, stroke width and dash, and whether each point gets a
+    /// marker. The country's line on a region's chart is grey and dashed, without markers.
+    fn look(&self, line: &super::Line, i: usize) -> (&'a str, u32, Option<(u32, u32)>, bool) {
+        let s = self.style;
+        if line.country {
+            (&s.reference, 2, Some((6, 4)), false)
+        } else {
+            (&s.palette[i % s.palette.len()], 3, DASHES[i % DASHES.len()], line.points.len() <= 25)
+        }
+    }
+
     fn draw_lines(&self, pen: &mut Pen) {
         let Kind::Lines { lines, references, first_year, last_year } = &self.chart.kind else { return };
         let s = self.style;
         let width = self.size.width as i32;
         let height = self.size.height as i32;
+        let small = s.small_size;
+        let lh = line_height(small);
 
         let mut ly = self.title_height();
         for row in &self.legend_rows {
             let mut x = PAD;
             for (i, label) in row {
-                let c = &s.palette[i % s.palette.len()];
-                let mid = ly + line_height(s.small_size) / 2 - 1;
-                pen.line(vec![(x, mid), (x + 26, mid)], c, 3, DASHES[i % DASHES.len()]);
-                pen.marker((x + 13, mid), *i, c);
+                let (c, stroke, dash, _) = self.look(&lines[*i], *i);
+                let mid = ly + lh / 2 - 1;
+                pen.line(vec![(x, mid), (x + 26, mid)], c, stroke, dash);
+                if !lines[*i].country {
+                    pen.marker((x + 13, mid), *i, c);
+                }
                 pen.text(
                     label,
                     (x + 34, ly + 1),
-                    Label { size: s.small_size, fill: &s.ink, bold: false, anchor: Anchor::Start },
+                    Label { size: small, fill: &s.ink, bold: false, anchor: Anchor::Start },
                 );
-                x += 34 + text_width(label, s.small_size) + 18;
+                x += 34 + text_width(label, small) + 18;
             }
-            ly += line_height(s.small_size);
+            ly += lh;
         }
 
-        let values = lines.iter().flat_map(|l| l.points.iter().map(|p| p.1)).chain(references.iter().map(|r| r.value));
+        // Only the years from `first_year` are drawn; the table keeps the whole series.
+        let drawn: Vec<Vec<&(i32, f64, String)>> = lines
+            .iter()
+            .map(|l| l.points.iter().filter(|p| p.0 >= *first_year && p.0 <= *last_year).collect())
+            .collect();
+        let values = drawn.iter().flatten().map(|p| p.1).chain(references.iter().map(|r| r.value));
         let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
         let ticks = value_ticks(min, max, 5);
         let (y_lo, y_hi) = (ticks[0], *ticks.last().unwrap_or(&1.0));
         let tick_texts: Vec<String> = ticks.iter().map(|t| self.chart.numbers.apply(&format::number(*t, 3))).collect();
-        let label_w = tick_texts.iter().map(|t| text_width(t, s.small_size)).max().unwrap_or(0);
+        let label_w = tick_texts.iter().map(|t| text_width(t, small)).max().unwrap_or(0);
 
         let left = PAD + label_w + 8;
-        let right = width - PAD - text_width("00,000.0", s.small_size);
+        let end_w = lines
+            .iter()
+            .filter_map(|l| l.points.last().map(|p| bold_width(&p.2, small)))
+            .max()
+            .unwrap_or(0)
+            .max(text_width("00.0", small));
+        let right = width - PAD - end_w - 6;
         let top = ly + 10;
-        let bottom = height - self.footer_height() - line_height(s.small_size) - 10;
+        let bottom = height - self.footer_height() - lh - 10;
         let span = (*last_year - *first_year).max(1) as f64;
         let (x0, x1) = (*first_year as f64 - span * 0.02 - 0.5, *last_year as f64 + span * 0.02 + 0.5);
         let px = |year: f64| left + ((year - x0) / (x1 - x0) * (right - left) as f64).round() as i32;
@@ -388,8 +461,8 @@ impl<'a> Layout<'a> {
             pen.line(vec![(left, y), (right, y)], if *t == 0.0 { &s.ink } else { &s.grid }, 1, None);
             pen.text(
                 text,
-                (left - 6, y - line_height(s.small_size) / 2 + 1),
-                Label { size: s.small_size, fill: &s.muted, bold: false, anchor: Anchor::End },
+                (left - 6, y - lh / 2 + 1),
+                Label { size: small, fill: &s.muted, bold: false, anchor: Anchor::End },
             );
         }
         for year in year_ticks(*first_year, *last_year, ((right - left) / 70).max(2) as usize) {
@@ -398,91 +471,143 @@ impl<'a> Layout<'a> {
             pen.text(
                 &year.to_string(),
                 (x, bottom + 7),
-                Label { size: s.small_size, fill: &s.muted, bold: false, anchor: Anchor::Middle },
+                Label { size: small, fill: &s.muted, bold: false, anchor: Anchor::Middle },
             );
         }
-        // Reference labels go above their line at the left, else at the right, else below:
-        // the first place where they do not cover another label.
-        let mut refs: Vec<(i32, String)> = references
-            .iter()
-            .map(|r| (py(r.value), format!("{}: {}", r.label, self.chart.numbers.apply(&format::number(r.value, 1)))))
-            .collect();
+
+        // Labels stay inside the plot and the margin at its right, below the legend.
+        let mut placer = Placer::new(Rect::new(left + 1, top - 8, width - 2, bottom - 1));
+        let mut refs: Vec<(i32, &super::Reference)> = references.iter().map(|r| (py(r.value), r)).collect();
         refs.sort_by_key(|r| r.0);
         for (y, _) in &refs {
             pen.line(vec![(left, *y), (right, *y)], &s.reference, 2, Some((6, 4)));
+            pen.tag_last("polyline", "reference");
+            placer.avoid_line(&[(left, *y), (right, *y)]);
         }
-        let small = line_height(s.small_size);
-        let mut placed: Vec<(i32, i32, i32, i32)> = Vec::new();
-        for (y, label) in &refs {
-            let w = text_width(label, s.small_size);
-            let candidates = [
-                (left + 4, y - small - 1),
-                (right - 70 - w, y - small - 1),
-                (left + 4, y + 3),
-                (right - 70 - w, y + 3),
-            ];
-            let free = |(x, ty): (i32, i32)| {
-                ty + small <= bottom
-                    && !placed
-                        .iter()
-                        .any(|(px0, py0, px1, py1)| x < *px1 && x + w > *px0 && ty < *py1 && ty + small > *py0)
-            };
-            let (x, ty) = candidates.into_iter().find(|c| free(*c)).unwrap_or(candidates[0]);
-            pen.halo_text(
-                label,
-                (x, ty),
-                Label { size: s.small_size, fill: &s.reference, bold: false, anchor: Anchor::Start },
-            );
-            placed.push((x, ty, x + w, ty + small));
-        }
-        let mut end_labels: Vec<(i32, i32, String, usize)> = Vec::new();
-        for (i, line) in lines.iter().enumerate() {
-            let c = &s.palette[i % s.palette.len()];
-            let dash = DASHES[i % DASHES.len()];
+        // Each line's last drawn point: where, its text, and whether the series goes on to the
+        // chart's last year.
+        let mut ends: Vec<(usize, (i32, i32), &str, bool)> = Vec::new();
+        for (i, (line, points)) in lines.iter().zip(&drawn).enumerate() {
+            let (c, stroke, dash, marks) = self.look(line, i);
             // Consecutive years are joined; a missing year breaks the line.
-            let mut run: Vec<(i32, i32)> = Vec::new();
+            let mut runs: Vec<Vec<(i32, i32)>> = Vec::new();
             let mut previous: Option<i32> = None;
-            let few = line.points.len() <= 25;
-            for (year, value, _) in &line.points {
+            for (year, value, _) in points.iter().copied() {
                 let at = (px(*year as f64), py(*value));
-                if previous.is_some_and(|p| p + 1 != *year) {
-                    flush_run(pen, &mut run, c, dash);
+                if previous.is_none_or(|p| p + 1 != *year) {
+                    runs.push(Vec::new());
                 }
-                run.push(at);
-                if few {
+                if let Some(run) = runs.last_mut() {
+                    run.push(at);
+                }
+                if marks {
                     pen.marker(at, i, c);
+                    placer.block(marker_box(at));
                 }
                 previous = Some(*year);
             }
-            flush_run(pen, &mut run, c, dash);
-            if let Some((year, value, text)) = line.points.last() {
-                let at = (px(*year as f64), py(*value));
-                pen.marker(at, i, c);
-                if year == last_year {
-                    end_labels.push((at.0 + 8, at.1, text.clone(), i));
-                } else {
-                    // A series that ends earlier is labelled above its last point.
-                    pen.halo_text(
-                        text,
-                        (at.0, at.1 - small - 5),
-                        Label { size: s.small_size, fill: c, bold: true, anchor: Anchor::Middle },
-                    );
+            for run in runs {
+                placer.avoid_line(&run);
+                if run.len() > 1 {
+                    pen.line(run, c, stroke, dash);
                 }
             }
-        }
-        // Latest values at the right edge, nudged apart so they never overlap.
-        end_labels.sort_by_key(|l| l.1);
-        for k in 1..end_labels.len() {
-            if end_labels[k].1 - end_labels[k - 1].1 < small {
-                end_labels[k].1 = end_labels[k - 1].1 + small;
+            if let Some((year, value, text)) = points.last().copied() {
+                let at = (px(*year as f64), py(*value));
+                if !marks {
+                    pen.marker(at, i, c);
+                    placer.block(marker_box(at));
+                }
+                ends.push((i, at, text, year == last_year));
             }
         }
-        for (x, y, text, i) in end_labels {
-            pen.text(
-                &text,
-                (x, y - small / 2),
-                Label { size: s.small_size, fill: &s.palette[i % s.palette.len()], bold: true, anchor: Anchor::Start },
-            );
+        // Latest values at the right of their lines, top to bottom, each as near its point as
+        // the labels above it allow; a series that ends earlier is labelled beside its last point.
+        ends.sort_by_key(|e| (!e.3, e.1 .1));
+        for (i, at, text, at_end) in ends {
+            let (c, ..) = self.look(&lines[i], i);
+            let w = bold_width(text, small);
+            let mut spots: Vec<(i32, i32)> = Vec::new();
+            let beside = at.1 - (small as i32 * 41 / 100);
+            let above = at.1 - 9 - small as i32;
+            let below = at.1 + 8 + ascent(small);
+            if at_end {
+                for d in [0, -4, 4, -8, 8, -12, 12, -16, 16, -20, 20, -24, 24, -28, 28] {
+                    spots.push((at.0 + 9, beside + d));
+                }
+                spots.extend([(at.0 - w / 2, above), (at.0 - w / 2, below)]);
+            } else {
+                spots.extend([
+                    (at.0 - w / 2, above),
+                    (at.0 - w / 2, below),
+                    (at.0 + 9, beside),
+                    (at.0 - 9 - w, beside),
+                ]);
+                for d in [lh / 2, lh, 2 * lh] {
+                    spots.extend([(at.0 + 9, beside - d), (at.0 + 9, beside + d), (at.0 - 9 - w, beside - d)]);
+                    spots.extend([(at.0 - 9 - w, beside + d), (at.0 - w / 2, above - d), (at.0 - w / 2, below + d)]);
+                }
+            }
+            let boxes: Vec<Rect> = spots.iter().map(|(x, y)| text_box(*x, *y, w, 1, small)).collect();
+            if let Some(k) = placer.place(&boxes) {
+                let label = Label { size: small, fill: c, bold: true, anchor: Anchor::Start };
+                pen.placed(&[text.to_string()], spots[k], label, boxes[k], None);
+            }
+        }
+        // Reference labels keep their number. A label goes beside its line if it can: whole,
+        // else wrapped onto a few narrower lines (which fit between markers), else with its
+        // name cut short before the number, else the number alone; failing that (two targets a
+        // few pixels apart) a line or more off it.
+        let room = right - left - 8;
+        for (y, r) in &refs {
+            let number = self.chart.numbers.apply(&format::number(r.value, 1));
+            let whole = format!("{}: {number}", r.label);
+            let mut variants = vec![vec![whole.clone()]];
+            for narrower in [room, room * 2 / 3, room / 2] {
+                let wrapped = wrap(&whole, small, narrower);
+                let fits = wrapped.iter().all(|l| text_width(l, small) <= room);
+                if fits && (2..=3).contains(&wrapped.len()) && !variants.contains(&wrapped) {
+                    variants.push(wrapped);
+                }
+            }
+            let tail = format!(": {number}");
+            for narrower in [room, room / 2] {
+                let name = ellipsize(&r.label, small, false, (narrower - text_width(&tail, small)).max(0));
+                variants.push(vec![format!("{name}{tail}")]);
+            }
+            // At worst the number alone marks its line; the chart's description names it.
+            variants.push(vec![number.clone()]);
+            let spots_of = |text: &Vec<String>, away: i32| {
+                let w = text.iter().map(|t| text_width(t, small)).max().unwrap_or(0);
+                let n = text.len() as i32;
+                let above = y - (n - 1) * lh - small as i32 - 3 - away * lh;
+                let below = y + ascent(small) + 3 + away * lh;
+                // On the line itself, interrupting it, when nothing else is beside it.
+                let on = y - ((n - 1) * lh + small as i32 * 41 / 50) / 2;
+                let rows = if away == 0 { vec![above, on, below] } else { vec![above, below] };
+                // At the left, at the right, then anywhere along the line.
+                let span = (right - left - 8 - w).max(0);
+                rows.into_iter()
+                    .flat_map(move |ty| {
+                        [0, 8, 4, 2, 6, 1, 3, 5, 7].into_iter().map(move |k| (left + 4 + span * k / 8, ty))
+                    })
+                    .map(move |(x, ty)| (x, ty, text_box(x, ty, w, n, small)))
+                    .collect::<Vec<_>>()
+            };
+            // Far from its line, only a label with its name says which line it is.
+            let named = variants.len() - 1;
+            'away: for away in 0..10 {
+                for text in &variants[..if away < 4 { variants.len() } else { named }] {
+                    let spots = spots_of(text, away);
+                    let boxes: Vec<Rect> = spots.iter().map(|(_, _, b)| *b).collect();
+                    if let Some(k) = placer.place_on(&boxes, Some(((left, *y), (right, *y)))) {
+                        let (x, ty, b) = spots[k];
+                        let label = Label { size: small, fill: &s.reference, bold: false, anchor: Anchor::Start };
+                        pen.placed(text, (x, ty), label, b, Some("reference"));
+                        break 'away;
+                    }
+                }
+            }
         }
     }
 
@@ -499,16 +624,21 @@ impl<'a> Layout<'a> {
     ) -> i32 {
         let s = self.style;
         let width = self.size.width as i32;
+        let size = s.text_size;
         let left = PAD + label_width.min(width * 2 / 5) + 10;
-        let right = width - PAD - text_width("00,000.0", s.text_size);
-        let rows_top = top + if marker.is_some() { line_height(s.small_size) + 4 } else { 4 };
+        let value_w = |b: &super::Bar| if b.highlight { bold_width(&b.text, size) } else { text_width(&b.text, size) };
+        let values_w = bars.iter().map(value_w).max().unwrap_or(0);
+        let right = width - PAD - values_w - 8;
+        let rows_top = top + if band(bars, marker) { line_height(s.small_size) + 6 } else { 4 };
         let row = self.bar_row();
         let bottom = rows_top + bars.len() as i32 * row;
         let max = bars.iter().map(|b| b.value).chain(marker.map(|m| m.value)).fold(0.0, f64::max);
-        let ticks = value_ticks(0.0, max, ((right - left) / 90).max(2) as usize);
-        let top_tick = *ticks.last().unwrap_or(&1.0);
-        let px = |v: f64| left + (v / top_tick * (right - left) as f64).round() as i32;
+        // The scale ends at the largest value, so the longest bar fills the width; ticks stop
+        // at the last round number below it.
+        let (ticks, scale) = bar_ticks(max, ((right - left) / 80).max(2) as usize);
+        let px = |v: f64| left + (v / scale * (right - left) as f64).round() as i32;
 
+        let mut placer = Placer::new(Rect::new(2, top - 4, width - 2, bottom));
         if axis {
             for t in &ticks {
                 let x = px(*t);
@@ -520,35 +650,63 @@ impl<'a> Layout<'a> {
                 );
             }
         }
+        let marker_x = marker.map(|m| px(m.value));
         for (k, bar) in bars.iter().enumerate() {
             let y = rows_top + k as i32 * row;
             let fill = if bar.highlight { &s.highlight } else { &s.bar };
             pen.rect((left, y + 4), (px(bar.value).max(left + 1), y + row - 4), fill);
-            let room = left - PAD - 10;
-            let label = if text_width(&bar.label, s.text_size) > room {
-                let keep = (room as f64 / (s.text_size as f64 * 0.6)) as usize;
-                format!("{}…", bar.label.chars().take(keep.saturating_sub(1)).collect::<String>())
-            } else {
-                bar.label.clone()
-            };
-            let ty = y + (row - line_height(s.text_size)) / 2 + 2;
-            pen.text(
-                &label,
-                (left - 8, ty),
-                Label { size: s.text_size, fill: &s.ink, bold: bar.highlight, anchor: Anchor::End },
-            );
-            pen.text(
-                &bar.text,
-                (px(bar.value) + 6, ty),
-                Label { size: s.text_size, fill: &s.ink, bold: bar.highlight, anchor: Anchor::Start },
-            );
         }
         pen.line(vec![(left, rows_top), (left, bottom)], &s.ink, 1, None);
-        if let Some(m) = marker {
-            let x = px(m.value);
+        if let Some(x) = marker_x {
             pen.line(vec![(x, rows_top - 4), (x, bottom)], &s.reference, 2, Some((6, 4)));
-            let anchor = if x > (left + right) / 2 { Anchor::End } else { Anchor::Start };
-            pen.text(&m.label, (x, top), Label { size: s.small_size, fill: &s.reference, bold: true, anchor });
+            pen.tag_last("polyline", "reference");
+        }
+        let mut ranks = Vec::new();
+        for (k, bar) in bars.iter().enumerate() {
+            let y = rows_top + k as i32 * row;
+            let ty = y + (row - line_height(size)) / 2 + 2;
+            let label = ellipsize(&bar.label, size, bar.highlight, left - PAD - 10);
+            let lw = if bar.highlight { bold_width(&label, size) } else { text_width(&label, size) };
+            pen.text(&label, (left - 8, ty), Label { size, fill: &s.ink, bold: bar.highlight, anchor: Anchor::End });
+            placer.block(text_box(left - 8 - lw, ty, lw, 1, size));
+            let x = px(bar.value) + 6;
+            let vbox = text_box(x, ty, value_w(bar), 1, size);
+            let label = Label { size, fill: &s.ink, bold: bar.highlight, anchor: Anchor::Start };
+            // The marker's dashed line passes behind the value, not through it.
+            let halo = if marker_x.is_some() { vbox } else { Rect::new(x, ty, x, ty) };
+            pen.placed(std::slice::from_ref(&bar.text), (x, ty), label, halo, None);
+            placer.block(vbox);
+            if let Some(rank) = &bar.rank {
+                ranks.push((rank, &bar.label, x + value_w(bar) + 8, ty));
+            }
+        }
+        // The marker's label above the bars, beside its line, on no other label; then each
+        // rank beside its value, or above the bars.
+        let small = s.small_size;
+        if let (Some(m), Some(x)) = (marker, marker_x) {
+            let w = bold_width(&m.label, small);
+            let spots = [(x - w, top), (x + 4, top), (left, top), (width - PAD - w, top)];
+            let boxes: Vec<Rect> = spots.iter().map(|(x, y)| text_box(*x, *y, w, 1, small)).collect();
+            if let Some(k) = placer.place(&boxes) {
+                let label = Label { size: small, fill: &s.reference, bold: true, anchor: Anchor::Start };
+                pen.placed(std::slice::from_ref(&m.label), spots[k], label, boxes[k], Some("reference"));
+            }
+        }
+        for (rank, name, x, ty) in ranks {
+            let named = format!("{name}: {rank}");
+            let (w, wn) = (bold_width(rank, small), bold_width(&named, small));
+            // Beside its value; else above the bars with its place's name; else there alone (its
+            // bar is the one highlighted).
+            let mut options = vec![(rank.clone(), (x, ty + 1), w)];
+            for (text, tw) in [(&named, wn), (rank, w)] {
+                let span = (width - PAD - tw - left).max(0);
+                options.extend((0..=8).map(|k| (text.clone(), (left + span * (8 - k) / 8, top), tw)));
+            }
+            let boxes: Vec<Rect> = options.iter().map(|(_, (x, y), w)| text_box(*x, *y, *w, 1, small)).collect();
+            if let Some(k) = placer.place(&boxes) {
+                let label = Label { size: small, fill: &s.ink, bold: true, anchor: Anchor::Start };
+                pen.placed(std::slice::from_ref(&options[k].0), options[k].1, label, boxes[k], None);
+            }
         }
         if axis {
             bottom + line_height(s.small_size) + 12
@@ -558,12 +716,50 @@ impl<'a> Layout<'a> {
     }
 }
 
-/// Draws a run of consecutive years as one line; a single point stays a marker.
-fn flush_run(pen: &mut Pen, run: &mut Vec<(i32, i32)>, c: &str, dash: Option<(u32, u32)>) {
-    if run.len() > 1 {
-        pen.line(std::mem::take(run), c, 3, dash);
+/// The width of a bar's name as drawn (bold when highlighted).
+fn label_width(bar: &super::Bar, size: u32) -> i32 {
+    if bar.highlight {
+        bold_width(&bar.label, size)
+    } else {
+        text_width(&bar.label, size)
     }
-    run.clear();
+}
+
+/// Whether a block of bars has a band above its rows, for the marker's label or a rank.
+fn band(bars: &[super::Bar], marker: Option<&super::Reference>) -> bool {
+    marker.is_some() || bars.iter().any(|b| b.rank.is_some())
+}
+
+/// Ticks of a bar axis that ends at `max`: round numbers up to it, at least two; and the
+/// value the axis ends at.
+fn bar_ticks(max: f64, target: usize) -> (Vec<f64>, f64) {
+    if max <= 0.0 || !max.is_finite() {
+        return (value_ticks(0.0, 1.0, target), 1.0);
+    }
+    for t in target..=target + 8 {
+        let ticks: Vec<f64> = value_ticks(0.0, max, t).into_iter().filter(|v| *v <= max * (1.0 + 1e-9)).collect();
+        if ticks.len() >= 2 {
+            return (ticks, max);
+        }
+    }
+    (vec![0.0], max)
+}
+
+/// The height above a text's top (plotters' `VPos::Top`, drawn with `dy="0.76em"`) that its
+/// glyphs' box reaches: DejaVu Sans ascends 0.93 em above a baseline 0.76 em down.
+fn ascent(size: u32) -> i32 {
+    (size as i32 * 17 + 99) / 100
+}
+
+/// The box a label of `lines` lines of `size` px, `w` px wide, takes with its top-left at
+/// `(x, y)`, with a pixel or two of air; its background is drawn over the same box.
+fn text_box(x: i32, y: i32, w: i32, lines: i32, size: u32) -> Rect {
+    Rect::new(x - 2, y - ascent(size) - 1, x + w + 2, y + (lines - 1) * line_height(size) + size as i32 + 2)
+}
+
+/// The room a marker takes (the largest, the triangle, reaches 6 px from its point).
+fn marker_box(at: (i32, i32)) -> Rect {
+    Rect::new(at.0 - 7, at.1 - 7, at.0 + 7, at.1 + 7)
 }
 
 fn line_height(size: u32) -> i32 {
@@ -606,10 +802,12 @@ mod tests {
                             (2004, 30.0, "30".into()),
                             (2005, 28.0, "28".into()),
                         ],
+                        country: false,
                     },
                     Line {
                         label: "Neonatal mortality".into(),
                         points: vec![(2003, 15.0, "15".into()), (2006, 12.5, "12.5".into())],
+                        country: false,
                     },
                 ],
                 references: vec![Reference { value: 25.0, label: "SDG 3.2 target for 2030".into() }],
@@ -642,8 +840,10 @@ mod tests {
             unit: "% of children under 5".into(),
             kind: Kind::Bars {
                 bars: vec![
-                    Bar { label: "Norte Ñuñoa".into(), value: 28.4, text: "28.4".into(), highlight: false },
-                    Bar { label: "South".into(), value: 12.2, text: "12.2".into(), highlight: false },
+                    Bar {
+                        label: "Norte Ñuñoa".into(), value: 28.4, text: "28.4".into(), highlight: false, rank: None
+                    },
+                    Bar { label: "South".into(), value: 12.2, text: "12.2".into(), highlight: false, rank: None },
                 ],
                 marker: Some(Reference { value: 19.5, label: "Testland: 19.5".into() }),
                 year: 2023,
@@ -745,6 +945,88 @@ mod tests {
         assert!(tail.ends_with("end") && tail.chars().count() == max, "{tail}");
         assert!(middle.chars().all(|c| c == 'x') && middle.chars().count() == max);
         assert_eq!(clip_to("Huánuco", 100, 10, Anchor::End), "Huánuco");
+    }
+
+    /// Each `<text>`'s box as the browser draws it (the theme's font metrics), its text and
+    /// its class.
+    fn text_boxes(svg: &str) -> Vec<(Rect, String, String)> {
+        let attr = |tag: &str, name: &str| {
+            tag.split_once(&format!(" {name}=\"")).map(|(_, rest)| rest.split('"').next().unwrap().to_string())
+        };
+        svg.split("<text")
+            .skip(1)
+            .map(|t| {
+                let (tag, rest) = t.split_once('>').unwrap();
+                let text = rest.split("</text>").next().unwrap().replace("&amp;", "&");
+                let size: u32 = attr(tag, "font-size").unwrap().parse().unwrap();
+                let x: i32 = attr(tag, "x").unwrap().parse().unwrap();
+                let y: i32 = attr(tag, "y").unwrap().parse().unwrap();
+                let w = if tag.contains("bold") { bold_width(&text, size) } else { text_width(&text, size) };
+                let x0 = match attr(tag, "text-anchor").as_deref() {
+                    Some("middle") => x - w / 2,
+                    Some("end") => x - w,
+                    _ => x,
+                };
+                let rect = Rect::new(x0, y - (size as i32 * 17 / 100), x0 + w, y + size as i32);
+                (rect, text, attr(tag, "class").unwrap_or_default())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn targets_25_and_12_on_a_0_250_axis_keep_their_numbers_and_no_labels_overlap() {
+        let years = 1990..=2024;
+        let under5: Vec<(i32, f64, String)> =
+            years.clone().map(|y| (y, 250.0 - (y - 1990) as f64 * 6.9, String::new())).collect();
+        let neonatal: Vec<(i32, f64, String)> =
+            years.map(|y| (y, 60.0 - (y - 1990) as f64 * 1.6, String::new())).collect();
+        let with_text = |p: Vec<(i32, f64, String)>| -> Vec<(i32, f64, String)> {
+            p.into_iter().map(|(y, v, _)| (y, v, format!("{v:.1}"))).collect()
+        };
+        let mut chart = sample_lines();
+        chart.kind = Kind::Lines {
+            lines: vec![
+                Line { label: "Under-five mortality".into(), points: with_text(under5), country: false },
+                Line { label: "Neonatal mortality".into(), points: with_text(neonatal), country: false },
+                Line { label: "Under-five (survey)".into(), points: vec![(2011, 18.0, "18".into())], country: false },
+                Line { label: "Neonatal (survey)".into(), points: vec![(2011, 9.0, "9".into())], country: false },
+            ],
+            references: vec![
+                Reference { value: 25.0, label: "SDG 3.2 target for 2030 (under-five mortality)".into() },
+                Reference { value: 12.0, label: "SDG 3.2 target for 2030 (neonatal mortality)".into() },
+            ],
+            first_year: 1990,
+            last_year: 2024,
+        };
+        for size in [style().wide, style().narrow, style().print] {
+            let svg = render(&chart, &style(), size);
+            let boxes = text_boxes(&svg);
+            let bounds = Rect::new(0, 0, size.width as i32, svg_height(&svg));
+            for (i, (a, ta, _)) in boxes.iter().enumerate() {
+                assert!(a.within(&bounds), "{ta} leaves the {} px chart: {a:?}", size.width);
+                for (b, tb, _) in &boxes[i + 1..] {
+                    assert!(!a.overlaps(b), "at {} px \"{ta}\" {a:?} overlaps \"{tb}\" {b:?}", size.width);
+                }
+            }
+            let references: Vec<&String> = boxes.iter().filter(|b| b.2 == "reference").map(|b| &b.1).collect();
+            assert_eq!(references.len(), 2, "{references:?}");
+            assert!(references.iter().any(|r| r.ends_with("25")) && references.iter().any(|r| r.ends_with("12")));
+            // The survey's single points keep their labels.
+            assert!(boxes.iter().any(|b| b.1 == "18") && boxes.iter().any(|b| b.1 == "9"), "{svg}");
+        }
+    }
+
+    fn svg_height(svg: &str) -> i32 {
+        svg.split("viewBox=\"0 0 ").nth(1).unwrap().split(['"', ' ']).nth(1).unwrap().parse().unwrap()
+    }
+
+    #[test]
+    fn bar_axes_end_at_the_largest_value() {
+        assert_eq!(bar_ticks(20.8, 2), (vec![0.0, 20.0], 20.8));
+        assert_eq!(bar_ticks(20.8, 4), (vec![0.0, 10.0, 20.0], 20.8));
+        assert_eq!(bar_ticks(20.8, 5), (vec![0.0, 5.0, 10.0, 15.0, 20.0], 20.8));
+        assert_eq!(bar_ticks(1.5, 2), (vec![0.0, 1.0], 1.5));
+        assert_eq!(bar_ticks(0.0, 2).1, 1.0);
     }
 
     #[test]

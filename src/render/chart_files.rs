@@ -33,7 +33,8 @@ impl ChartFiles {
         let (site, locale, place) = (view.site, view.locale, view.place);
         let mut families = Vec::new();
         let mut print = Vec::new();
-        for family in charts::for_place(&site.data, place, view.peers, locale) {
+        let options = charts::Options { start_year: site.config.chart_start_year };
+        for family in charts::for_place(&site.data, place, view.peers, locale, options) {
             let mut charts = Vec::new();
             for chart in &family.charts {
                 let wide = charts::svg::render(chart, &self.style, self.style.wide);

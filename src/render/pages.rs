@@ -84,6 +84,8 @@ struct Scope<'a> {
     locale: &'a Locale,
     charts: &'a BTreeMap<String, Vec<FamilyView>>,
     text: Text<'a>,
+    /// The place whose page it is, if any: its own version of a chart it quotes is shown.
+    own: Option<&'a str>,
 }
 
 impl Pages {
@@ -153,7 +155,7 @@ impl Pages {
         let setting = PageSetting::new(site, locale, languages);
         let nav = &setting.nav;
         let (charts, downloads) = (&lang.charts, &lang.downloads);
-        let scope = Scope { site, locale, charts, text: setting.text() };
+        let scope = Scope { site, locale, charts, text: setting.text(), own: None };
         let places: Vec<&Place> = data.places.values().filter(|p| wanted(&page_path(prefix, &p.slug))).collect();
         let sink = output.part();
         // Each page goes to the output as soon as it is rendered (to disk when building), so
@@ -230,7 +232,11 @@ impl Pages {
         ctx.insert("downloads", downloads);
         insert_social(&mut ctx, downloads);
         let narrative = site.content.narratives.get(&place.slug);
-        self.insert_document(&mut ctx, narrative, &Scope { site, locale, charts, text: setting.text() })?;
+        self.insert_document(
+            &mut ctx,
+            narrative,
+            &Scope { site, locale, charts, text: setting.text(), own: Some(&place.slug) },
+        )?;
         self.render("place.html", &ctx)
     }
 
@@ -251,7 +257,13 @@ impl Pages {
             c.insert("t", &locale.strings);
             self.render("chart.html", &c)
         };
-        let (html, summary) = resolve::resolve(doc, &scope.site.data, locale, scope.charts, &chart_html)?;
+        let (html, summary) = resolve::resolve(
+            doc,
+            &scope.site.data,
+            locale,
+            resolve::Quoted { all: scope.charts, own: scope.own },
+            &chart_html,
+        )?;
         ctx.insert("narrative", &html);
         ctx.insert("summary", &summary);
         if doc.lang.is_none() {

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use super::view::{ChartView, FamilyView};
 use crate::content::Document;
-use crate::data::Data;
+use crate::data::{ChartKind, Data};
 use crate::i18n::Locale;
 use crate::present::value_text;
 use crate::shortcodes::{Call, Shortcode, Shows};
@@ -16,9 +16,18 @@ pub enum Filled {
     Charts(Vec<ChartView>),
 }
 
+/// The charts a page's shortcodes may show: every place's, and which place the page is of.
+#[derive(Clone, Copy)]
+pub struct Quoted<'a> {
+    pub all: &'a BTreeMap<String, Vec<FamilyView>>,
+    /// A region's page shows its own version of its country's regions chart: the one with
+    /// its bar highlighted and ranked.
+    pub own: Option<&'a str>,
+}
+
 /// What shortcode `code` of a narrative shows, from what was checked when it was loaded (a
 /// shortcode about a place whose file has errors shows nothing; its build fails anyway).
-pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: &BTreeMap<String, Vec<FamilyView>>) -> Filled {
+pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: Quoted) -> Filled {
     let Some(call) = &code.call else { return Filled::Text(String::new()) };
     let Some(place) = data.places.get(call.place()) else { return Filled::Text(String::new()) };
     match call {
@@ -43,7 +52,16 @@ pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: &BTreeMap<St
             ))
         }
         Call::Chart { shows, kind, .. } => {
-            let families = charts.get(call.place()).map(Vec::as_slice).unwrap_or_default();
+            if let (Some(own), Shows::Indicator(id), ChartKind::Regions) = (charts.own, shows, kind) {
+                let is_parent = data.places.get(own).is_some_and(|p| p.parent.as_deref() == Some(call.place()));
+                let standing = charts.all.get(own).into_iter().flatten().flat_map(|f| &f.charts).find(|c| {
+                    c.id.starts_with("standing-") && c.indicators.contains(id) && c.kind == ChartKind::Regions
+                });
+                if let (true, Some(chart)) = (is_parent, standing) {
+                    return Filled::Charts(vec![chart.clone()]);
+                }
+            }
+            let families = charts.all.get(call.place()).map(Vec::as_slice).unwrap_or_default();
             let chosen: Vec<ChartView> = match shows {
                 Shows::Indicator(id) => families
                     .iter()
@@ -67,7 +85,7 @@ pub fn resolve(
     doc: &Document,
     data: &Data,
     locale: &Locale,
-    charts: &BTreeMap<String, Vec<FamilyView>>,
+    charts: Quoted,
     chart_html: &dyn Fn(&ChartView) -> Result<String, crate::error::Error>,
 ) -> Result<(String, Option<String>), crate::error::Error> {
     let count = doc.shortcodes.len();
@@ -98,7 +116,8 @@ pub fn resolve_summary(doc: &Document, data: &Data, locale: &Locale) -> Option<S
     let mut at = 0;
     while let Some((start, end, i)) = next_placeholder(summary, at, doc.shortcodes.len()) {
         out.push_str(&summary[at..start]);
-        if let Filled::Text(text) = fill(&doc.shortcodes[i], data, locale, &BTreeMap::new()) {
+        if let Filled::Text(text) = fill(&doc.shortcodes[i], data, locale, Quoted { all: &BTreeMap::new(), own: None })
+        {
             out.push_str(&strip_tags(&text));
         }
         at = end;
