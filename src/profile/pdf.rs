@@ -219,3 +219,16 @@ impl World for ProfileWorld<'_> {
         None
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the drawn text counts: not the title and description screen readers get.
+    #[test]
+    fn an_svgs_words_are_those_of_its_text_elements() {
+        let svg = b"<svg><title>Not drawn</title><desc>Nor this</desc>\n<text x=\"1\" font-size=\"12\">Under-five mortality</text><text>12.9</text><text></text><rect/></svg>";
+        assert_eq!(svg_words(svg), 3);
+        assert_eq!(svg_words(b"<svg><text>unclosed"), 0);
+    }
+}
