@@ -369,6 +369,19 @@ fn every_pdf_of_the_default_site_is_a_readable_brief_of_at_most_two_pages() {
     problems.sort();
     assert!(problems.is_empty(), "{} of {} PDFs are not briefs:\n{}", problems.len(), pdfs.len(), problems.join("\n"));
 
+    // A region's brief compares it with its country: the same source, the year said.
+    for (dir, expected) in [("peru/huanuco", "Peru: 12.1 in 2025"), ("es/peru/huanuco", "Perú: 12,1 en 2025")] {
+        let text = pdf_text(&public.join(dir).join("salud-profile-huanuco.pdf"));
+        assert!(text.contains(expected), "{dir}'s brief lacks {expected:?}:\n{text}");
+    }
+    // Peru's departments are compared in a chart sorted by value, not in alphabetical order.
+    let peru = poppler(
+        "pdftotext",
+        &["-f", "2", "-l", "2", &public.join("peru/salud-profile-peru.pdf").to_string_lossy(), "-"],
+    );
+    let at = |name: &str| peru.find(name).unwrap_or_else(|| panic!("Peru's page 2 lacks {name}:\n{peru}"));
+    assert!(at("Loreto") < at("Huancavelica") && at("Huancavelica") < at("Tacna"), "{peru}");
+
     let artifacts = repo_root().join("tests/artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();
     for (dir, name) in [
