@@ -122,12 +122,6 @@ pub struct Typeset {
     pub words: Vec<usize>,
 }
 
-impl Typeset {
-    pub fn pages(&self) -> usize {
-        self.words.len()
-    }
-}
-
 fn frame_words(frame: &Frame) -> usize {
     frame
         .items()

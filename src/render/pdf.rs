@@ -33,9 +33,20 @@ const ONE_PAGE: [Fit; 3] = [
 /// half the tests ask for, since salud counts words a little differently from PDF readers.
 const SECOND_PAGE_SHARE: f64 = 0.6;
 
+/// The words on each page of a layout.
+trait Pages {
+    fn words(&self) -> &[usize];
+}
+
+impl Pages for Typeset {
+    fn words(&self) -> &[usize] {
+        &self.words
+    }
+}
+
 /// One page, or two with a second page full enough.
-fn good(typeset: &Typeset) -> bool {
-    match typeset.words.as_slice() {
+fn good(typeset: &impl Pages) -> bool {
+    match typeset.words() {
         [_] => true,
         [first, second] => *second as f64 >= SECOND_PAGE_SHARE * *first as f64,
         _ => false,
@@ -45,15 +56,15 @@ fn good(typeset: &Typeset) -> bool {
 /// The fullest layout that makes a good brief: two pages with a full enough second page, or
 /// one page. When none does (never with the default theme), the first layout of at most two
 /// pages, or the leanest of all.
-fn fit(mut typeset: impl FnMut(Fit) -> Result<Typeset, Error>) -> Result<Typeset, Error> {
-    let mut fallback: Option<Typeset> = None;
+fn fit<T: Pages>(mut typeset: impl FnMut(Fit) -> Result<T, Error>) -> Result<T, Error> {
+    let mut fallback: Option<T> = None;
     for fit in TWO_PAGES {
         let t = typeset(fit)?;
         if good(&t) {
             return Ok(t);
         }
-        let thin = t.pages() <= 2;
-        if thin && fallback.as_ref().is_none_or(|f| f.pages() > 2) {
+        let thin = t.words().len() <= 2;
+        if thin && fallback.is_none() {
             fallback = Some(t);
         }
         // Page 2 is nearly empty, and the layouts after this one only take more from it
@@ -64,7 +75,7 @@ fn fit(mut typeset: impl FnMut(Fit) -> Result<Typeset, Error>) -> Result<Typeset
     }
     for fit in ONE_PAGE {
         let t = typeset(fit)?;
-        if t.pages() == 1 {
+        if t.words().len() == 1 {
             return Ok(t);
         }
     }
@@ -73,6 +84,7 @@ fn fit(mut typeset: impl FnMut(Fit) -> Result<Typeset, Error>) -> Result<Typeset
         None => typeset(TWO_PAGES[TWO_PAGES.len() - 1]),
     }
 }
+
 pub(super) struct PdfProfile {
     pub(super) typesetter: Typesetter,
 }
@@ -114,5 +126,60 @@ impl PdfProfile {
         let link = Link::new(&path, pdf.len());
         output.add(path, pdf);
         Ok(Some(link))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    impl Pages for Vec<usize> {
+        fn words(&self) -> &[usize] {
+            self
+        }
+    }
+
+    /// Which layouts `fit` tries, and which it keeps, for a brief whose words per page each
+    /// layout gives by `pages`.
+    fn run(pages: impl Fn(Fit) -> Vec<usize>) -> (Vec<Fit>, Vec<usize>) {
+        let mut tried = Vec::new();
+        let kept = fit(|f| {
+            tried.push(f);
+            Ok::<_, Error>(pages(f))
+        })
+        .unwrap();
+        (tried, kept)
+    }
+
+    #[test]
+    fn a_full_brief_keeps_the_fullest_layout() {
+        let (tried, kept) = run(|_| vec![400, 300]);
+        assert_eq!((tried, kept), (vec![TWO_PAGES[0]], vec![400, 300]));
+        let (tried, _) = run(|_| vec![250]);
+        assert_eq!(tried, vec![TWO_PAGES[0]], "one page is a good brief too");
+    }
+
+    #[test]
+    fn a_long_brief_holds_less_until_it_fits_two_pages() {
+        let (tried, kept) = run(|f| if f.citations { vec![400, 500, 50] } else { vec![400, 380] });
+        assert!(!tried.last().unwrap().citations && tried[..tried.len() - 1].iter().all(|f| f.citations));
+        assert_eq!(kept, vec![400, 380]);
+    }
+
+    #[test]
+    fn a_brief_with_a_nearly_empty_second_page_goes_on_one_page() {
+        // The figures on page 1 leave page 2 thin; on page 2 they fill it.
+        let (tried, kept) = run(|f| match (f.pages, f.table) {
+            (2, Table::First) => vec![400, 100],
+            (2, _) => vec![300, 150],
+            (_, Table::None) => vec![420],
+            _ => vec![420, 40],
+        });
+        assert_eq!(&tried[..2], &TWO_PAGES[..2]);
+        assert_eq!(tried.last().unwrap().table, Table::None);
+        assert_eq!(kept, vec![420]);
+        // When no layout fits one page, the first of two pages stays.
+        let (_, kept) = run(|f| if f.table == Table::First { vec![400, 100] } else { vec![400, 120, 3] });
+        assert_eq!(kept, vec![400, 100]);
     }
 }
