@@ -53,7 +53,8 @@ impl Typesetter {
         let world = self.world(files);
         let document: PagedDocument = typst::compile(&world).output.map_err(|errors| self.error(&world, &errors))?;
         let words = document.pages().iter().map(|page| frame_words(&page.frame)).collect();
-        Ok(Typeset { document, words })
+        let fills = [PAGE1_END, END].map(|label| marker_depth(&document, label));
+        Ok(Typeset { document, words, page1_fill: fills[0], end_fill: fills[1] })
     }
 
     /// The PDF of a layout.
@@ -120,6 +121,23 @@ pub struct Typeset {
     /// The words on each page, counted as a PDF reader extracts them: the text Typst set and
     /// the text inside the SVG charts placed on the page.
     pub words: Vec<usize>,
+    /// How far down page 1 its first part ends, from 0 to 1, when the template marks it
+    /// (`<salud-page1-end>`), and how far down its page the brief ends (`<salud-end>`).
+    pub page1_fill: Option<f64>,
+    pub end_fill: Option<f64>,
+}
+
+const PAGE1_END: &str = "salud-page1-end";
+const END: &str = "salud-end";
+
+/// How far down its page (0 to 1) the template's element labelled `label` sits.
+fn marker_depth(document: &PagedDocument, label: &str) -> Option<f64> {
+    let label = typst::foundations::Label::new(typst::utils::PicoStr::intern(label))?;
+    let introspector = document.introspector();
+    let location = introspector.elements().query_label(label).ok()?.location()?;
+    let position = introspector.position(location)?;
+    let page = document.pages().get(position.page.get() - 1)?;
+    Some(position.point.y.to_pt() / page.frame.height().to_pt())
 }
 
 fn frame_words(frame: &Frame) -> usize {

@@ -36,12 +36,25 @@ const SECOND_PAGE_SHARE: f64 = 0.6;
 /// The words on each page of a layout.
 trait Pages {
     fn words(&self) -> &[usize];
+    /// How far down page 1 its first part ends, and how far down its page the brief ends
+    /// (0 to 1), when the template says.
+    fn fills(&self) -> (Option<f64>, Option<f64>);
 }
 
 impl Pages for Typeset {
     fn words(&self) -> &[usize] {
         &self.words
     }
+    fn fills(&self) -> (Option<f64>, Option<f64>) {
+        (self.page1_fill, self.end_fill)
+    }
+}
+
+/// Two pages this little filled could be one: page 1 stops short (a page break after its
+/// charts) and page 2 is no fuller.
+fn could_be_one(typeset: &impl Pages) -> bool {
+    let (page1, end) = typeset.fills();
+    typeset.words().len() == 2 && page1.is_some_and(|f| f < 0.8) && end.is_some_and(|f| f < 0.6)
 }
 
 /// One page, or two with a second page full enough.
@@ -53,13 +66,32 @@ fn good(typeset: &impl Pages) -> bool {
     }
 }
 
-/// The fullest layout that makes a good brief: two pages with a full enough second page, or
-/// one page. When none does (never with the default theme), the first layout of at most two
+/// The fullest layout that makes a good brief: all of it on one page, two pages with a full
+/// enough second page, or one page with less. When none does (never with the default theme), the first layout of at most two
 /// pages, or the leanest of all.
 fn fit<T: Pages>(mut typeset: impl FnMut(Fit) -> Result<T, Error>) -> Result<T, Error> {
+    let full = typeset(TWO_PAGES[0])?;
+    if good(&full) && !could_be_one(&full) {
+        return Ok(full);
+    }
+    // All of it on one page, when it fits, beats two pages that are each half empty, though
+    // page 2 may hold as many words as page 1.
+    if full.words().len() <= 2 {
+        let whole = typeset(ONE_PAGE[0])?;
+        if whole.words().len() == 1 {
+            return Ok(whole);
+        }
+        if good(&full) {
+            return Ok(full);
+        }
+    }
     let mut fallback: Option<T> = None;
+    let mut first = Some(full);
     for fit in TWO_PAGES {
-        let t = typeset(fit)?;
+        let t = match first.take() {
+            Some(t) => t,
+            None => typeset(fit)?,
+        };
         if good(&t) {
             return Ok(t);
         }
@@ -73,8 +105,8 @@ fn fit<T: Pages>(mut typeset: impl FnMut(Fit) -> Result<T, Error>) -> Result<T, 
             break;
         }
     }
-    for fit in ONE_PAGE {
-        let t = typeset(fit)?;
+    for fit in &ONE_PAGE[1..] {
+        let t = typeset(*fit)?;
         if t.words().len() == 1 {
             return Ok(t);
         }
@@ -133,22 +165,37 @@ impl PdfProfile {
 mod tests {
     use super::*;
 
-    impl Pages for Vec<usize> {
+    /// A layout's words and fill per page.
+    struct Laid(Vec<usize>, (Option<f64>, Option<f64>));
+
+    impl Pages for Laid {
         fn words(&self) -> &[usize] {
-            self
+            &self.0
+        }
+        fn fills(&self) -> (Option<f64>, Option<f64>) {
+            self.1
         }
     }
 
-    /// Which layouts `fit` tries, and which it keeps, for a brief whose words per page each
-    /// layout gives by `pages`.
-    fn run(pages: impl Fn(Fit) -> Vec<usize>) -> (Vec<Fit>, Vec<usize>) {
+    /// Which layouts `fit` tries, and the words of the one it keeps, for a brief whose words
+    /// and fill per page each layout gives by `pages`.
+    fn run_filled(pages: impl Fn(Fit) -> (Vec<usize>, (Option<f64>, Option<f64>))) -> (Vec<Fit>, Vec<usize>) {
         let mut tried = Vec::new();
         let kept = fit(|f| {
             tried.push(f);
-            Ok::<_, Error>(pages(f))
+            let (words, fills) = pages(f);
+            Ok::<_, Error>(Laid(words, fills))
         })
         .unwrap();
-        (tried, kept)
+        (tried, kept.0)
+    }
+
+    /// The same, with every page nearly full.
+    fn run(pages: impl Fn(Fit) -> Vec<usize>) -> (Vec<Fit>, Vec<usize>) {
+        run_filled(|f| {
+            let words = pages(f);
+            (words, (Some(0.95), Some(0.95)))
+        })
     }
 
     #[test]
@@ -157,6 +204,22 @@ mod tests {
         assert_eq!((tried, kept), (vec![TWO_PAGES[0]], vec![400, 300]));
         let (tried, _) = run(|_| vec![250]);
         assert_eq!(tried, vec![TWO_PAGES[0]], "one page is a good brief too");
+    }
+
+    /// Two half-empty pages make one page when it fits, though page 2 has words enough.
+    #[test]
+    fn two_half_empty_pages_become_one() {
+        let (tried, kept) = run_filled(|f| match f.pages {
+            2 => (vec![180, 200], (Some(0.55), Some(0.5))),
+            _ => (vec![380], (Some(0.9), Some(0.9))),
+        });
+        assert_eq!((tried, kept), (vec![TWO_PAGES[0], ONE_PAGE[0]], vec![380]));
+        // When it does not fit one page, the two pages stay.
+        let (_, kept) = run_filled(|f| match f.pages {
+            2 => (vec![180, 200], (Some(0.55), Some(0.5))),
+            _ => (vec![380, 20], (Some(0.9), Some(0.1))),
+        });
+        assert_eq!(kept, vec![180, 200]);
     }
 
     #[test]
@@ -175,7 +238,7 @@ mod tests {
             (_, Table::None) => vec![420],
             _ => vec![420, 40],
         });
-        assert_eq!(&tried[..2], &TWO_PAGES[..2]);
+        assert_eq!(&tried[..3], &[TWO_PAGES[0], ONE_PAGE[0], TWO_PAGES[1]]);
         assert_eq!(tried.last().unwrap().table, Table::None);
         assert_eq!(kept, vec![420]);
         // When no layout fits one page, the first of two pages stays.
