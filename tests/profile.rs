@@ -95,7 +95,7 @@ fn the_pdf_is_a_two_page_brief_with_embedded_fonts_and_searchable_text() {
         "per 1,000 live births",
         "World Bank, World Development Indicators",
         "Norte Ñuñoa",
-        "28.4 (2023)",
+        "28.4",
         "A country that exists only in tests.",
         "CC BY 4.0",
         "Test profiles",
@@ -194,7 +194,17 @@ fn peru_pdf_holds_its_figures_and_departments_on_two_pages() {
     assert!(out.status.success(), "{}", stderr(&out));
     let pdf = public.join("peru/salud-profile-peru.pdf");
     let text = pdf_text(&pdf);
-    for expected in ["Peru", "21.9", "67", "56.1", "Huánuco", "Huancavelica", "Community-managed primary care"] {
+    // The headline figures (maternal mortality among them), the departments in their chart.
+    for expected in [
+        "Peru",
+        "12.9",
+        "Maternal mortality",
+        "51",
+        "21.9",
+        "Huánuco",
+        "Huancavelica",
+        "Community-managed primary care",
+    ] {
         assert!(text.contains(expected), "Peru's PDF lacks {expected:?}:\n{text}");
     }
     assert!(pages(&pdf) <= 2, "Peru's PDF has {} pages", pages(&pdf));
@@ -254,7 +264,7 @@ fn an_error_in_the_sites_profile_template_names_its_file_line_and_column() {
     let site = site_with("profile-template-error", None);
     std::fs::create_dir_all(site.join("templates")).unwrap();
     let template = read(&repo_root().join("themes/default/profile.typ"));
-    let broken = template.replacen("  linebreak()\n", "  linebreak() #nosuch\n", 1);
+    let broken = template.replacen("  parbreak()\n", "  parbreak() #nosuch\n", 1);
     let line = broken.lines().position(|l| l.contains("#nosuch")).unwrap() + 1;
     std::fs::write(site.join("templates/profile.typ"), &broken).unwrap();
     let out = salud_in(&site, &["build"]);
@@ -262,7 +272,7 @@ fn an_error_in_the_sites_profile_template_names_its_file_line_and_column() {
     let err = stderr(&out);
     assert!(
         err.starts_with(&format!(
-            "error: the character `#` is not valid in code\n  --> templates/profile.typ:{line}:15\n   |\n{line} |   linebreak() #nosuch\n   |               ^\n"
+            "error: the character `#` is not valid in code\n  --> templates/profile.typ:{line}:14\n   |\n{line} |   parbreak() #nosuch\n   |              ^\n"
         )),
         "{err}"
     );
@@ -271,14 +281,169 @@ fn an_error_in_the_sites_profile_template_names_its_file_line_and_column() {
     assert!(!site.join("public").exists());
 
     let escapes = template.replacen("json(\"/data.json\")", "json(\"../data.json\")", 1);
+    let line = escapes.lines().position(|l| l.contains("../data.json")).unwrap() + 1;
     std::fs::write(site.join("templates/profile.typ"), escapes).unwrap();
     let err = stderr(&salud_in(&site, &["build"]));
     assert!(
-        err.starts_with(
-            "error: path `\"../data.json\"` would escape the project root\n --> templates/profile.typ:5:15\n"
-        ),
+        err.starts_with(&format!(
+            "error: path `\"../data.json\"` would escape the project root\n --> templates/profile.typ:{line}:15\n"
+        )),
         "{err}"
     );
     assert!(!err.contains("--root") && !err.contains("sandbox"), "no help about Typst's command line: {err}");
     assert!(err.contains("= help: the profile can read only /data.json and the charts under /charts/"), "{err}");
+}
+
+/// The words of one page, as a reader's PDF software extracts them.
+fn page_words(pdf: &Path, page: usize) -> usize {
+    let page = page.to_string();
+    poppler("pdftotext", &["-f", &page, "-l", &page, &pdf.to_string_lossy(), "-"]).split_whitespace().count()
+}
+
+/// The smallest text of the PDF in points, with the word: poppler's word boxes are as tall as
+/// the font size (Typst's text and the text of the SVG charts alike, scaled as placed; no
+/// chart text is rotated, which would make a box as tall as the word is long).
+fn smallest_text(pdf: &Path) -> (f64, String) {
+    let xml = poppler("pdftotext", &["-bbox", &pdf.to_string_lossy(), "-"]);
+    let attr = |line: &str, name: &str| -> f64 {
+        let start = line.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        line[start..start + line[start..].find('"').unwrap()].parse().unwrap()
+    };
+    xml.lines()
+        .filter(|l| l.trim_start().starts_with("<word "))
+        .map(|l| (attr(l, "yMax") - attr(l, "yMin"), l.rsplit('>').nth(1).unwrap_or("").replace("</word", "")))
+        .min_by(|a, b| a.0.total_cmp(&b.0))
+        .unwrap_or((f64::INFINITY, String::new()))
+}
+
+/// What is wrong with one PDF as a brief, if anything: more than two pages, a nearly empty
+/// second page (fewer than half the words of the first), or text under 7 pt.
+fn brief_problems(pdf: &Path) -> Vec<String> {
+    let mut problems = Vec::new();
+    let count = pages(pdf);
+    if count > 2 {
+        problems.push(format!("{count} pages"));
+    }
+    if count == 2 {
+        let (first, second) = (page_words(pdf, 1), page_words(pdf, 2));
+        if second * 2 < first {
+            problems.push(format!("page 2 has {second} words, page 1 {first}"));
+        }
+    }
+    let (size, word) = smallest_text(pdf);
+    // Poppler's boxes round to thousandths of a point.
+    if size < 6.99 {
+        problems.push(format!("text of {size:.2} pt ({word:?})"));
+    }
+    problems
+}
+
+/// Every PDF of the default site, in both languages: at most two pages, a second page at
+/// least half as full as the first, no text under 7 pt; pages of a few as PNG for a person.
+#[test]
+fn every_pdf_of_the_default_site_is_a_readable_brief_of_at_most_two_pages() {
+    let public = scratch("profile-all-pdfs").join("public");
+    let out = salud(&["build", "--root", &repo_root().to_string_lossy(), "--output", &public.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let pdfs: Vec<std::path::PathBuf> = walkdir::WalkDir::new(&public)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.file_name().unwrap().to_string_lossy().starts_with("salud-profile-"))
+        .collect();
+    assert!(pdfs.len() > 400, "the default site has a PDF per place and language: {}", pdfs.len());
+    let problems = std::sync::Mutex::new(Vec::new());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                let Some(pdf) = pdfs.get(i) else { break };
+                for problem in brief_problems(pdf) {
+                    let name = pdf.strip_prefix(&public).unwrap().display().to_string();
+                    problems.lock().unwrap().push(format!("{name}: {problem}"));
+                }
+            });
+        }
+    });
+    let mut problems = problems.into_inner().unwrap();
+    problems.sort();
+    assert!(problems.is_empty(), "{} of {} PDFs are not briefs:\n{}", problems.len(), pdfs.len(), problems.join("\n"));
+
+    // A region's brief compares it with its country: the same source, the year said.
+    for (dir, expected) in [("peru/huanuco", "Peru: 12.1 in 2025"), ("es/peru/huanuco", "Perú: 12,1 en 2025")] {
+        let text = pdf_text(&public.join(dir).join("salud-profile-huanuco.pdf"));
+        assert!(text.contains(expected), "{dir}'s brief lacks {expected:?}:\n{text}");
+    }
+    // Peru's departments are compared in a chart sorted by value, not in alphabetical order.
+    let peru = poppler(
+        "pdftotext",
+        &["-f", "2", "-l", "2", &public.join("peru/salud-profile-peru.pdf").to_string_lossy(), "-"],
+    );
+    let at = |name: &str| peru.find(name).unwrap_or_else(|| panic!("Peru's page 2 lacks {name}:\n{peru}"));
+    assert!(at("Loreto") < at("Huancavelica") && at("Huancavelica") < at("Tacna"), "{peru}");
+
+    let artifacts = repo_root().join("tests/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    for (dir, name) in [
+        ("peru", "peru"),
+        ("es/peru", "es-peru"),
+        ("peru/huanuco", "huanuco"),
+        ("nigeria", "nigeria"),
+        ("monaco", "monaco"),
+        ("peru/lima/sos-social-centres-zarate", "sos-zarate"),
+    ] {
+        let file = dir.rsplit('/').next().unwrap();
+        let pdf = public.join(dir).join(format!("salud-profile-{file}.pdf"));
+        for page in 1..=pages(&pdf) {
+            let prefix = artifacts.join(format!("{name}-pdf-{page}"));
+            let page = page.to_string();
+            poppler(
+                "pdftoppm",
+                &[
+                    "-png",
+                    "-r",
+                    "80",
+                    "-f",
+                    &page,
+                    "-l",
+                    &page,
+                    "-singlefile",
+                    &pdf.to_string_lossy(),
+                    &prefix.to_string_lossy(),
+                ],
+            );
+            assert!(prefix.with_extension("png").is_file());
+        }
+    }
+}
+
+/// The edition's date from `published` heads the brief in the reader's language; without it
+/// no date is shown, so the same data make the same PDF on any day.
+#[test]
+fn the_pdf_shows_the_published_date_in_each_language_and_no_date_without_one() {
+    let site = site_with("profile-published", None);
+    let config = site.join("config.toml");
+    let languages = "\n[languages.es]\ntitle = \"Perfiles de prueba\"\n";
+    std::fs::write(&config, format!("published = \"2026-11-30\"\n{}{languages}", read(&config))).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let first_page = |path: &str| {
+        poppler("pdftotext", &["-f", "1", "-l", "1", &site.join(path).to_string_lossy(), "-"]).replace('\n', " ")
+    };
+    for (path, date) in [
+        ("public/testland/salud-profile-testland.pdf", "Published 30 November 2026"),
+        ("public/testland/north/salud-profile-north.pdf", "Published 30 November 2026"),
+        ("public/es/testland/salud-profile-testland.pdf", "Publicado el 30 de noviembre de 2026"),
+    ] {
+        let text = first_page(path);
+        assert!(text.contains(date), "{path} lacks {date:?}:\n{text}");
+    }
+
+    std::fs::write(&config, read(&config).replacen("published = \"2026-11-30\"\n", "", 1)).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    for path in ["public/testland/salud-profile-testland.pdf", "public/es/testland/salud-profile-testland.pdf"] {
+        let text = first_page(path);
+        assert!(!text.contains("Publi") && !text.contains("2026"), "{path} shows a date:\n{text}");
+    }
 }

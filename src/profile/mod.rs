@@ -8,6 +8,7 @@ use serde::Serialize;
 use crate::data::{Data, Place};
 use crate::format;
 use crate::i18n::Locale;
+use crate::present::headline::{self, Tile};
 use crate::site::Site;
 
 /// A chart offered to the PDF template: its family, kind and the path of its SVG.
@@ -34,6 +35,50 @@ struct Definition {
     name: String,
     unit: String,
     definition: String,
+    /// Its first sentence, for a brief short of room.
+    short: String,
+}
+
+/// How much a brief holds, from the most to the least: the renderer typesets the fullest
+/// that fits two pages without a nearly empty second page, or one page.
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Fit {
+    /// 2: the headline figures and the main charts on page 1, the rest on page 2; 1: all of it
+    /// on one page.
+    pub pages: u8,
+    /// Where the table of the figures the tiles do not show goes.
+    pub table: Table,
+    pub definitions: Definitions,
+    /// At most this many charts besides page 1's and the comparison.
+    pub more_charts: u8,
+    /// The sources' addresses and citations, besides their names and licences.
+    pub citations: bool,
+}
+
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Table {
+    /// Under the headline figures and charts on page 1.
+    First,
+    Second,
+    None,
+}
+
+#[derive(Serialize, Clone, Copy, Debug, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Definitions {
+    Full,
+    Short,
+    None,
+}
+
+/// A headline tile with, for a region, its country's value of the same series.
+#[derive(Serialize)]
+struct BriefTile {
+    #[serde(flatten)]
+    tile: Tile,
+    /// "Peru: 12.1 in 2025": the parent's value from the same source, with its year.
+    parent: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -52,7 +97,7 @@ struct Regions {
 
 /// Everything `profile.typ` gets, as `/data.json`.
 #[derive(Serialize)]
-struct ProfileData {
+struct ProfileData<'a> {
     /// The language code, for Typst's hyphenation and quotes.
     lang: String,
     /// The theme's `[profile]` strings in the profile's language.
@@ -63,10 +108,16 @@ struct ProfileData {
     paper: String,
     place: PlaceLine,
     summary: Option<String>,
+    /// "Published 30 November 2026", when config.toml gives the edition's date.
+    published: Option<String>,
+    /// The headline tiles, and the words of their "old data" mark.
+    tiles: Vec<BriefTile>,
+    old: String,
+    fit: Fit,
     /// The span of years the profile's values come from, e.g. "2010–2025".
     data_years: String,
     figures: Vec<Figure>,
-    charts: Vec<ProfileChart>,
+    charts: &'a [ProfileChart],
     regions: Option<Regions>,
     definitions: Vec<Definition>,
     sources: Vec<SourceLine>,
@@ -87,15 +138,19 @@ struct PlaceLine {
     subtitle: String,
 }
 
-/// The JSON the PDF template reads for `place`.
-pub fn template_data(
-    site: &Site,
-    locale: &Locale,
-    place: &Place,
-    summary: Option<String>,
-    charts: Vec<ProfileChart>,
-) -> Vec<u8> {
-    let data = &site.data;
+/// What a brief is made of, besides the site and its data.
+pub struct Brief<'a> {
+    pub place: &'a Place,
+    pub summary: Option<String>,
+    pub charts: &'a [ProfileChart],
+    pub tile_options: &'a headline::TileOptions,
+    pub fit: Fit,
+}
+
+/// The JSON the PDF template reads for a brief.
+pub fn template_data(site: &Site, locale: &Locale, brief: &Brief) -> Vec<u8> {
+    let (data, place) = (&site.data, brief.place);
+    let tiles = headline::tiles(data, place, locale, brief.tile_options);
     let mut figures = Vec::new();
     let mut years: Vec<i32> = Vec::new();
     let mut definitions = Vec::new();
@@ -105,6 +160,9 @@ pub fn template_data(
             let Some(obs) = series.latest() else { continue };
             used = true;
             years.push(obs.year);
+            if tiles.iter().any(|t| t.id == indicator.id.as_str() && t.source_id == series.source.as_str()) {
+                continue;
+            }
             figures.push(Figure {
                 name: indicator.name.clone(),
                 unit: indicator.unit.clone(),
@@ -119,6 +177,7 @@ pub fn template_data(
                     name: indicator.name.clone(),
                     unit: indicator.unit.clone(),
                     definition: definition.clone(),
+                    short: first_sentence(definition).to_string(),
                 });
             }
         }
@@ -153,15 +212,39 @@ pub fn template_data(
         },
         paper: site.config.paper.typst_name().to_string(),
         place: PlaceLine { name: place.name.clone(), subtitle: subtitle(locale, data, place) },
-        summary,
+        summary: brief.summary.clone(),
+        published: site.config.published.as_ref().map(|p| locale.fill("published", &[("date", &locale.date(p))])),
+        tiles: tiles
+            .into_iter()
+            .map(|tile| BriefTile { parent: parent_value(locale, data, place, &tile), tile })
+            .collect(),
+        old: locale.t("change.old").to_string(),
+        fit: brief.fit,
         data_years,
         figures,
-        charts,
+        charts: brief.charts,
         regions: regions(locale, data, place),
         definitions,
         sources,
     };
     serde_json::to_vec(&profile).unwrap_or_default()
+}
+
+/// The first sentence of a definition: up to its first full stop followed by a space.
+fn first_sentence(text: &str) -> &str {
+    text.find(". ").map_or(text, |end| &text[..=end])
+}
+
+/// A region's brief compares it with its country: the parent's value of the tile's indicator
+/// from the same source, in the tile's year when it has one, else its latest, with its year
+/// said either way (two sources' values are never set side by side).
+fn parent_value(locale: &Locale, data: &Data, place: &Place, tile: &Tile) -> Option<String> {
+    let parent = data.places.get(place.parent.as_deref()?)?;
+    let indicator = data.indicator(&tile.id)?;
+    let series = parent.series_of(&indicator.id).find(|s| s.source.as_str() == tile.source_id)?;
+    let obs = series.at(tile.year).or_else(|| series.latest())?;
+    let value = crate::present::value_text(locale, indicator, obs);
+    Some(locale.fill("profile.parent", &[("place", &parent.name), ("value", &value), ("year", &obs.year.to_string())]))
 }
 
 fn subtitle(locale: &Locale, data: &Data, place: &Place) -> String {

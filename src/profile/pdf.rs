@@ -7,9 +7,11 @@ use std::collections::{BTreeMap, HashMap};
 
 use typst::diag::{FileError, FileResult, Severity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Duration};
+use typst::layout::{Frame, FrameItem};
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
+use typst::visualize::ImageKind;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_layout::PagedDocument;
 
@@ -44,25 +46,36 @@ impl Typesetter {
         }
     }
 
-    /// Typesets one profile. `files` are the virtual files besides the template, by path
-    /// (`/data.json`, `/charts/mortality.svg`). Returns the PDF and its number of pages.
-    pub fn pdf(&self, files: BTreeMap<String, Vec<u8>>) -> Result<(Vec<u8>, usize), Error> {
-        let main = file_id(TEMPLATE);
-        let world = ProfileWorld {
-            shared: self,
-            main,
-            source: Source::new(main, self.template.clone()),
-            files: files.into_iter().map(|(path, bytes)| (file_id(&path), Bytes::new(bytes))).collect(),
-        };
+    /// Lays one profile out (`files` are the virtual files besides the template, by path:
+    /// `/data.json`, `/charts/mortality.svg`) without making the PDF, so that a layout can be judged (its
+    /// pages, the words on each) before it is chosen.
+    pub fn typeset(&self, files: BTreeMap<String, Vec<u8>>) -> Result<Typeset, Error> {
+        let world = self.world(files);
         let document: PagedDocument = typst::compile(&world).output.map_err(|errors| self.error(&world, &errors))?;
-        let pages = document.pages().len();
-        let pdf = typst_pdf::pdf(&document, &typst_pdf::PdfOptions::default())
-            .map_err(|errors| self.error(&world, &errors))?;
+        let words = document.pages().iter().map(|page| frame_words(&page.frame)).collect();
+        let fills = [PAGE1_END, END].map(|label| marker_depth(&document, label));
+        Ok(Typeset { document, words, page1_fill: fills[0], end_fill: fills[1] })
+    }
+
+    /// The PDF of a layout.
+    pub fn export(&self, typeset: &Typeset) -> Result<Vec<u8>, Error> {
+        let pdf = typst_pdf::pdf(&typeset.document, &typst_pdf::PdfOptions::default())
+            .map_err(|errors| self.error(&self.world(BTreeMap::new()), &errors))?;
         // Typst memoizes its work for incremental compiles, which a build of many different
         // profiles never benefits from much; without eviction its caches grow with every
         // profile (to about 0.9 GB for the default site).
         typst::comemo::evict(EVICT_AFTER);
-        Ok((pdf, pages))
+        Ok(pdf)
+    }
+
+    fn world(&self, files: BTreeMap<String, Vec<u8>>) -> ProfileWorld<'_> {
+        let main = file_id(TEMPLATE);
+        ProfileWorld {
+            shared: self,
+            main,
+            source: Source::new(main, self.template.clone()),
+            files: files.into_iter().map(|(path, bytes)| (file_id(&path), Bytes::new(bytes))).collect(),
+        }
     }
 
     /// Typst's first error as salud's message (those after it mostly follow from it, as a
@@ -100,6 +113,63 @@ impl Typesetter {
         }
         Error::Site(diags)
     }
+}
+
+/// A profile laid out in pages, not yet a PDF.
+pub struct Typeset {
+    document: PagedDocument,
+    /// The words on each page, counted as a PDF reader extracts them: the text Typst set and
+    /// the text inside the SVG charts placed on the page.
+    pub words: Vec<usize>,
+    /// How far down page 1 its first part ends, from 0 to 1, when the template marks it
+    /// (`<salud-page1-end>`), and how far down its page the brief ends (`<salud-end>`).
+    pub page1_fill: Option<f64>,
+    pub end_fill: Option<f64>,
+}
+
+const PAGE1_END: &str = "salud-page1-end";
+const END: &str = "salud-end";
+
+/// How far down its page (0 to 1) the template's element labelled `label` sits.
+fn marker_depth(document: &PagedDocument, label: &str) -> Option<f64> {
+    let label = typst::foundations::Label::new(typst::utils::PicoStr::intern(label))?;
+    let introspector = document.introspector();
+    let location = introspector.elements().query_label(label).ok()?.location()?;
+    let position = introspector.position(location)?;
+    let page = document.pages().get(position.page.get() - 1)?;
+    Some(position.point.y.to_pt() / page.frame.height().to_pt())
+}
+
+fn frame_words(frame: &Frame) -> usize {
+    frame
+        .items()
+        .map(|(_, item)| match item {
+            FrameItem::Group(group) => frame_words(&group.frame),
+            FrameItem::Text(text) => text.text.split_whitespace().count(),
+            FrameItem::Image(image, _, _) => match image.kind() {
+                ImageKind::Svg(svg) => svg_words(svg.data()),
+                _ => 0,
+            },
+            _ => 0,
+        })
+        .sum()
+}
+
+/// The words of an SVG's `<text>` elements, the only text of salud's charts a reader sees.
+fn svg_words(svg: &[u8]) -> usize {
+    let text = String::from_utf8_lossy(svg);
+    let mut words = 0;
+    let mut rest = text.as_ref();
+    while let Some(start) = rest.find("<text") {
+        rest = &rest[start..];
+        let Some(open) = rest.find('>') else { break };
+        let Some(close) = rest.find("</text>") else { break };
+        if open < close {
+            words += rest[open + 1..close].split_whitespace().count();
+        }
+        rest = &rest[close + "</text>".len()..];
+    }
+    words
 }
 
 /// What a profile template can read, for messages about a file it could not.
@@ -159,5 +229,18 @@ impl World for ProfileWorld<'_> {
     /// No date: a profile must not change with the day it is built.
     fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Only the drawn text counts: not the title and description screen readers get.
+    #[test]
+    fn an_svgs_words_are_those_of_its_text_elements() {
+        let svg = b"<svg><title>Not drawn</title><desc>Nor this</desc>\n<text x=\"1\" font-size=\"12\">Under-five mortality</text><text>12.9</text><text></text><rect/></svg>";
+        assert_eq!(svg_words(svg), 3);
+        assert_eq!(svg_words(b"<svg><text>unclosed"), 0);
     }
 }
