@@ -56,8 +56,8 @@ fn tiles_lead_the_page_with_year_source_change_and_target() {
     assert!(shown.contains("Under-five mortality"), "{shown}");
     assert!(shown.contains("<strong>17</strong>"), "{shown}");
     assert!(shown.contains("2023 · <a href=\"#source-wdi\""), "year and source, linked: {shown}");
-    // 17 in 2023 against 30 in 2013, the same source; lower is better.
-    assert!(shown.contains("Down 13 since 2013<span class=\"from\"> (was 30)</span>"), "{shown}");
+    // 17 in 2023 against 30 in 2013 (a rate: its change is a share of itself), the same source; lower is better.
+    assert!(shown.contains("Down 43% since 2013<span class=\"from\"> (was 30)</span>"), "{shown}");
     assert!(shown.contains("class=\"change better\""), "{shown}");
     assert!(shown.contains("SDG 3.2 target for 2030: 25"), "{shown}");
     // Health expenditure's only value is from 2021: two years before the edition's 2023.
