@@ -26,23 +26,6 @@ fn default_public() -> &'static Path {
     })
 }
 
-/// tests/browser/ with its node packages installed.
-fn node_tools() -> &'static Path {
-    static TOOLS: OnceLock<PathBuf> = OnceLock::new();
-    TOOLS.get_or_init(|| {
-        let dir = repo_root().join("tests/browser");
-        if !dir.join("node_modules/playwright-core").is_dir() {
-            let out = Command::new("npm")
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&dir)
-                .output()
-                .expect("these tests need Node.js and npm (apt-get install nodejs npm); .ci/run installs them");
-            assert!(out.status.success(), "npm ci in tests/browser failed: {}", stderr(&out));
-        }
-        dir
-    })
-}
-
 /// What tests/browser/site-check.mjs saw on the default site, run once.
 fn site_report() -> &'static serde_json::Value {
     static REPORT: OnceLock<serde_json::Value> = OnceLock::new();
@@ -57,21 +40,6 @@ fn site_report() -> &'static serde_json::Value {
         assert!(out.status.success(), "site-check.mjs failed: {}", stderr(&out));
         serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("{e}: {}", stdout(&out)))
     })
-}
-
-fn which_chromium() -> String {
-    let name = chromium();
-    let out = Command::new("sh").args(["-c", &format!("command -v {name}")]).output().expect("sh runs");
-    String::from_utf8_lossy(&out.stdout).trim().to_string()
-}
-
-fn chromium() -> String {
-    for name in ["chromium", "chromium-browser"] {
-        if Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()) {
-            return name.to_string();
-        }
-    }
-    panic!("this test needs Chromium: install Debian's package (apt-get install chromium); .ci/run does");
 }
 
 fn run_chromium(profile: &Path, window: &str, extra: &[&str], url: &str) -> String {

@@ -14,25 +14,11 @@ fn no_chart_of_the_default_site_has_colliding_or_cut_labels() {
     let public = scratch("chart-layout-default-site").join("public");
     let out = salud(&["build", "--root", &repo_root().to_string_lossy(), "--output", &public.to_string_lossy()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    // The node tools tests/browser.rs uses, installed the same way on first use.
-    let tools = repo_root().join("tests/browser");
-    if !tools.join("node_modules/playwright-core").is_dir() {
-        let out = Command::new("npm")
-            .args(["ci", "--no-audit", "--no-fund"])
-            .current_dir(&tools)
-            .output()
-            .expect("this test needs Node.js and npm (apt-get install nodejs npm); .ci/run installs them");
-        assert!(out.status.success(), "npm ci in tests/browser failed: {}", stderr(&out));
-    }
-    let chromium = ["chromium", "chromium-browser"]
-        .into_iter()
-        .find(|n| Command::new(n).arg("--version").output().is_ok_and(|o| o.status.success()))
-        .expect("this test needs Chromium: apt-get install chromium");
-    let which = Command::new("sh").args(["-c", &format!("command -v {chromium}")]).output().unwrap();
+    let tools = node_tools();
     let out = Command::new("node")
         .arg(tools.join("chart-layout.mjs"))
         .arg(&public)
-        .env("CHROMIUM", String::from_utf8_lossy(&which.stdout).trim())
+        .env("CHROMIUM", which_chromium())
         .output()
         .expect("node runs");
     assert!(out.status.success(), "chart-layout.mjs failed: {}", stderr(&out));

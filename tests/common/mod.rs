@@ -88,3 +88,38 @@ pub fn assert_same_files(a: &Path, b: &Path) {
     let differing: Vec<&String> = a.iter().zip(&b).filter(|(x, y)| x.1 != y.1).map(|(x, _)| &x.0).collect();
     assert!(differing.is_empty(), "these files differ: {differing:?}");
 }
+
+/// tests/browser/ with its node packages (playwright-core, axe-core, vnu-jar) installed from
+/// its package-lock.json on first use.
+pub fn node_tools() -> &'static Path {
+    static TOOLS: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    TOOLS.get_or_init(|| {
+        let dir = repo_root().join("tests/browser");
+        if !dir.join("node_modules/playwright-core").is_dir() {
+            let out = Command::new("npm")
+                .args(["ci", "--no-audit", "--no-fund"])
+                .current_dir(&dir)
+                .output()
+                .expect("these tests need Node.js and npm (apt-get install nodejs npm); .ci/run installs them");
+            assert!(out.status.success(), "npm ci in tests/browser failed: {}", stderr(&out));
+        }
+        dir
+    })
+}
+
+/// The name Chromium answers to on this machine.
+pub fn chromium() -> String {
+    for name in ["chromium", "chromium-browser"] {
+        if Command::new(name).arg("--version").output().is_ok_and(|o| o.status.success()) {
+            return name.to_string();
+        }
+    }
+    panic!("this test needs Chromium: install Debian's package (apt-get install chromium); .ci/run does");
+}
+
+/// Chromium's full path, for playwright-core's `executablePath`.
+pub fn which_chromium() -> String {
+    let name = chromium();
+    let out = Command::new("sh").args(["-c", &format!("command -v {name}")]).output().expect("sh runs");
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
