@@ -83,6 +83,13 @@ fn values_that_jump_are_marked_and_kept_as_the_source_gave_them() {
     let years = &html[html.find("id=\"series-heading\"").unwrap()..];
     assert!(years.contains("1,000 <span class=\"unusual\">"), "the spike is marked: {years}");
     assert!(years.contains("<td>110</td>") && years.contains("<td>100</td>"), "its neighbours are not: {years}");
+    // The mortality chart's data table marks 2023's 95 too, and the chart still draws it.
+    let chart = &html[html.find("class=\"chart-data\"").unwrap()..];
+    let chart = &chart[..chart.find("</details>").unwrap()];
+    assert!(chart.contains("<td>95 <span class=\"unusual\">"), "{chart}");
+    assert!(chart.contains("<td>21</td>"), "{chart}");
+    let svg = read(&public.join("jumpland/charts/mortality-per-1-000-live-births.svg"));
+    assert!(svg.contains(">95<"), "the chart draws the value as given");
 }
 
 #[test]

@@ -70,6 +70,23 @@ pub struct Line {
     pub points: Vec<(i32, f64, String)>,
     /// The country's line on a region's chart, drawn for comparison (grey, dashed).
     pub country: bool,
+    /// Years whose value jumps from its neighbours ([`Series::jumps`]): the table marks them,
+    /// the line draws them as they are.
+    pub unusual: Vec<i32>,
+}
+
+/// A cell of a chart's data table.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Cell {
+    pub text: String,
+    /// The value jumps from its neighbours in the source's series.
+    pub unusual: bool,
+}
+
+impl From<String> for Cell {
+    fn from(text: String) -> Cell {
+        Cell { text, unusual: false }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -179,7 +196,7 @@ impl Chart {
     }
 
     /// The chart's data as a table: column headers, then rows of cells.
-    pub fn table(&self, locale: &Locale) -> (Vec<String>, Vec<Vec<String>>) {
+    pub fn table(&self, locale: &Locale) -> (Vec<String>, Vec<Vec<Cell>>) {
         match &self.kind {
             Kind::Lines { lines, .. } => {
                 let mut headers = vec![locale.t("chart.year").to_string()];
@@ -191,12 +208,11 @@ impl Chart {
                     .into_iter()
                     .rev()
                     .map(|y| {
-                        let mut row = vec![y.to_string()];
-                        row.extend(
-                            lines
-                                .iter()
-                                .map(|l| l.points.iter().find(|p| p.0 == y).map(|p| p.2.clone()).unwrap_or_default()),
-                        );
+                        let mut row = vec![Cell::from(y.to_string())];
+                        row.extend(lines.iter().map(|l| Cell {
+                            text: l.points.iter().find(|p| p.0 == y).map(|p| p.2.clone()).unwrap_or_default(),
+                            unusual: l.unusual.contains(&y),
+                        }));
                         row
                     })
                     .collect();
@@ -206,8 +222,8 @@ impl Chart {
                 vec!["".to_string(), self.unit.clone()],
                 bars.iter()
                     .map(|b| match &b.rank {
-                        Some(rank) => vec![format!("{} ({rank})", b.label), b.text.clone()],
-                        None => vec![b.label.clone(), b.text.clone()],
+                        Some(rank) => vec![format!("{} ({rank})", b.label).into(), b.text.clone().into()],
+                        None => vec![b.label.clone().into(), b.text.clone().into()],
                     })
                     .collect(),
             ),
@@ -222,8 +238,8 @@ impl Chart {
                 let rows = panels
                     .iter()
                     .map(|p| {
-                        let mut row = vec![format!("{} ({})", p.title, p.subtitle)];
-                        row.extend(p.bars.iter().map(|b| b.text.clone()));
+                        let mut row = vec![Cell::from(format!("{} ({})", p.title, p.subtitle))];
+                        row.extend(p.bars.iter().map(|b| Cell::from(b.text.clone())));
                         row
                     })
                     .collect();
@@ -321,6 +337,8 @@ fn time_chart<'a>(data: &'a Data, place: &'a Place, group: &Group<'a>, locale: &
     let points = |indicator: &Indicator, s: &Series| -> Vec<(i32, f64, String)> {
         s.points.iter().map(|p| (p.year, p.value, locale.number(p.value, indicator.decimals))).collect()
     };
+    let unusual =
+        |s: &Series| -> Vec<i32> { s.points.iter().zip(s.jumps()).filter(|(_, j)| *j).map(|(p, _)| p.year).collect() };
     let mut lines: Vec<Line> = series
         .iter()
         .map(|(indicator, s)| Line {
@@ -331,6 +349,7 @@ fn time_chart<'a>(data: &'a Data, place: &'a Place, group: &Group<'a>, locale: &
             },
             points: points(indicator, s),
             country: false,
+            unusual: unusual(s),
         })
         .collect();
     let mut series_used: Vec<&Series> = series.iter().map(|(_, s)| *s).collect();
@@ -348,7 +367,7 @@ fn time_chart<'a>(data: &'a Data, place: &'a Place, group: &Group<'a>, locale: &
                 } else {
                     locale.fill("chart.country_line", &[("place", &country.name)])
                 };
-                lines.push(Line { label, points: points(indicator, s), country: true });
+                lines.push(Line { label, points: points(indicator, s), country: true, unusual: unusual(s) });
                 series_used.push(s);
             }
         }

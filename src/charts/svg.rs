@@ -803,11 +803,13 @@ mod tests {
                             (2005, 28.0, "28".into()),
                         ],
                         country: false,
+                        unusual: vec![],
                     },
                     Line {
                         label: "Neonatal mortality".into(),
                         points: vec![(2003, 15.0, "15".into()), (2006, 12.5, "12.5".into())],
                         country: false,
+                        unusual: vec![],
                     },
                 ],
                 references: vec![Reference { value: 25.0, label: "SDG 3.2 target for 2030".into() }],
@@ -986,10 +988,30 @@ mod tests {
         let mut chart = sample_lines();
         chart.kind = Kind::Lines {
             lines: vec![
-                Line { label: "Under-five mortality".into(), points: with_text(under5), country: false },
-                Line { label: "Neonatal mortality".into(), points: with_text(neonatal), country: false },
-                Line { label: "Under-five (survey)".into(), points: vec![(2011, 18.0, "18".into())], country: false },
-                Line { label: "Neonatal (survey)".into(), points: vec![(2011, 9.0, "9".into())], country: false },
+                Line {
+                    label: "Under-five mortality".into(),
+                    points: with_text(under5),
+                    country: false,
+                    unusual: vec![],
+                },
+                Line {
+                    label: "Neonatal mortality".into(),
+                    points: with_text(neonatal),
+                    country: false,
+                    unusual: vec![],
+                },
+                Line {
+                    label: "Under-five (survey)".into(),
+                    points: vec![(2011, 18.0, "18".into())],
+                    country: false,
+                    unusual: vec![],
+                },
+                Line {
+                    label: "Neonatal (survey)".into(),
+                    points: vec![(2011, 9.0, "9".into())],
+                    country: false,
+                    unusual: vec![],
+                },
             ],
             references: vec![
                 Reference { value: 25.0, label: "SDG 3.2 target for 2030 (under-five mortality)".into() },

@@ -52,7 +52,7 @@ pub(super) struct ChartView {
     pub(super) narrow_width: u32,
     pub(super) narrow_height: u32,
     pub(super) headers: Vec<String>,
-    pub(super) rows: Vec<Vec<String>>,
+    pub(super) rows: Vec<Vec<charts::Cell>>,
     pub(super) sources: Vec<String>,
     pub(super) source_line: String,
     pub(super) notes: Vec<String>,
