@@ -32,11 +32,11 @@ pub fn render(chart: &Chart, style: &ChartStyle, size: Size) -> String {
     let mut pen = Pen { area: &DrawingArea::from(&backend), backend: &backend, style };
     pen.fill(size.width, height);
     layout.draw(&mut pen);
-    let body = backend.borrow_mut().finish();
+    let (body, text_defaults) = backend.borrow_mut().finish_hoisted();
     // `role`, `<title>` and `<desc>` for screen readers; no fixed width or height, so the
     // chart scales to the page.
     let mut svg = format!(
-        "<svg viewBox=\"0 0 {} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" font-family=\"{}, sans-serif\">\n<title>{}</title>\n<desc>{}</desc>",
+        "<svg viewBox=\"0 0 {} {height}\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" font-family=\"{}, sans-serif\"{text_defaults}>\n<title>{}</title>\n<desc>{}</desc>",
         size.width,
         crate::escape::escape(&style.font_family),
         crate::escape::escape(&chart.title),
@@ -893,6 +893,7 @@ mod tests {
 
     /// Every `<text>` of an SVG document: its content, unescaped enough to count characters.
     fn texts(svg: &str) -> Vec<String> {
+        let root = svg.split('>').next().unwrap();
         svg.split("<text")
             .skip(1)
             .map(|t| t.split_once('>').unwrap().1.split("</text>").next().unwrap().to_string())
@@ -955,12 +956,13 @@ mod tests {
         let attr = |tag: &str, name: &str| {
             tag.split_once(&format!(" {name}=\"")).map(|(_, rest)| rest.split('"').next().unwrap().to_string())
         };
+        let root = svg.split('>').next().unwrap();
         svg.split("<text")
             .skip(1)
             .map(|t| {
                 let (tag, rest) = t.split_once('>').unwrap();
                 let text = rest.split("</text>").next().unwrap().replace("&amp;", "&");
-                let size: u32 = attr(tag, "font-size").unwrap().parse().unwrap();
+                let size: u32 = attr(tag, "font-size").or_else(|| attr(root, "font-size")).unwrap().parse().unwrap();
                 let x: i32 = attr(tag, "x").unwrap().parse().unwrap();
                 let y: i32 = attr(tag, "y").unwrap().parse().unwrap();
                 let w = if tag.contains("bold") { bold_width(&text, size) } else { text_width(&text, size) };

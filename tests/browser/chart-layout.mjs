@@ -44,7 +44,7 @@ for (let i = 0; i < files.length; i += BATCH) {
       const vb = svg.viewBox.baseVal;
       const items = Array.from(svg.querySelectorAll("text")).map((t) => {
         const b = t.getBBox();
-        return { text: t.textContent, cls: t.getAttribute("class") || "", size: parseFloat(t.getAttribute("font-size")), x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height };
+        return { text: t.textContent, cls: t.getAttribute("class") || "", size: parseFloat(getComputedStyle(t).fontSize), x0: b.x, y0: b.y, x1: b.x + b.width, y1: b.y + b.height };
       }).filter((t) => t.text.trim() !== "");
       const problems = [];
       const tol = 1;
