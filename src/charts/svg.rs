@@ -893,7 +893,6 @@ mod tests {
 
     /// Every `<text>` of an SVG document: its content, unescaped enough to count characters.
     fn texts(svg: &str) -> Vec<String> {
-        let root = svg.split('>').next().unwrap();
         svg.split("<text")
             .skip(1)
             .map(|t| t.split_once('>').unwrap().1.split("</text>").next().unwrap().to_string())
