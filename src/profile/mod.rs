@@ -51,6 +51,8 @@ pub struct Fit {
     pub definitions: Definitions,
     /// At most this many charts besides page 1's and the comparison.
     pub more_charts: u8,
+    /// Trends added under page 1's two, when they leave page 1 short: 0 or 2 (a row).
+    pub page1_charts: u8,
     /// The sources' addresses and citations, besides their names and licences.
     pub citations: bool,
 }

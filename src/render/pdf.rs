@@ -13,20 +13,97 @@ use crate::profile::{self, Definitions, Fit, Table};
 
 /// The layouts a brief tries, fullest first: two pages, then less on page 2 until it fits...
 const TWO_PAGES: [Fit; 8] = [
-    Fit { pages: 2, table: Table::First, definitions: Definitions::Full, more_charts: 2, citations: true },
-    Fit { pages: 2, table: Table::Second, definitions: Definitions::Full, more_charts: 2, citations: true },
-    Fit { pages: 2, table: Table::Second, definitions: Definitions::Short, more_charts: 2, citations: true },
-    Fit { pages: 2, table: Table::None, definitions: Definitions::Short, more_charts: 2, citations: true },
-    Fit { pages: 2, table: Table::None, definitions: Definitions::Short, more_charts: 2, citations: false },
-    Fit { pages: 2, table: Table::None, definitions: Definitions::Short, more_charts: 1, citations: false },
-    Fit { pages: 2, table: Table::None, definitions: Definitions::None, more_charts: 1, citations: false },
-    Fit { pages: 2, table: Table::None, definitions: Definitions::None, more_charts: 0, citations: false },
+    Fit {
+        pages: 2,
+        table: Table::First,
+        definitions: Definitions::Full,
+        more_charts: 2,
+        citations: true,
+        page1_charts: 0,
+    },
+    Fit {
+        pages: 2,
+        table: Table::Second,
+        definitions: Definitions::Full,
+        more_charts: 2,
+        citations: true,
+        page1_charts: 0,
+    },
+    Fit {
+        pages: 2,
+        table: Table::Second,
+        definitions: Definitions::Short,
+        more_charts: 2,
+        citations: true,
+        page1_charts: 0,
+    },
+    Fit {
+        pages: 2,
+        table: Table::None,
+        definitions: Definitions::Short,
+        more_charts: 2,
+        citations: true,
+        page1_charts: 0,
+    },
+    Fit {
+        pages: 2,
+        table: Table::None,
+        definitions: Definitions::Short,
+        more_charts: 2,
+        citations: false,
+        page1_charts: 0,
+    },
+    Fit {
+        pages: 2,
+        table: Table::None,
+        definitions: Definitions::Short,
+        more_charts: 1,
+        citations: false,
+        page1_charts: 0,
+    },
+    Fit {
+        pages: 2,
+        table: Table::None,
+        definitions: Definitions::None,
+        more_charts: 1,
+        citations: false,
+        page1_charts: 0,
+    },
+    Fit {
+        pages: 2,
+        table: Table::None,
+        definitions: Definitions::None,
+        more_charts: 0,
+        citations: false,
+        page1_charts: 0,
+    },
 ];
 /// ...and one page, for a place whose second page would be nearly empty.
 const ONE_PAGE: [Fit; 3] = [
-    Fit { pages: 1, table: Table::Second, definitions: Definitions::Full, more_charts: 2, citations: true },
-    Fit { pages: 1, table: Table::None, definitions: Definitions::Short, more_charts: 1, citations: true },
-    Fit { pages: 1, table: Table::None, definitions: Definitions::None, more_charts: 0, citations: false },
+    Fit {
+        pages: 1,
+        table: Table::Second,
+        definitions: Definitions::Full,
+        more_charts: 2,
+        citations: true,
+        page1_charts: 0,
+    },
+    Fit {
+        pages: 1,
+        table: Table::None,
+        definitions: Definitions::Short,
+        more_charts: 1,
+        citations: true,
+        page1_charts: 0,
+    },
+    Fit {
+        pages: 1,
+        table: Table::None,
+        definitions: Definitions::None,
+        more_charts: 0,
+        citations: false,
+        page1_charts: 0,
+    },
 ];
 
 /// A second page with fewer words than this share of the first's looks unfinished. Above the
@@ -66,26 +143,42 @@ fn good(typeset: &impl Pages) -> bool {
     }
 }
 
-/// The fullest layout that makes a good brief: all of it on one page, two pages with a full
-/// enough second page, or one page with less. When none does (never with the default theme), the first layout of at most two
-/// pages, or the leanest of all.
+/// Page 1 filled less than this leaves room for a row of charts.
+const PAGE1_SHORT: f64 = 0.7;
+
+/// The fullest layout that makes a good brief ([`layout`]); then, when page 1 of two stops
+/// short, the same with a row of the next trends added to page 1, if page 1 still holds them
+/// and page 2 stays full enough.
 fn fit<T: Pages>(mut typeset: impl FnMut(Fit) -> Result<T, Error>) -> Result<T, Error> {
+    let (chosen, t) = layout(&mut typeset)?;
+    let short = t.words().len() == 2 && t.fills().0.is_some_and(|f| f < PAGE1_SHORT);
+    if !short {
+        return Ok(t);
+    }
+    let fuller = typeset(Fit { page1_charts: 2, ..chosen })?;
+    Ok(if good(&fuller) && fuller.words().len() == 2 { fuller } else { t })
+}
+
+/// The fullest layout that makes a good brief: all of it on one page, two pages with a full
+/// enough second page, or one page with less. When none does (never with the default theme),
+/// the first layout of at most two pages, or the leanest of all.
+fn layout<T: Pages>(mut typeset: impl FnMut(Fit) -> Result<T, Error>) -> Result<(Fit, T), Error> {
     let full = typeset(TWO_PAGES[0])?;
     if good(&full) && !could_be_one(&full) {
-        return Ok(full);
+        return Ok((TWO_PAGES[0], full));
     }
     // All of it on one page, when it fits, beats two pages that are each half empty, though
     // page 2 may hold as many words as page 1.
     if full.words().len() <= 2 {
         let whole = typeset(ONE_PAGE[0])?;
         if whole.words().len() == 1 {
-            return Ok(whole);
+            return Ok((ONE_PAGE[0], whole));
         }
         if good(&full) {
-            return Ok(full);
+            return Ok((TWO_PAGES[0], full));
         }
     }
-    let mut fallback: Option<T> = None;
+    let mut fallback: Option<(Fit, T)> = None;
     let mut first = Some(full);
     for fit in TWO_PAGES {
         let t = match first.take() {
@@ -93,11 +186,11 @@ fn fit<T: Pages>(mut typeset: impl FnMut(Fit) -> Result<T, Error>) -> Result<T, 
             None => typeset(fit)?,
         };
         if good(&t) {
-            return Ok(t);
+            return Ok((fit, t));
         }
         let thin = t.words().len() <= 2;
         if thin && fallback.is_none() {
-            fallback = Some(t);
+            fallback = Some((fit, t));
         }
         // Page 2 is nearly empty, and the layouts after this one only take more from it
         // (the first puts the table of figures on page 1, the second on page 2).
@@ -108,12 +201,15 @@ fn fit<T: Pages>(mut typeset: impl FnMut(Fit) -> Result<T, Error>) -> Result<T, 
     for fit in &ONE_PAGE[1..] {
         let t = typeset(*fit)?;
         if t.words().len() == 1 {
-            return Ok(t);
+            return Ok((*fit, t));
         }
     }
     match fallback {
-        Some(t) => Ok(t),
-        None => typeset(TWO_PAGES[TWO_PAGES.len() - 1]),
+        Some(kept) => Ok(kept),
+        None => {
+            let leanest = TWO_PAGES[TWO_PAGES.len() - 1];
+            Ok((leanest, typeset(leanest)?))
+        }
     }
 }
 
@@ -220,6 +316,26 @@ mod tests {
             _ => (vec![380, 20], (Some(0.9), Some(0.1))),
         });
         assert_eq!(kept, vec![180, 200]);
+    }
+
+    /// A page 1 that stops short takes a row of charts, when page 1 still holds them.
+    #[test]
+    fn a_short_first_page_takes_a_row_of_charts() {
+        let (tried, kept) = run_filled(|f| match f.page1_charts {
+            0 => (vec![200, 300], (Some(0.5), Some(0.9))),
+            _ => (vec![260, 300], (Some(0.85), Some(0.9))),
+        });
+        assert_eq!(tried, vec![TWO_PAGES[0], Fit { page1_charts: 2, ..TWO_PAGES[0] }]);
+        assert_eq!(kept, vec![260, 300]);
+        // When the row pushes page 1 over, the brief stays as it was.
+        let (_, kept) = run_filled(|f| match f.page1_charts {
+            0 => (vec![200, 300], (Some(0.5), Some(0.9))),
+            _ => (vec![200, 60, 300], (Some(0.1), Some(0.9))),
+        });
+        assert_eq!(kept, vec![200, 300]);
+        // A full page 1 is left alone.
+        let (tried, _) = run(|_| vec![400, 300]);
+        assert_eq!(tried.len(), 1);
     }
 
     #[test]
