@@ -391,14 +391,25 @@ impl<'a> Layout<'a> {
     }
 
     /// How line `i` is drawn: colour, stroke width and dash, and whether each point gets a
-    /// marker. The country's line on a region's chart is grey and dashed, without markers.
+    /// marker. The country's lines on a region's chart are grey and dashed, without markers,
+    /// each with its own dash so the legend tells them apart.
     fn look(&self, line: &super::Line, i: usize) -> (&'a str, u32, Option<(u32, u32)>, bool) {
+        const COUNTRY_DASHES: [(u32, u32); 3] = [(6, 4), (2, 3), (12, 4)];
         let s = self.style;
         if line.country {
-            (&s.reference, 2, Some((6, 4)), false)
+            let k = self.lines_before(i).filter(|l| l.country).count();
+            (&s.reference, 2, Some(COUNTRY_DASHES[k % COUNTRY_DASHES.len()]), false)
         } else {
             (&s.palette[i % s.palette.len()], 3, DASHES[i % DASHES.len()], line.points.len() <= 25)
         }
+    }
+
+    fn lines_before(&self, i: usize) -> impl Iterator<Item = &super::Line> {
+        let lines = match &self.chart.kind {
+            Kind::Lines { lines, .. } => &lines[..i.min(lines.len())],
+            _ => &[],
+        };
+        lines.iter()
     }
 
     fn draw_lines(&self, pen: &mut Pen) {
@@ -831,6 +842,29 @@ mod tests {
     fn lines_chart_matches_its_golden_file() {
         let svg = render(&sample_lines(), &style(), style().wide);
         assert_golden("chart-lines.svg", &svg);
+    }
+
+    /// Two country lines (a region's chart of two indicators) are told apart by their dash,
+    /// in the legend as on the plot.
+    #[test]
+    fn each_country_line_has_its_own_dash() {
+        let mut chart = sample_lines();
+        if let Kind::Lines { lines, .. } = &mut chart.kind {
+            for (label, value) in [("Under-five, Testland (national)", 35.0), ("Neonatal, Testland (national)", 14.0)] {
+                let points = vec![(2000, value, value.to_string()), (2006, value - 4.0, (value - 4.0).to_string())];
+                lines.push(Line { label: label.into(), points, country: true, unusual: vec![] });
+            }
+        }
+        let svg = render(&chart, &style(), style().wide);
+        let reference = format!("stroke=\"{}\"", style().reference.to_uppercase());
+        let mut dashes: Vec<&str> = svg
+            .lines()
+            .filter(|l| l.starts_with("<polyline fill") && l.contains(&reference))
+            .filter_map(|l| l.split("stroke-dasharray=\"").nth(1)?.split('"').next())
+            .collect();
+        dashes.sort_unstable();
+        dashes.dedup();
+        assert_eq!(dashes, ["2 3", "6 4"], "{svg}");
     }
 
     #[test]
