@@ -149,9 +149,10 @@ const PAGE1_SHORT: f64 = 0.7;
 /// The fullest layout that makes a good brief ([`layout`]); then, when page 1 of two stops
 /// short, the same with a row of the next trends added to page 1, if page 1 still holds them
 /// and page 2 stays full enough.
-fn fit<T: Pages>(mut typeset: impl FnMut(Fit) -> Result<T, Error>) -> Result<T, Error> {
+/// `row`: whether the place has trends for such a row (besides page 1's two and spending).
+fn fit<T: Pages>(row: bool, mut typeset: impl FnMut(Fit) -> Result<T, Error>) -> Result<T, Error> {
     let (chosen, t) = layout(&mut typeset)?;
-    let short = t.words().len() == 2 && t.fills().0.is_some_and(|f| f < PAGE1_SHORT);
+    let short = row && t.words().len() == 2 && t.fills().0.is_some_and(|f| f < PAGE1_SHORT);
     if !short {
         return Ok(t);
     }
@@ -244,7 +245,9 @@ impl PdfProfile {
         let tile_options = super::context::tile_options(site);
         let mut brief =
             profile::Brief { place, summary, charts: &charts, tile_options: &tile_options, fit: TWO_PAGES[0] };
-        let typeset = fit(|fit| {
+        // The template fills the row with trends other than spending, after page 1's two.
+        let trends = charts.iter().filter(|c| c.kind == "trend" && c.family != "expenditure").count();
+        let typeset = fit(trends > 2, |fit| {
             brief.fit = fit;
             files.insert("/data.json".into(), profile::template_data(site, view.locale, &brief));
             self.typesetter.typeset(files.clone())
@@ -277,7 +280,7 @@ mod tests {
     /// and fill per page each layout gives by `pages`.
     fn run_filled(pages: impl Fn(Fit) -> (Vec<usize>, (Option<f64>, Option<f64>))) -> (Vec<Fit>, Vec<usize>) {
         let mut tried = Vec::new();
-        let kept = fit(|f| {
+        let kept = fit(true, |f| {
             tried.push(f);
             let (words, fills) = pages(f);
             Ok::<_, Error>(Laid(words, fills))
@@ -333,6 +336,14 @@ mod tests {
             _ => (vec![200, 60, 300], (Some(0.1), Some(0.9))),
         });
         assert_eq!(kept, vec![200, 300]);
+        // A place with no trends for a row is not typeset again.
+        let tried = std::cell::RefCell::new(0);
+        fit(false, |_| {
+            *tried.borrow_mut() += 1;
+            Ok::<_, Error>(Laid(vec![200, 300], (Some(0.5), Some(0.9))))
+        })
+        .unwrap();
+        assert_eq!(tried.into_inner(), 1);
         // A full page 1 is left alone.
         let (tried, _) = run(|_| vec![400, 300]);
         assert_eq!(tried.len(), 1);
