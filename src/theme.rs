@@ -25,6 +25,7 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "templates/macros.html",
     "templates/chart.html",
     "templates/indicators.html",
+    "templates/indicator.html",
     "templates/sitemap.xml",
     "static/style.css",
     "theme.toml",

@@ -189,7 +189,7 @@ fn the_search_box_finds_places_and_indicators_offline_without_accents() {
         assert_eq!(results.first().copied(), Some("Perú lugar"), "typing \"peru\" on a Spanish page: {s}");
         let indicator = &s["indicator"];
         assert!(indicator["text"].as_str().unwrap().starts_with("Tasa de mortalidad neonatal"), "{s}");
-        assert!(indicator["href"].as_str().unwrap().ends_with("es/indicators/index.html#neonatal_mortality"), "{s}");
+        assert!(indicator["href"].as_str().unwrap().ends_with("es/indicators/neonatal_mortality/index.html"), "{s}");
         assert_eq!(s["landed"], "es/peru/index.html", "Enter opens the first result: {s}");
     }
     // Under 50 KB of script and index for the whole default site.

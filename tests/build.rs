@@ -17,9 +17,10 @@ fn built(name: &str) -> (std::path::PathBuf, String) {
 #[test]
 fn builds_every_page_and_reports_one_summary_line() {
     let (site, summary) = built("good-summary");
-    // North and South each show where they stand among Testland's regions: a chart each.
+    // North and South each show where they stand among Testland's regions: a chart each. The
+    // catalogue has five indicators: a page each.
     assert!(
-        summary.starts_with("Built 5 places, 9 pages, 8 charts, 5 PDFs, 61 files (")
+        summary.starts_with("Built 5 places, 14 pages, 8 charts, 5 PDFs, 66 files (")
             && summary.contains(" ms into public"),
         "{summary}"
     );

@@ -175,7 +175,7 @@ fn latest_cell(locale: &Locale, data: &Data, place: &Place, indicator: &Indicato
 }
 
 /// What `value` lacks of `decimals` decimals after its mark: ".0" for "20" at one decimal.
-fn decimal_pad(value: &str, mark: &str, decimals: usize) -> String {
+pub(super) fn decimal_pad(value: &str, mark: &str, decimals: usize) -> String {
     if decimals == 0 {
         return String::new();
     }
@@ -514,60 +514,6 @@ struct PlaceView<'a> {
     iso3: Option<&'a str>,
     world_region: Option<String>,
     file: &'a str,
-}
-
-#[derive(Serialize)]
-pub struct IndicatorEntry<'a> {
-    id: &'a str,
-    name: &'a str,
-    unit: &'a str,
-    definition: Option<&'a str>,
-    reference: Option<String>,
-    places: usize,
-    sources: Vec<SourceView<'a>>,
-}
-
-#[derive(Serialize)]
-pub struct IndicatorGroup<'a> {
-    id: &'static str,
-    title: String,
-    indicators: Vec<IndicatorEntry<'a>>,
-}
-
-/// The catalogue as readers see it, by family: what each indicator measures and who
-/// publishes it. Search results for an indicator lead here.
-pub fn indicator_list<'a>(site: &'a Site, locale: &Locale) -> Vec<IndicatorGroup<'a>> {
-    let data = &site.data;
-    let mut groups: Vec<IndicatorGroup> = Vec::new();
-    for indicator in &data.indicators {
-        let with_data: Vec<&Place> =
-            data.places.values().filter(|p| p.series_of(&indicator.id).next().is_some()).collect();
-        let mut ids: Vec<&str> =
-            with_data.iter().flat_map(|p| p.series_of(&indicator.id).map(|s| s.source.as_str())).collect();
-        ids.sort_unstable();
-        ids.dedup();
-        let entry = IndicatorEntry {
-            id: &indicator.id,
-            name: &indicator.name,
-            unit: &indicator.unit,
-            definition: indicator.definition.as_deref(),
-            reference: indicator
-                .reference
-                .as_ref()
-                .map(|r| format!("{}: {}", r.label, locale.number(r.value, indicator.decimals))),
-            places: with_data.len(),
-            sources: sources_list(ids.into_iter().filter_map(|id| data.sources.get(id))),
-        };
-        match groups.last_mut() {
-            Some(g) if g.id == indicator.category.as_str() => g.indicators.push(entry),
-            _ => groups.push(IndicatorGroup {
-                id: indicator.category.as_str(),
-                title: crate::charts::family_title(locale, indicator.category),
-                indicators: vec![entry],
-            }),
-        }
-    }
-    groups
 }
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ use crate::theme::Theme;
 mod chart_files;
 mod context;
 mod data_files;
+mod indicators;
 mod pages;
 mod pdf;
 mod raster;

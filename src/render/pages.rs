@@ -8,6 +8,7 @@ use rayon::prelude::*;
 use tera::{Context, Tera};
 
 use super::context::{self, base_context, home_context, nav, place_context, sources_list, LanguageLink, PageAt};
+use super::indicators;
 use super::resolve;
 use super::view::{insert_social, ChartView, Downloads, FamilyView};
 use super::{Drawn, DrawnLanguage, INDICATORS};
@@ -205,9 +206,22 @@ impl Pages {
         if wanted(&page_path(prefix, INDICATORS)) {
             let at = PageAt { path: page_path("", INDICATORS), title: locale.t("indicators.title") };
             let mut ctx = base_context(site, locale, languages, &at, nav);
-            ctx.insert("categories", &context::indicator_list(site, locale));
+            ctx.insert("categories", &indicators::indicator_list(site, locale));
             ctx.insert("sources", &sources_list(data.sources.values()));
             output.add(page_path(prefix, INDICATORS), self.render("indicators.html", &ctx)?);
+            count += 1;
+        }
+        for indicator in &data.indicators {
+            let slug = indicators::page_slug(&indicator.id);
+            if !wanted(&page_path(prefix, &slug)) {
+                continue;
+            }
+            let at = PageAt { path: page_path("", &slug), title: &indicator.name };
+            let mut ctx = base_context(site, locale, languages, &at, nav);
+            let page = indicators::indicator_page(site, locale, indicator);
+            ctx.insert("sources", &page.sources);
+            ctx.insert("indicator", &page);
+            output.add(page_path(prefix, &slug), self.render("indicator.html", &ctx)?);
             count += 1;
         }
         Ok(count)
@@ -216,6 +230,7 @@ impl Pages {
     /// Every page in every language, with its translations as `hreflang` alternates.
     fn sitemap(&self, site: &Site, base: &str, languages: &[LanguageLink]) -> Result<String, Error> {
         let mut paths: Vec<String> = vec![String::new(), format!("{INDICATORS}/")];
+        paths.extend(site.data.indicators.iter().map(|i| format!("{}/", indicators::page_slug(&i.id))));
         paths.extend(site.content.pages.iter().map(|p| format!("{}/", p.slug)));
         paths.extend(site.data.places.keys().map(|slug| format!("{slug}/")));
         let mut ctx = Context::new();

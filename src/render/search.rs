@@ -41,7 +41,7 @@ pub fn index(site: &Site, locales: &[&Locale]) -> String {
         let local: Vec<_> = locales.iter().map(|l| indicator.localized(&l.code)).collect();
         entries.push(Entry {
             names: local.iter().map(|i| i.name.clone()).collect(),
-            path: format!("{}/index.html#{}", super::INDICATORS, indicator.id),
+            path: format!("{}/index.html", super::indicators::page_slug(&indicator.id)),
             kind: 1,
         });
     }
