@@ -75,6 +75,12 @@ fn each_indicator_has_a_page_ranking_every_country_with_year_and_source() {
         testland.contains("<a href=\"../indicators/under5_mortality/index.html\">Under-five mortality</a>"),
         "{testland}"
     );
+    let chart = &testland[testland.find("class=\"chart\"").unwrap()..];
+    let chart = &chart[..chart.find("</figure>").unwrap()];
+    assert!(
+        chart.contains("<a href=\"../indicators/under5_mortality/index.html\">Under-five mortality</a>"),
+        "{chart}"
+    );
     let search = read(&public.join("search-index.js"));
     assert!(search.contains("indicators/under5_mortality/index.html"), "{search}");
     assert!(!search.contains("index.html#under5_mortality"));

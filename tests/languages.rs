@@ -124,8 +124,8 @@ fn an_absolute_base_url_gives_sitemap_robots_canonical_and_previews() {
     assert!(sitemap.contains("<url><loc>https://example.org/profiles/es/testland/</loc><xhtml:link rel=\"alternate\" hreflang=\"en\" href=\"https://example.org/profiles/testland/\"/><xhtml:link rel=\"alternate\" hreflang=\"es\" href=\"https://example.org/profiles/es/testland/\"/></url>"), "{sitemap}");
     assert_eq!(
         sitemap.matches("<url>").count(),
-        2 * (1 + 1 + 1 + 5),
-        "home, indicators, about and 5 places, in 2 languages"
+        2 * (1 + 1 + 5 + 1 + 5),
+        "home, indicators and a page per indicator (5), about and 5 places, in 2 languages"
     );
     assert_eq!(
         read(&public.join("robots.txt")),

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use super::raster::{Raster, CHART_SCALE};
-use super::view::{ChartView, FamilyView, PlaceView};
+use super::view::{About, ChartView, FamilyView, PlaceView};
 use crate::charts::{self, ChartStyle};
 use crate::error::Error;
 use crate::output::Output;
@@ -44,7 +44,16 @@ impl ChartFiles {
                     let png = self.raster.png(&wide, CHART_SCALE, &format!("chart {dir}.png"))?;
                     output.add(format!("{dir}.png"), png);
                 }
-                let shown = ChartView::new(chart, locale, &dir, &wide, &narrow, site.config.chart_png);
+                let mut shown = ChartView::new(chart, locale, &dir, &wide, &narrow, site.config.chart_png);
+                shown.about = chart
+                    .indicators
+                    .iter()
+                    .filter_map(|id| site.data.indicator(id))
+                    .map(|i| About {
+                        name: i.short_name.clone(),
+                        url: crate::site::page_path(&locale.prefix, &super::indicators::page_slug(&i.id)),
+                    })
+                    .collect();
                 print.push(PrintChart {
                     chart: ProfileChart {
                         family: family.category.as_str().to_string(),

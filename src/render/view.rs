@@ -57,6 +57,16 @@ pub(super) struct ChartView {
     pub(super) source_line: String,
     pub(super) notes: Vec<String>,
     pub(super) png: bool,
+    /// The pages of the indicators drawn, for their definitions.
+    pub(super) about: Vec<About>,
+}
+
+/// A link to an indicator's page.
+#[derive(Serialize, Clone)]
+pub(super) struct About {
+    pub(super) name: String,
+    /// From the site's root: `es/indicators/child_stunting/index.html`.
+    pub(super) url: String,
 }
 
 impl ChartView {
@@ -86,6 +96,7 @@ impl ChartView {
             source_line: chart.source_line.clone(),
             notes: chart.notes.clone(),
             png,
+            about: Vec::new(),
         }
     }
 }
