@@ -175,7 +175,7 @@ fn the_search_index_is_a_small_script_with_every_name_in_every_language() {
         index.contains("{\"names\":[\"Testland\",\"Tierra de prueba\"],\"path\":\"testland/index.html\",\"kind\":0}"),
         "{index}"
     );
-    assert!(index.contains("\"names\":[\"Under-five mortality rate\",\"Tasa de mortalidad en menores de cinco años\"],\"path\":\"indicators/index.html#under5_mortality\",\"kind\":1"));
+    assert!(index.contains("\"names\":[\"Under-five mortality rate\",\"Tasa de mortalidad en menores de cinco años\"],\"path\":\"indicators/under5_mortality/index.html\",\"kind\":1"));
     let page = read(&site.join("public/es/indicators/index.html"));
     assert!(page.contains("<dt id=\"under5_mortality\">Tasa de mortalidad en menores de cinco años</dt>"), "{page}");
     // The box is hidden until the script shows it, so a reader without JavaScript never
