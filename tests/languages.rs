@@ -177,7 +177,12 @@ fn the_search_index_is_a_small_script_with_every_name_in_every_language() {
     );
     assert!(index.contains("\"names\":[\"Under-five mortality rate\",\"Tasa de mortalidad en menores de cinco años\"],\"path\":\"indicators/under5_mortality/index.html\",\"kind\":1"));
     let page = read(&site.join("public/es/indicators/index.html"));
-    assert!(page.contains("<dt id=\"under5_mortality\">Tasa de mortalidad en menores de cinco años</dt>"), "{page}");
+    assert!(
+        page.contains("<dt id=\"under5_mortality\"><a href=\"under5_mortality/index.html\">Tasa de mortalidad en menores de cinco años</a></dt>"),
+        "{page}"
+    );
+    let page = read(&site.join("public/es/indicators/under5_mortality/index.html"));
+    assert!(page.contains("<h1>Tasa de mortalidad en menores de cinco años</h1>"), "{page}");
     // The box is hidden until the script shows it, so a reader without JavaScript never
     // meets a search box that does nothing.
     let home = read(&site.join("public/index.html"));
