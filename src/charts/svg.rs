@@ -112,7 +112,7 @@ pub(crate) fn wrap(text: &str, size: u32, width: i32) -> Vec<String> {
 }
 
 /// [`wrap`], of bold text when `bold`.
-fn wrap_styled(text: &str, size: u32, width: i32, bold: bool) -> Vec<String> {
+pub(crate) fn wrap_styled(text: &str, size: u32, width: i32, bold: bool) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     let mut line_m: u64 = 0;
@@ -773,7 +773,7 @@ fn marker_box(at: (i32, i32)) -> Rect {
     Rect::new(at.0 - 7, at.1 - 7, at.0 + 7, at.1 + 7)
 }
 
-fn line_height(size: u32) -> i32 {
+pub(crate) fn line_height(size: u32) -> i32 {
     (size as f64 * 1.35).round() as i32
 }
 
