@@ -28,6 +28,7 @@ pub struct BuildReport {
     pub files: usize,
     pub bytes: usize,
     pub charts: usize,
+    pub maps: usize,
     pub pdfs: usize,
     pub millis: u128,
     /// Milliseconds spent loading, rendering and writing.
@@ -127,6 +128,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         places: counts.places,
         pages: counts.pages,
         charts: counts.charts,
+        maps: counts.maps,
         pdfs: counts.pdfs,
         files,
         bytes,

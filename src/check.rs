@@ -21,8 +21,6 @@ pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
         }
     };
     leftover_temporary_files(root, &mut diags);
-    // Boundary files that cannot be read, and shapes and places that do not match.
-    crate::maps::Boundaries::load(&site.root, &site.data.places, &mut diags);
     unused_indicators(&site.data, &mut diags);
     zeros_and_jumps(&site.root, &site.data, &mut diags);
     untranslated(&site, &mut diags);

@@ -134,8 +134,13 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Build { root, output, base_url } => {
             let progress = !cli.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
             let report = build::build(&BuildOptions { root: root.clone(), output, base_url, progress })?;
+            // Maps are named only on a site that has boundaries to draw them with.
+            let maps = match report.maps {
+                0 => String::new(),
+                n => format!("{n} maps, "),
+            };
             let mut summary = format!(
-                "Built {} places, {} pages, {} charts, {} PDFs, {} files ({} KB) in {} ms into {}",
+                "Built {} places, {} pages, {} charts, {maps}{} PDFs, {} files ({} KB) in {} ms into {}",
                 report.places,
                 report.pages,
                 report.charts,

@@ -31,6 +31,8 @@ pub struct Site {
     pub content: Content,
     /// Shared by every language's view of the site: its fonts alone are megabytes.
     pub theme: std::sync::Arc<Theme>,
+    /// The boundaries maps are drawn with (`data/geo/`), shared by every language.
+    pub boundaries: std::sync::Arc<crate::maps::Boundaries>,
     /// The year old data are counted from: `published`'s, or the newest year in the data.
     /// Never today's: the same input must give the same pages on any day.
     pub edition_year: i32,
@@ -65,6 +67,8 @@ impl Site {
         if let (Some(data), Some(config), Some(theme)) = (&mut data, &config, &theme) {
             name_countries(data, config, theme);
         }
+        // Boundary files that cannot be read, and shapes and places that do not match.
+        let boundaries = data.as_ref().map(|d| crate::maps::Boundaries::load(root, &d.places, &mut diags));
         if let Some(data) = &data {
             warn_missing_narratives(data, &content, &mut diags);
             if let Some(config) = &config {
@@ -72,11 +76,20 @@ impl Site {
                 check_featured(root, config, data, &mut diags);
             }
         }
-        match (config, data, theme) {
-            (Some(config), Some(data), Some(theme)) if !diags.has_errors() => {
+        match (config, data, theme, boundaries) {
+            (Some(config), Some(data), Some(theme), Some(boundaries)) if !diags.has_errors() => {
                 let newest = data.places.values().flat_map(|p| &p.series).filter_map(|s| s.latest()).map(|o| o.year);
                 let edition_year = config.published.map_or_else(|| newest.max().unwrap_or(0), |p| p.year);
-                Ok((Site { root: root.to_path_buf(), config, data, content, theme: theme.into(), edition_year }, diags))
+                let site = Site {
+                    root: root.to_path_buf(),
+                    config,
+                    data,
+                    content,
+                    theme: theme.into(),
+                    boundaries: boundaries.into(),
+                    edition_year,
+                };
+                Ok((site, diags))
             }
             _ => Err(diags),
         }
@@ -98,6 +111,7 @@ impl Site {
             data: self.data.localized(lang),
             content: self.content.localized(lang).into_owned(),
             theme: self.theme.clone(),
+            boundaries: self.boundaries.clone(),
             edition_year: self.edition_year,
         })
     }

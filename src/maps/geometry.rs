@@ -218,7 +218,7 @@ pub fn path_data(polygons: &[&Polygon], fit: Fit, out: &mut String) {
                 (((p.0 * fit.scale + fit.dx) * 10.0).round() as i64, ((p.1 * fit.scale + fit.dy) * 10.0).round() as i64)
             })
             .collect();
-        let kept = thin(&tenths, MIN_STEP);
+        let kept = simplify(&thin(&tenths, MIN_STEP), TOLERANCE);
         // A ring smaller than a pixel or two keeps all its points: a small island or country
         // stays on the map.
         let kept = if kept.len() >= 4 { kept } else { thin(&tenths, 1) };
@@ -260,6 +260,48 @@ fn thin(points: &[(i64, i64)], step: i64) -> Vec<(i64, i64)> {
         kept.pop();
     }
     kept
+}
+
+/// Points closer than this (in tenths of a pixel) to the line between the points kept around
+/// them are dropped: half a pixel, which no reader sees, and a third of a region map's bytes.
+const TOLERANCE: i64 = 5;
+
+/// A closed ring with the points that bend it less than `tolerance` left out (Douglas and
+/// Peucker's algorithm, 1973), each half of the ring apart, so its first and farthest points
+/// stay.
+fn simplify(ring: &[(i64, i64)], tolerance: i64) -> Vec<(i64, i64)> {
+    if ring.len() < 4 {
+        return ring.to_vec();
+    }
+    let far =
+        (1..ring.len()).max_by_key(|&i| (ring[i].0 - ring[0].0).pow(2) + (ring[i].1 - ring[0].1).pow(2)).unwrap_or(1);
+    let mut keep = vec![false; ring.len() + 1];
+    let (n, at) = (ring.len(), |i: usize| ring[i % ring.len()]);
+    keep[0] = true;
+    keep[far] = true;
+    let mut stack = vec![(0, far), (far, n)];
+    while let Some((a, b)) = stack.pop() {
+        let (p, q) = (at(a), at(b));
+        let (dx, dy) = ((q.0 - p.0) as f64, (q.1 - p.1) as f64);
+        let length = (dx * dx + dy * dy).sqrt();
+        let distance = |i: usize| {
+            let r = at(i);
+            let (rx, ry) = ((r.0 - p.0) as f64, (r.1 - p.1) as f64);
+            if length == 0.0 {
+                (rx * rx + ry * ry).sqrt()
+            } else {
+                (rx * dy - ry * dx).abs() / length
+            }
+        };
+        if let Some((i, d)) = (a + 1..b).map(|i| (i, distance(i))).max_by(|x, y| x.1.total_cmp(&y.1)) {
+            if d > tolerance as f64 {
+                keep[i] = true;
+                stack.push((a, i));
+                stack.push((i, b));
+            }
+        }
+    }
+    (0..n).filter(|&i| keep[i]).map(|i| ring[i]).collect()
 }
 
 /// `-12` tenths as "-1.2", `5` as ".5", `30` as "3".
@@ -331,6 +373,15 @@ mod tests {
         let ring = &parts[0][0];
         assert!(ring.iter().any(|p| p.1 == -90.0), "{ring:?}");
         assert!(ring.iter().all(|p| p.0 >= -180.0 && p.0 <= 180.0), "{ring:?}");
+    }
+
+    #[test]
+    fn simplifying_drops_the_points_that_barely_bend_a_ring() {
+        // A square with a point 0.3 px off its top edge and one 3 px off its right edge.
+        let ring = [(0, 0), (50, 3), (100, 0), (130, 50), (100, 100), (0, 100)];
+        assert_eq!(simplify(&ring, TOLERANCE), [(0, 0), (100, 0), (130, 50), (100, 100), (0, 100)]);
+        // A triangle keeps its corners.
+        assert_eq!(simplify(&[(0, 0), (10, 0), (0, 10)], TOLERANCE), [(0, 0), (10, 0), (0, 10)]);
     }
 
     #[test]

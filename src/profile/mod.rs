@@ -11,11 +11,13 @@ use crate::i18n::Locale;
 use crate::present::headline::{self, Tile};
 use crate::site::Site;
 
-/// A chart offered to the PDF template: its family, kind and the path of its SVG.
+/// A chart offered to the PDF template: its family, kind ("trend", "regions", "peers" or
+/// "map"), the indicator it leads with, and the path of its SVG.
 #[derive(Serialize)]
 pub struct ProfileChart {
     pub family: String,
     pub kind: String,
+    pub indicator: String,
     pub file: String,
     pub title: String,
     pub alt: String,

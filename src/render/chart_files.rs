@@ -58,6 +58,7 @@ impl ChartFiles {
                     chart: ProfileChart {
                         family: family.category.as_str().to_string(),
                         kind: shown.kind.as_str().to_string(),
+                        indicator: chart.indicators.first().map(|i| i.to_string()).unwrap_or_default(),
                         file: format!("/charts/{}.svg", chart.id),
                         title: chart.title.clone(),
                         alt: shown.description.clone(),

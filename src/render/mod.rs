@@ -22,6 +22,7 @@ mod chart_files;
 mod context;
 mod data_files;
 mod indicators;
+mod map_files;
 mod pages;
 mod pdf;
 mod raster;
@@ -32,6 +33,7 @@ mod view;
 
 use chart_files::ChartFiles;
 use context::LanguageLink;
+use map_files::{MapFiles, MapView};
 use pages::{language_links, PageSetting, Pages, PlacePage};
 use pdf::PdfProfile;
 use raster::Raster;
@@ -44,6 +46,7 @@ pub use crate::site::INDICATORS;
 pub struct Renderer {
     pages: Pages,
     charts: ChartFiles,
+    maps: MapFiles,
     pdf: PdfProfile,
     social: SocialImages,
     raster: Arc<Raster>,
@@ -59,6 +62,8 @@ struct PlaceDrawing {
     /// Its chart figures, kept only when a page still to be rendered shows them.
     families: Vec<FamilyView>,
     charts: usize,
+    /// Its maps of its regions, by indicator, for the indicators' pages.
+    maps: BTreeMap<crate::data::IndicatorId, MapView>,
     downloads: Downloads,
     /// Whether its page is already written.
     page_written: bool,
@@ -128,6 +133,10 @@ struct DrawnLanguage {
     charts: BTreeMap<String, Vec<FamilyView>>,
     downloads: BTreeMap<String, Downloads>,
     site_downloads: Downloads,
+    /// Each indicator's world map.
+    world_maps: BTreeMap<crate::data::IndicatorId, MapView>,
+    /// Each indicator's maps of the regions of a country, by country.
+    region_maps: BTreeMap<crate::data::IndicatorId, BTreeMap<String, MapView>>,
 }
 
 /// How many pages of each kind a build rendered.
@@ -136,6 +145,7 @@ pub struct Counts {
     pub places: usize,
     pub pages: usize,
     pub charts: usize,
+    pub maps: usize,
     pub pdfs: usize,
 }
 
@@ -148,6 +158,12 @@ impl Renderer {
         Ok(Renderer {
             pages: Pages::new(theme)?,
             charts: ChartFiles { style: style.clone(), raster: raster.clone() },
+            maps: MapFiles {
+                chart_style: style.clone(),
+                style: crate::maps::MapStyle::from_theme_toml(&theme.settings)
+                    .map_err(|message| Error::Template { name: "theme.toml".into(), message })?,
+                raster: raster.clone(),
+            },
             pdf: PdfProfile {
                 typesetter: profile::pdf::Typesetter::new(&theme.profile, &theme.profile_origin, &fonts),
             },
@@ -231,7 +247,15 @@ impl Renderer {
             csv_all.put(i + 1, place_data.csv_rows.clone());
             let view = PlaceView { site, locale: &locale, place, peers };
             let mut files = sink.part();
-            let charts = self.charts.place(&view, &mut files)?;
+            let mut charts = self.charts.place(&view, &mut files)?;
+            let maps = self.maps.place(&view, &mut files)?;
+            // Each bar chart of the regions has their map beside it.
+            for chart in charts.families.iter_mut().flat_map(|f| f.charts.iter_mut()) {
+                if chart.kind == crate::data::ChartKind::Regions {
+                    chart.map = chart.indicators.first().and_then(|i| maps.views.get(i)).cloned();
+                }
+            }
+            charts.print.extend(maps.print.into_iter().map(|(_, print)| print));
             let chart_count = charts.families.iter().map(|f| f.charts.len()).sum();
             let data_links = data_files::place(&view, &place_data, &mut files);
             let downloads = Downloads {
@@ -258,24 +282,36 @@ impl Renderer {
             if let Some(report) = &self.progress {
                 report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             }
-            Ok(PlaceDrawing { files, families: kept, charts: chart_count, downloads, page_written })
+            Ok(PlaceDrawing { files, families: kept, charts: chart_count, maps: maps.views, downloads, page_written })
         });
         let mut result = DrawnLanguage {
             charts: BTreeMap::new(),
             downloads: BTreeMap::new(),
             site_downloads: Downloads::default(),
+            world_maps: BTreeMap::new(),
+            region_maps: BTreeMap::new(),
             locale: locale.clone(),
         };
         for (place, item) in places.iter().zip(drawn) {
             let place_drawing = item?;
             counts.charts += place_drawing.charts;
             counts.pdfs += usize::from(place_drawing.downloads.pdf.is_some());
+            counts.maps += place_drawing.maps.len();
+            for (indicator, map) in place_drawing.maps {
+                result.region_maps.entry(indicator).or_default().insert(place.slug.clone(), map);
+            }
             if place_drawing.page_written {
                 drawn_so_far.written.insert(page_path(&locale.prefix, &place.slug));
             }
             output.absorb(place_drawing.files);
             result.charts.insert(place.slug.clone(), place_drawing.families);
             result.downloads.insert(place.slug.clone(), place_drawing.downloads);
+        }
+        for indicator in &data.indicators {
+            if let Some(map) = self.maps.world(site, &locale, indicator, output)? {
+                result.world_maps.insert(indicator.id.clone(), map);
+                counts.maps += 1;
+            }
         }
         json_all.put(places.len() + 1, profile::data::json_tail(data, places.iter().copied(), places.is_empty()));
         let (csv_size, json_size) = (csv_all.finish(output), json_all.finish(output));

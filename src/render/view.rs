@@ -59,6 +59,8 @@ pub(super) struct ChartView {
     pub(super) png: bool,
     /// The pages of the indicators drawn, for their definitions.
     pub(super) about: Vec<About>,
+    /// A bar chart of regions has their map beside it, when the site has their boundaries.
+    pub(super) map: Option<super::map_files::MapView>,
 }
 
 /// A link to an indicator's page.
@@ -97,13 +99,14 @@ impl ChartView {
             notes: chart.notes.clone(),
             png,
             about: Vec::new(),
+            map: None,
         }
     }
 }
 
 /// The size an SVG declares in its viewBox, for the `<img>` width and height that keep the
 /// page from jumping while it loads.
-fn view_box(svg: &str) -> (u32, u32) {
+pub(super) fn view_box(svg: &str) -> (u32, u32) {
     let numbers: Vec<u32> = svg
         .split_once("viewBox=\"")
         .and_then(|(_, rest)| rest.split('"').next())
