@@ -6,6 +6,7 @@ mod groups;
 mod ids;
 mod jumps;
 mod places;
+pub mod progress;
 mod sources;
 
 use std::collections::BTreeMap;
