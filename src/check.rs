@@ -17,12 +17,14 @@ pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
         Ok(loaded) => loaded,
         Err(mut diags) => {
             leftover_temporary_files(root, &mut diags);
+            few_observations_of_what_loads(root, &mut diags);
             return Ok(diags);
         }
     };
     leftover_temporary_files(root, &mut diags);
     unused_indicators(&site.data, &mut diags);
     zeros_and_jumps(&site.root, &site.data, &mut diags);
+    few_observations(&site.root, &site.data, site.config.few_observations, &mut diags);
     untranslated(&site, &mut diags);
     untranslated_strings(&site, &mut diags);
     // Links are checked against the site as it would be built; PDFs and PNGs do not change
@@ -166,6 +168,49 @@ fn zeros_and_jumps(root: &std::path::Path, data: &Data, diags: &mut Diagnostics)
                     );
                 }
             }
+        }
+    }
+}
+
+/// The values from few observations in the place files that load, when others have errors:
+/// a person fixing those wants the whole list at once. Loading again costs only on this path.
+fn few_observations_of_what_loads(root: &std::path::Path, diags: &mut Diagnostics) {
+    let mut again = Diagnostics::default();
+    let Some(config) = crate::config::Config::load(root, &mut again) else { return };
+    let Some(data) = Data::load(root, config.stale_after_years, &mut again) else { return };
+    few_observations(root, &data, config.few_observations, diags);
+}
+
+/// One warning per series with values from fewer observations than the indicator's threshold
+/// (`site`, or its own), listing each year with its n, at the first of them.
+fn few_observations(root: &std::path::Path, data: &Data, site: u32, diags: &mut Diagnostics) {
+    for place in data.places.values() {
+        // Read again only for a place with such values, to show their lines.
+        let mut text: Option<String> = None;
+        for series in &place.series {
+            let Some(indicator) = data.indicator(&series.indicator) else { continue };
+            let threshold = indicator.few_observations(site);
+            let few: Vec<&crate::data::Observation> = series.points.iter().filter(|o| o.few(threshold)).collect();
+            let Some(first) = few.first() else { continue };
+            let listed: Vec<String> = few.iter().filter_map(|o| o.n.map(|n| format!("{}: n = {n}", o.year))).collect();
+            let values = if few.len() == 1 { "a value".to_string() } else { format!("{} values", few.len()) };
+            let group = series.group.as_ref().map(|g| format!(" ({})", g.value)).unwrap_or_default();
+            let text = text.get_or_insert_with(|| {
+                crate::files::read_text(root, &place.file, &mut Diagnostics::default()).unwrap_or_default()
+            });
+            let at = first.at.start as usize..first.at.end as usize;
+            let d = Diagnostic::warning(
+                &place.file,
+                format!(
+                    "{}{group} of {} from `{}`: {values} measured on fewer than {threshold} observations ({})",
+                    indicator.short_name,
+                    place.name,
+                    series.source,
+                    listed.join("; ")
+                ),
+            )
+            .help("an estimate from so few people, children or households can be far from the truth: use it with caution, and check whether the source advises against publishing it");
+            diags.push(if at.end <= text.len() { d.at(text, at) } else { d });
         }
     }
 }

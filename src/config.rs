@@ -50,6 +50,9 @@ pub struct Config {
     /// The first year time charts draw (or their series' first year, if later), so the
     /// recent trend fills the plot; tables and downloads keep every year.
     pub chart_start_year: i32,
+    /// Values from fewer observations than this (a survey's `n`) are "few observations, use
+    /// with caution"; an indicator's own `few_observations` in the catalogue overrides it.
+    pub few_observations: u32,
 }
 
 /// A calendar date written `2026-11-30` in config.toml.
@@ -148,6 +151,7 @@ impl Default for Config {
             published: None,
             featured: Vec::new(),
             chart_start_year: 1990,
+            few_observations: 50,
         }
     }
 }

@@ -60,12 +60,14 @@ fn imports_the_four_layouts_and_keeps_what_was_there() {
     assert!(peru.contains("source = \"who-ghed\"\n\n[series.values]\n2010 = 4.71339\n2011 = 4.5338\n"), "{peru}");
     // ENDES national rows go to the parent, department rows to new regions inside it.
     assert!(
-        peru.contains("indicator = \"child_stunting\"\nsource = \"endes\"\n\n[series.values]\n2011 = 19.5\n"),
+        peru.contains(
+            "indicator = \"child_stunting\"\nsource = \"endes\"\n\n[series.values]\n2011 = { value = 19.5, n = 9184 }\n"
+        ),
         "{peru}"
     );
     let huanuco = read(&site.join("data/places/peru/huanuco.toml"));
     assert!(huanuco.starts_with("name = \"Huánuco\"\nkind = \"region\"\n"), "{huanuco}");
-    assert!(huanuco.contains("2011 = 33\n"));
+    assert!(huanuco.contains("2011 = { value = 33, n = 350 }\n"));
 
     // A new country gets its World Bank region; aggregates are left out.
     let chile = read(&site.join("data/places/chile.toml"));
@@ -116,6 +118,82 @@ fn a_conflicting_value_is_reported_and_never_overwritten() {
         "{err}"
     );
     assert!(read(&site.join("data/places/peru.toml")).contains("2011 = 19.3\n"));
+}
+
+/// The series `indicator` from `endes` with `group` (a line such as `group = { area = "rural" }`,
+/// or "" for the total) and the first value of its values, as salud import writes them.
+fn endes_series(indicator: &str, group: &str, first_value: &str) -> String {
+    format!("indicator = \"{indicator}\"\nsource = \"endes\"\n{group}\n[series.values]\n{first_value}\n")
+}
+
+#[test]
+fn endes_brings_the_urban_and_rural_rows_with_their_sample_sizes() {
+    let site = site("import-endes-groups");
+    let out = import(&site, &["endes.csv"], &["--parent", "peru"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).starts_with("Imported 1 file: 18 values added, 0 already present"), "{}", stdout(&out));
+    let huanuco = read(&site.join("data/places/peru/huanuco.toml"));
+    let urban = "group = { area = \"urban\" }\n";
+    let rural = "group = { area = \"rural\" }\n";
+    // Each value with the children it was measured on: n_dci for stunting and severe
+    // stunting, n_anemia_comparable for anaemia (the n_ column before each measure).
+    for expected in [
+        endes_series("child_stunting", "", "2011 = { value = 33, n = 350 }"),
+        endes_series("child_stunting", urban, "2011 = { value = 8, n = 81 }"),
+        endes_series("child_stunting", rural, "2011 = { value = 42.4, n = 269 }"),
+        endes_series("child_severe_stunting", rural, "2011 = { value = 14.1, n = 269 }"),
+        endes_series("child_anaemia", rural, "2011 = { value = 59.2, n = 118 }"),
+    ] {
+        assert!(huanuco.contains(&expected), "{expected}\nnot in\n{huanuco}");
+    }
+    // A series' groups follow its total.
+    let at = |s: &str| huanuco.find(s).unwrap();
+    assert!(
+        at("2011 = { value = 33,") < at("2011 = { value = 8,")
+            && at("2011 = { value = 8,") < at("2011 = { value = 42.4,")
+    );
+    let peru = read(&site.join("data/places/peru.toml"));
+    assert!(peru.contains(&endes_series("child_stunting", rural, "2011 = { value = 37, n = 4170 }")), "{peru}");
+
+    // The site builds; the pages show the totals (the groups' charts come later).
+    let out = salud(&["build", "--root", &site.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // Once imported, the same file adds nothing.
+    let first = snapshot(&site.join("data"));
+    let out = import(&site, &["endes.csv"], &["--parent", "peru"]);
+    assert!(stdout(&out).contains("0 values added, 18 already present, 0 conflicts"), "{}", stdout(&out));
+    assert_eq!(snapshot(&site.join("data")), first);
+}
+
+#[test]
+fn sample_sizes_are_added_to_values_already_there_which_never_change() {
+    let site = site("import-endes-sizes");
+    let before = "name = \"Peru\"\niso3 = \"PER\"\n\n[[series]]\nindicator = \"child_stunting\"\nsource = \"endes\"\n\n[series.values]\n\
+        2011 = 19.5\n\n[[series]]\nindicator = \"child_severe_stunting\"\nsource = \"endes\"\n\n[series.values]\n\
+        2011 = { value = 4.4, note = \"Typed in.\" }\n\n[[series]]\nindicator = \"child_anaemia\"\nsource = \"endes\"\n\n[series.values]\n\
+        2011 = { value = 41.6, n = 4000 }\n";
+    fs::write(site.join("data/places/peru.toml"), before).unwrap();
+    let out = import(&site, &["endes.csv"], &["--parent", "peru"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let summary = stdout(&out);
+    assert!(summary.contains("15 values added, 3 already present, 1 conflicts"), "{summary}");
+    assert!(summary.contains("2 sample sizes added to values already present"), "{summary}");
+    assert!(
+        stderr(&out).contains("conflict: data/places/peru.toml: child_anaemia 2011 from `endes` was measured on n = 4000 there but n = 4481 in "),
+        "{}",
+        stderr(&out)
+    );
+    let peru = read(&site.join("data/places/peru.toml"));
+    assert!(peru.contains("2011 = { value = 19.5, n = 9184 }\n"), "{peru}");
+    assert!(peru.contains("2011 = { value = 4.4, note = \"Typed in.\", n = 9184 }\n"), "{peru}");
+    assert!(peru.contains("2011 = { value = 41.6, n = 4000 }\n"), "{peru}");
+    // Every line that was there is there, but for the values given their n.
+    let after: Vec<&str> = peru.lines().collect();
+    for line in before.lines().filter(|l| !l.starts_with("2011 = ")) {
+        assert!(after.contains(&line), "{line} was removed:\n{peru}");
+    }
+    assert!(peru.starts_with(before.split("\n[[series]]").next().unwrap()), "{peru}");
 }
 
 #[test]

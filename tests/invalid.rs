@@ -54,4 +54,6 @@ cases! {
     shortcode_with_an_unknown_indicator => "shortcode-unknown-indicator",
     shortcode_written_wrongly => "shortcode-broken",
     deeply_nested_toml => "deeply-nested",
+    group_not_in_the_vocabulary => "group-typo",
+    sample_size_and_interval_checked => "value-details",
 }

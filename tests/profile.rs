@@ -129,7 +129,22 @@ fn the_csv_parses_and_round_trips_to_the_data() {
     let mut reader = csv::Reader::from_reader(bytes.as_slice());
     assert_eq!(
         reader.headers().unwrap().iter().collect::<Vec<_>>(),
-        ["place", "iso3", "indicator", "name", "unit", "year", "value", "source", "qualifier"]
+        [
+            "place",
+            "iso3",
+            "indicator",
+            "name",
+            "unit",
+            "year",
+            "value",
+            "source",
+            "qualifier",
+            "dimension",
+            "group",
+            "n",
+            "low",
+            "high"
+        ]
     );
     let rows: Vec<Vec<String>> = reader.records().map(|r| r.unwrap().iter().map(str::to_string).collect()).collect();
     let find = |place: &str, indicator: &str, year: &str, source: &str| {

@@ -7,6 +7,7 @@ use std::path::Path;
 use serde::Deserialize;
 use toml::Spanned;
 
+use super::groups::{Dimension, GroupText, Groups};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 
 pub const FILE: &str = "data/indicators.toml";
@@ -35,6 +36,9 @@ pub struct Indicator {
     pub codes: Vec<CodeMap>,
     /// Shown in the home page's overview of every place.
     pub headline: bool,
+    /// Values from fewer observations than this are "few observations, use with caution";
+    /// None: the site's `few_observations` (config.toml) applies.
+    pub few_observations: Option<u32>,
     /// Names, unit and definition in other languages, by language code.
     pub translations: BTreeMap<String, IndicatorText>,
 }
@@ -75,6 +79,20 @@ impl Indicator {
     pub fn from_unit_in(&self, from_unit: &str, lang: &str) -> Option<&str> {
         let converts_from = self.codes.iter().any(|c| c.from_unit.as_deref() == Some(from_unit));
         self.translations.get(lang).and_then(|t| t.from_unit.as_deref()).filter(|_| converts_from)
+    }
+
+    /// The number of observations below which a value of this indicator is "few observations":
+    /// its own `few_observations`, or the site's (`site`, from config.toml).
+    pub fn few_observations(&self, site: u32) -> u32 {
+        self.few_observations.unwrap_or(site)
+    }
+
+    /// The value to reach by a year (`reference = { value = 12, ..., year = 2030 }`) and which
+    /// way is better: a target progress is measured against. A reference without a year is a
+    /// threshold (WHO's 44.5 health workers per 10,000), not a target.
+    pub fn target(&self) -> Option<Target> {
+        let reference = self.reference.as_ref()?;
+        Some(Target { value: reference.value, year: reference.year?, better: self.better? })
     }
 }
 
@@ -165,6 +183,17 @@ pub enum Better {
 pub struct Reference {
     pub value: f64,
     pub label: String,
+    /// The year a target is to be reached by (2030 for the SDGs); None for a threshold.
+    #[serde(default)]
+    pub year: Option<i32>,
+}
+
+/// An indicator's target: reach `value` by `year`, `better` saying from which side.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Target {
+    pub value: f64,
+    pub year: i32,
+    pub better: Better,
 }
 
 /// How a code in an imported file becomes this indicator.
@@ -193,8 +222,56 @@ struct IndicatorFile {
     codes: Vec<Spanned<CodeFile>>,
     #[serde(default)]
     headline: bool,
+    few_observations: Option<Spanned<i64>>,
     #[serde(default)]
     translations: BTreeMap<String, IndicatorText>,
+}
+
+/// The catalogue's text: an entry per indicator, and the `[groups]` table, whose key no
+/// indicator may take.
+#[derive(Default)]
+struct CatalogueFile {
+    indicators: Vec<(String, Spanned<IndicatorFile>)>,
+    groups: Option<Spanned<GroupsFile>>,
+}
+
+/// `[groups.area]` then `peri-urban = { name = "Peri-urban", names = { es = "Periurbana" } }`.
+type GroupsFile = BTreeMap<Spanned<String>, BTreeMap<Spanned<String>, GroupText>>;
+
+impl<'de> Deserialize<'de> for CatalogueFile {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<CatalogueFile, D::Error> {
+        struct Entries;
+        impl<'de> serde::de::Visitor<'de> for Entries {
+            type Value = CatalogueFile;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a table per indicator")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<CatalogueFile, A::Error> {
+                let mut file = CatalogueFile::default();
+                while let Some(key) = map.next_key::<String>()? {
+                    if key == GROUPS {
+                        file.groups = Some(map.next_value()?);
+                    } else {
+                        file.indicators.push((key, map.next_value()?));
+                    }
+                }
+                Ok(file)
+            }
+        }
+        deserializer.deserialize_map(Entries)
+    }
+}
+
+/// The catalogue's table of groups added to the built-in ones.
+const GROUPS: &str = "groups";
+
+/// The whole catalogue: the indicators, in the order written, and the groups series may have.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    pub indicators: Vec<Indicator>,
+    pub groups: Groups,
 }
 
 #[derive(Deserialize)]
@@ -204,14 +281,19 @@ enum CodeFile {
     Scaled { code: String, multiply: i64, from_unit: Option<String> },
 }
 
-pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Catalogue> {
     let text = crate::files::read_text(root, FILE, diags)?;
-    parse(&text, diags)
+    parse_all(&text, diags)
 }
 
-/// The catalogue from its text, every problem reported with its place in the text.
+/// The catalogue's indicators from its text, every problem reported with its place in the text.
 pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
-    let file = match toml::from_str::<BTreeMap<String, Spanned<IndicatorFile>>>(text) {
+    parse_all(text, diags).map(|c| c.indicators)
+}
+
+/// The catalogue from its text: indicators and groups.
+pub fn parse_all(text: &str, diags: &mut Diagnostics) -> Option<Catalogue> {
+    let file = match toml::from_str::<CatalogueFile>(text) {
         Ok(file) => file,
         Err(err) => {
             diags.push(crate::files::toml_error(FILE, text, &err));
@@ -220,7 +302,8 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
     };
     let text = text.to_string();
     let errors_before = diags.errors().count();
-    let mut entries: Vec<_> = file.into_iter().collect();
+    let groups = file.groups.map(|g| groups(g, &text, diags)).unwrap_or_default();
+    let mut entries = file.indicators;
     entries.sort_by_key(|(_, entry)| entry.span().start);
     let mut indicators = Vec::with_capacity(entries.len());
     let mut seen_codes: BTreeMap<String, String> = BTreeMap::new();
@@ -242,7 +325,56 @@ pub fn parse(text: &str, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
         }
     }
     distinct_unit_slugs(&mut indicators);
-    (diags.errors().count() == errors_before).then_some(indicators)
+    (diags.errors().count() == errors_before).then_some(Catalogue { indicators, groups })
+}
+
+/// The `[groups]` table checked: known dimensions, plain names not already taken, each with a name.
+fn groups(file: Spanned<GroupsFile>, text: &str, diags: &mut Diagnostics) -> Groups {
+    let mut added: BTreeMap<Dimension, Vec<(String, GroupText)>> = BTreeMap::new();
+    for (dimension, values) in file.into_inner() {
+        let Some(dim) = Dimension::parse(dimension.get_ref()) else {
+            let close = crate::diagnostic::closest(dimension.get_ref(), Dimension::ALL.iter().map(|d| d.as_str()));
+            diags.push(
+                Diagnostic::error(FILE, format!("`{}` is not a breakdown salud knows", dimension.get_ref()))
+                    .at(text, dimension.span())
+                    .help(format!(
+                        "{}groups can be added to area, sex, wealth and age, e.g. [groups.area] then peri-urban = {{ name = \"Peri-urban\" }}",
+                        close.map(|c| format!("did you mean `{c}`? ")).unwrap_or_default()
+                    )),
+            );
+            continue;
+        };
+        let mut values: Vec<_> = values.into_iter().collect();
+        values.sort_by_key(|(value, _)| value.span().start);
+        for (value, group) in values {
+            let taken = Groups::default().parse(dim.as_str(), value.get_ref()).is_ok();
+            let problem = if !super::groups::is_plain_value(value.get_ref()) {
+                Some((
+                    format!("the group `{}` is not a plain lowercase name", value.get_ref()),
+                    "use lowercase letters, digits and dashes, e.g. peri-urban; its name as readers see it goes in `name`",
+                ))
+            } else if taken {
+                Some((
+                    format!("`{}` is already a group of `{dim}`", value.get_ref()),
+                    "remove it here: salud knows it, and names it in every language",
+                ))
+            } else if group.name.trim().is_empty() {
+                Some((
+                    format!("the group `{}` has an empty name", value.get_ref()),
+                    "write its name as readers see it, e.g. { name = \"Peri-urban\" }",
+                ))
+            } else {
+                None
+            };
+            match problem {
+                Some((message, help)) => {
+                    diags.push(Diagnostic::error(FILE, message).at(text, value.span()).help(help));
+                }
+                None => added.entry(dim).or_default().push((value.into_inner(), group)),
+            }
+        }
+    }
+    Groups::new(added)
 }
 
 /// The id, names and units that file names, chart titles and messages show: no control
@@ -434,6 +566,29 @@ fn validate(
     if let Some(problem) = untied_from_unit(id, &codes, &file.translations) {
         fail(problem.at(text, span.clone()));
     }
+    let few_observations = match &file.few_observations {
+        None => None,
+        Some(n) => match u32::try_from(*n.get_ref()) {
+            Ok(n) => Some(n),
+            Err(_) => {
+                fail(
+                    Diagnostic::error(FILE, format!("few_observations = {} is not a number of observations", n.get_ref()))
+                        .at(text, n.span())
+                        .help("write below how many observations a value is marked \"few observations\", e.g. few_observations = 50"),
+                );
+                None
+            }
+        },
+    };
+    if let Some(year) = file.reference.as_ref().and_then(|r| r.year) {
+        if !(1900..=2100).contains(&year) {
+            fail(
+                Diagnostic::error(FILE, format!("the reference of `{id}` has year = {year}, which is not a plausible year"))
+                    .at(text, span.clone())
+                    .help("write the year the target is to be reached by, e.g. reference = { value = 12, label = \"SDG 3.2 target for 2030\", year = 2030 }"),
+            );
+        }
+    }
     if !ok {
         return None;
     }
@@ -453,6 +608,7 @@ fn validate(
         reference: file.reference,
         codes,
         headline: file.headline,
+        few_observations,
         translations: file.translations,
     })
 }
@@ -490,7 +646,43 @@ mod tests {
         let mut diags = Diagnostics::default();
         let out = load(&dir, &mut diags);
         std::fs::remove_dir_all(&dir).unwrap();
-        (out, diags)
+        (out.map(|c| c.indicators), diags)
+    }
+
+    #[test]
+    fn the_groups_table_adds_groups_and_is_no_indicator() {
+        let text = "[groups.area]\nperi-urban = { name = \"Peri-urban\", names = { es = \"Periurbana\" } }\n\n\
+                    [x]\nname = \"X\"\nunit = \"%\"\nmeasure = \"percent\"\ncategory = \"nutrition\"\nbetter = \"lower\"\n\
+                    few_observations = 30\nreference = { value = 12, label = \"SDG\", year = 2030 }\n";
+        let mut diags = Diagnostics::default();
+        let catalogue = parse_all(text, &mut diags).unwrap_or_else(|| panic!("{diags:?}"));
+        assert_eq!(catalogue.indicators.len(), 1);
+        let x = &catalogue.indicators[0];
+        assert_eq!((x.few_observations(50), x.few_observations), (30, Some(30)));
+        assert_eq!(x.target(), Some(Target { value: 12.0, year: 2030, better: Better::Lower }));
+        let values: Vec<&str> = catalogue.groups.values(Dimension::Area).collect();
+        assert_eq!(values, ["urban", "rural", "peri-urban"]);
+        // A reference without a year is a threshold, not a target.
+        let mut threshold = x.clone();
+        threshold.reference.as_mut().unwrap().year = None;
+        assert_eq!(threshold.target(), None);
+
+        let wrong = "[groups.aera]\nx = { name = \"X\" }\n[groups.area]\nrural = { name = \"Rural\" }\n\"Peri Urban\" = { name = \"P\" }\n\
+                     [x]\nname = \"X\"\nunit = \"%\"\ncategory = \"nutrition\"\nfew_observations = -1\n";
+        let mut diags = Diagnostics::default();
+        assert!(parse_all(wrong, &mut diags).is_none());
+        let problems: Vec<(String, usize)> =
+            diags.errors().map(|d| (d.message.clone(), d.location.as_ref().map_or(0, |l| l.line))).collect();
+        assert_eq!(
+            problems,
+            [
+                ("`aera` is not a breakdown salud knows".to_string(), 1),
+                ("`rural` is already a group of `area`".to_string(), 4),
+                ("the group `Peri Urban` is not a plain lowercase name".to_string(), 5),
+                ("few_observations = -1 is not a number of observations".to_string(), 10),
+            ]
+        );
+        assert!(diags.0[0].help.as_deref().unwrap().starts_with("did you mean `area`?"));
     }
 
     #[test]

@@ -2,9 +2,11 @@
 //! observations, loaded from `data/` and validated into a model that renderers only read.
 
 mod catalogue;
+mod groups;
 mod ids;
 mod jumps;
 mod places;
+pub mod progress;
 mod sources;
 
 use std::collections::BTreeMap;
@@ -14,11 +16,12 @@ use crate::diagnostic::Diagnostics;
 
 pub use catalogue::parse as parse_catalogue;
 pub use catalogue::FILE as CATALOGUE_FILE;
-pub use catalogue::{Better, Category, ChartKind, CodeMap, Indicator, IndicatorText, Measure, Reference};
+pub use catalogue::{Better, Category, ChartKind, CodeMap, Indicator, IndicatorText, Measure, Reference, Target};
+pub use groups::{age_band, Dimension, Group, GroupProblem, GroupText, Groups};
 pub use ids::{IndicatorId, SourceId};
 pub use places::parse as parse_place;
 pub use places::DIR as PLACES_DIR;
-pub use places::{Conversion, NoteText, Observation, Place, PlaceKind, Series, CONVERSION_FACTORS};
+pub use places::{Bounds, Conversion, NoteText, Observation, Place, PlaceKind, Series, CONVERSION_FACTORS};
 pub use sources::Source;
 
 /// Everything under `data/`, validated.
@@ -27,6 +30,8 @@ pub struct Data {
     /// In catalogue order: the order the author wrote them in is the order readers see.
     pub indicators: Vec<Indicator>,
     pub sources: BTreeMap<SourceId, Source>,
+    /// The groups series may be broken down into: the built-in ones and the catalogue's.
+    pub groups: Groups,
     /// Keyed by the place's path, e.g. `peru/huanuco`; a parent sorts before its children.
     pub places: BTreeMap<String, Place>,
     /// Paths of places whose file has errors (already reported), so that narratives and
@@ -38,11 +43,14 @@ pub struct Data {
 
 impl Data {
     pub fn load(root: &Path, stale_after_years: i32, diags: &mut Diagnostics) -> Option<Data> {
-        let indicators = catalogue::load(root, diags);
+        let catalogue = catalogue::load(root, diags);
         let sources = sources::load(root, diags);
-        let (indicators, sources) = (indicators?, sources?);
-        let (places, broken) = places::load(root, &indicators, &sources, stale_after_years, diags);
-        Some(Data::new(indicators, sources, places, broken))
+        let (catalogue::Catalogue { indicators, groups }, sources) = (catalogue?, sources?);
+        let vocabulary = places::Vocabulary { indicators: &indicators, groups: &groups, sources: &sources };
+        let (places, broken) = places::load(root, &vocabulary, stale_after_years, diags);
+        let mut data = Data::new(indicators, sources, places, broken);
+        data.groups = groups;
+        Some(data)
     }
 
     pub fn new(
@@ -52,12 +60,12 @@ impl Data {
         broken: std::collections::BTreeSet<String>,
     ) -> Data {
         let by_id = indicators.iter().enumerate().map(|(n, i)| (i.id.clone(), n)).collect();
-        Data { indicators, sources, places, broken, by_id }
+        Data { indicators, sources, groups: Groups::default(), places, broken, by_id }
     }
 
     /// The catalogue alone, for commands that need no places (import).
     pub fn load_catalogue(root: &Path, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
-        catalogue::load(root, diags)
+        catalogue::load(root, diags).map(|c| c.indicators)
     }
 
     pub fn load_sources(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<SourceId, Source>> {
@@ -83,6 +91,7 @@ impl Data {
         Data {
             indicators: self.indicators.iter().map(|i| i.localized(lang)).collect(),
             sources: self.sources.iter().map(|(id, s)| (id.clone(), s.localized(lang))).collect(),
+            groups: self.groups.clone(),
             places,
             broken: self.broken.clone(),
             by_id: self.by_id.clone(),

@@ -2,12 +2,13 @@
 //! `data/places/peru/huanuco.toml` is Huánuco, inside `data/places/peru.toml`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::num::NonZeroU32;
 use std::path::Path;
 
 use serde::Deserialize;
 use toml::Spanned;
 
-use super::{Indicator, IndicatorId, Measure, Source, SourceId};
+use super::{Group, Groups, Indicator, IndicatorId, Measure, Source, SourceId};
 use crate::diagnostic::{closest, Diagnostic, Diagnostics, Location};
 use crate::format::slugify;
 
@@ -32,16 +33,29 @@ pub struct Place {
 }
 
 impl Place {
+    /// The indicator's total series (those without a group), one per source: what tiles,
+    /// tables and charts show. A group's values are never taken for the total's.
     pub fn series_of<'a>(&'a self, indicator: &'a str) -> impl Iterator<Item = &'a Series> + 'a {
-        self.series.iter().filter(move |s| s.indicator == indicator)
+        self.series.iter().filter(move |s| s.indicator == indicator && s.is_total())
     }
 
-    /// The most recent value of an indicator across sources; on a tie, the source listed
-    /// first in sources.toml.
+    /// The indicator's series for groups (urban, rural...), by source (in sources.toml's
+    /// order), then by group in the vocabulary's order.
+    pub fn groups_of<'a>(&'a self, indicator: &'a str) -> impl Iterator<Item = &'a Series> + 'a {
+        self.series.iter().filter(move |s| s.indicator == indicator && !s.is_total())
+    }
+
+    /// The series of `indicator` from `source` for `group` (None: the total).
+    pub fn series_for(&self, indicator: &str, source: &str, group: Option<&Group>) -> Option<&Series> {
+        self.series.iter().find(|s| s.indicator == indicator && s.source == source && s.group.as_ref() == group)
+    }
+
+    /// The most recent total value of an indicator across sources; on a tie, the source
+    /// listed first in sources.toml.
     pub fn latest(&self, indicator: &str, sources: &BTreeMap<SourceId, Source>) -> Option<(&Series, &Observation)> {
         self.series
             .iter()
-            .filter(|s| s.indicator == indicator)
+            .filter(|s| s.indicator == indicator && s.is_total())
             .filter_map(|s| s.latest().map(|o| (s, o)))
             .max_by_key(|(s, o)| (o.year, std::cmp::Reverse(sources.get(&s.source).map_or(usize::MAX, |x| x.rank))))
     }
@@ -67,11 +81,14 @@ impl PlaceKind {
     }
 }
 
-/// The values one source gives for one indicator at one place.
+/// The values one source gives for one indicator at one place, for everyone (the total) or
+/// for one group of the population.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
     pub indicator: IndicatorId,
     pub source: SourceId,
+    /// The group the values are about (`group = { area = "rural" }`); None for the total.
+    pub group: Option<Group>,
     /// The author's own words about the series, shown as written in every language.
     pub note: Option<String>,
     /// How the values were converted from the source's unit, when they were: a fact about
@@ -85,6 +102,11 @@ pub struct Series {
 }
 
 impl Series {
+    /// The values for everyone, not for a group: the series pages show.
+    pub fn is_total(&self) -> bool {
+        self.group.is_none()
+    }
+
     pub fn latest(&self) -> Option<&Observation> {
         self.points.last()
     }
@@ -141,6 +163,34 @@ pub struct Observation {
     /// "about", "up to"...: kept because the source said it, and shown beside the value.
     pub qualifier: Option<String>,
     pub note: Option<String>,
+    /// How many people, children or households the value was measured on (`n = 797`), when
+    /// the source says. Beside `year` it takes no room of its own.
+    pub n: Option<NonZeroU32>,
+    /// The interval the source gives around the value (`low`, `high`); boxed, as most values
+    /// have none and a large site holds millions.
+    pub bounds: Option<Box<Bounds>>,
+}
+
+/// The interval a source gives around a value (a confidence or uncertainty interval); salud
+/// never makes one up.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Observation {
+    /// A value with nothing but its year and number.
+    pub fn new(year: i32, value: f64) -> Observation {
+        Observation { year, at: 0..0, value, qualifier: None, note: None, n: None, bounds: None }
+    }
+
+    /// Whether the value comes from fewer than `threshold` observations (see
+    /// [`Indicator::few_observations`](super::Indicator::few_observations)): to be marked
+    /// "few observations, use with caution". A value without `n` is never marked.
+    pub fn few(&self, threshold: u32) -> bool {
+        self.n.is_some_and(|n| n.get() < threshold)
+    }
 }
 
 pub const QUALIFIERS: [&str; 5] = ["about", "up to", "at least", "less than", "more than"];
@@ -168,6 +218,9 @@ struct PlaceFile {
 struct SeriesFile {
     indicator: Spanned<String>,
     source: Spanned<String>,
+    /// `group = { area = "rural" }`; read as any value, so a group written another way gets a
+    /// message saying how to write it.
+    group: Option<Spanned<toml::Value>>,
     note: Option<Spanned<String>>,
     /// The note in other languages: notes = { es = "..." }.
     #[serde(default)]
@@ -178,10 +231,16 @@ struct SeriesFile {
     values: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 }
 
+/// What place files are checked against: the catalogue's indicators and groups, the sources.
+pub struct Vocabulary<'a> {
+    pub indicators: &'a [Indicator],
+    pub groups: &'a Groups,
+    pub sources: &'a BTreeMap<SourceId, Source>,
+}
+
 pub fn load(
     root: &Path,
-    indicators: &[Indicator],
-    sources: &BTreeMap<SourceId, Source>,
+    vocabulary: &Vocabulary,
     stale_after_years: i32,
     diags: &mut Diagnostics,
 ) -> (BTreeMap<String, Place>, BTreeSet<String>) {
@@ -198,7 +257,7 @@ pub fn load(
         );
         return (places, broken);
     }
-    let rules = Rules::new(indicators, sources, stale_after_years);
+    let rules = Rules::new(vocabulary, stale_after_years);
     // The folder is walked in order first; the files are then read and checked in parallel
     // (most of a large site's load), and their results taken in walk order, so messages and
     // the places' order do not depend on timing.
@@ -331,7 +390,9 @@ pub fn parse(
             return None;
         }
     };
-    validate(rel, &slug, file, text, &Rules::new(indicators, sources, 10), diags).map(|(place, _)| place)
+    let groups = Groups::default();
+    let vocabulary = Vocabulary { indicators, groups: &groups, sources };
+    validate(rel, &slug, file, text, &Rules::new(&vocabulary, 10), diags).map(|(place, _)| place)
 }
 
 /// What every place file is checked against: the catalogue (with each id's position, looked up
@@ -339,15 +400,24 @@ pub fn parse(
 struct Rules<'a> {
     indicators: &'a [Indicator],
     position: BTreeMap<&'a str, usize>,
+    groups: &'a Groups,
     sources: &'a BTreeMap<SourceId, Source>,
     stale_after_years: i32,
     this_year: i32,
 }
 
 impl<'a> Rules<'a> {
-    fn new(indicators: &'a [Indicator], sources: &'a BTreeMap<SourceId, Source>, stale_after_years: i32) -> Rules<'a> {
+    fn new(vocabulary: &Vocabulary<'a>, stale_after_years: i32) -> Rules<'a> {
+        let indicators = vocabulary.indicators;
         let position = indicators.iter().enumerate().map(|(n, i)| (i.id.as_str(), n)).collect();
-        Rules { indicators, position, sources, stale_after_years, this_year: crate::clock::this_year() }
+        Rules {
+            indicators,
+            position,
+            groups: vocabulary.groups,
+            sources: vocabulary.sources,
+            stale_after_years,
+            this_year: crate::clock::this_year(),
+        }
     }
 }
 
@@ -378,8 +448,13 @@ fn validate(
     let kind = place_kind(rel, file.kind.as_ref(), parent.is_none(), text, diags);
 
     // Ordered as the catalogue, then as sources.toml, so pages list sources the way the author ranked them.
-    let mut grouped: BTreeMap<(usize, usize, String), Series> = BTreeMap::new();
-    let mut first_year_at: BTreeMap<(IndicatorId, String, i64), std::ops::Range<usize>> = BTreeMap::new();
+    // A total before its groups, the groups in the vocabulary's order.
+    type GroupOrder = Option<((super::Dimension, usize), String)>;
+    let mut grouped: BTreeMap<(usize, usize, String, GroupOrder), Series> = BTreeMap::new();
+    let mut first_year_at: BTreeMap<(IndicatorId, String, Option<Group>, i64), std::ops::Range<usize>> =
+        BTreeMap::new();
+    // Where each group series' group is written, for the warning about a group without its total.
+    let mut group_at: Vec<(IndicatorId, Group, std::ops::Range<usize>)> = Vec::new();
     for series in file.series {
         let indicator_id = series.indicator.get_ref();
         let Some((order, indicator)) = rules.position.get(indicator_id.as_str()).map(|&n| (n, &indicators[n])) else {
@@ -407,14 +482,29 @@ fn validate(
             );
             continue;
         }
+        let group = match &series.group {
+            None => None,
+            Some(written) => match group(written.get_ref(), rules.groups) {
+                Ok(group) => {
+                    group_at.push((indicator.id.clone(), group.clone(), written.span()));
+                    Some(group)
+                }
+                Err(problem) => {
+                    diags.push(Diagnostic::error(rel, problem.message).at(text, written.span()).help(problem.help));
+                    continue;
+                }
+            },
+        };
         let rank = sources[source_id.as_str()].rank;
         let conversion = conversion(rel, text, &series, diags);
         if let (None, Some(note)) = (&conversion, &series.note) {
             warn_if_old_conversion_note(rel, text, note, diags);
         }
-        let entry = grouped.entry((order, rank, source_id.clone())).or_insert_with(|| Series {
+        let group_order = group.as_ref().map(|g| (rules.groups.rank(g), g.value.clone()));
+        let entry = grouped.entry((order, rank, source_id.clone(), group_order)).or_insert_with(|| Series {
             indicator: indicator.id.clone(),
             source: SourceId::new(source_id.as_str()),
+            group: group.clone(),
             note: None,
             conversion: None,
             note_translations: Vec::new(),
@@ -445,13 +535,17 @@ fn validate(
                 );
                 continue;
             };
-            let key = (indicator.id.clone(), source_id.clone(), year);
+            let key = (indicator.id.clone(), source_id.clone(), group.clone(), year);
             if let Some(first) = first_year_at.get(&key) {
                 let first_line = crate::diagnostic::Location::from_span(text, first.clone()).line;
+                let of = group.as_ref().map(|g| format!(" ({g})")).unwrap_or_default();
                 diags.push(
-                    Diagnostic::error(rel, format!("{year} is given twice for `{}` from `{source_id}`", indicator.id))
-                        .at(text, year_span)
-                        .help(format!("the first value for {year} is on line {first_line}; keep one of them")),
+                    Diagnostic::error(
+                        rel,
+                        format!("{year} is given twice for `{}`{of} from `{source_id}`", indicator.id),
+                    )
+                    .at(text, year_span)
+                    .help(format!("the first value for {year} is on line {first_line}; keep one of them")),
                 );
                 continue;
             }
@@ -470,10 +564,19 @@ fn validate(
     let latest_year_at = |indicator: &str, year: i32| {
         first_year_at
             .iter()
-            .find(|((i, _, y), _)| i == indicator && *y == i64::from(year))
+            .find(|((i, _, _, y), _)| i == indicator && *y == i64::from(year))
             .map(|(_, span)| span.clone())
     };
     warn_if_stale(rel, text, &name, &series, rules, &latest_year_at, diags);
+    for (indicator, group, span) in group_at {
+        if !series.iter().any(|s| s.indicator == indicator && s.is_total()) {
+            diags.push(
+                Diagnostic::warning(rel, format!("{name} has {} values of `{indicator}` but no total series of it", group.value))
+                    .at(text, span)
+                    .help("add the series for everyone (the same indicator without `group`): pages show totals, and compare the groups with them"),
+            );
+        }
+    }
 
     (diags.errors().count() == errors_before).then(|| {
         (
@@ -493,6 +596,31 @@ fn validate(
     })
 }
 
+/// A series' `group`, as written: `{ area = "rural" }`, one breakdown and one of its groups.
+fn group(written: &toml::Value, groups: &Groups) -> Result<Group, super::GroupProblem> {
+    let one = |help: &str| super::GroupProblem {
+        message: "a series has one group: one breakdown and one of its groups".to_string(),
+        help: help.to_string(),
+    };
+    match written {
+        toml::Value::Table(t) if t.len() == 1 => {
+            let (dimension, value) = t.iter().next().expect("one entry");
+            match value {
+                toml::Value::String(value) => groups.parse(dimension, value),
+                other => Err(super::GroupProblem {
+                    message: format!("the group of `{dimension}` is written {other}, not as text"),
+                    help: "write the group's name in quotes, e.g. group = { area = \"rural\" } or { wealth = \"q1\" }"
+                        .to_string(),
+                }),
+            }
+        }
+        toml::Value::Table(t) if t.is_empty() => Err(one("write the group, e.g. group = { area = \"rural\" }, or remove `group` for the total")),
+        toml::Value::Table(_) => Err(one("salud does not cross breakdowns (rural girls): give each group its own series, e.g. group = { area = \"rural\" }")),
+        toml::Value::String(value) => Err(groups.without_dimension(value)),
+        _ => Err(groups.without_dimension("")),
+    }
+}
+
 fn observation(
     rel: &str,
     text: &str,
@@ -503,17 +631,26 @@ fn observation(
 ) -> Option<(Observation, BTreeMap<String, String>)> {
     let span = value.span();
     let bad = |message: String, help: &str| Diagnostic::error(rel, message).at(text, span.clone()).help(help);
+    let mut details = Details::default();
     let (number, qualifier, note, notes) = match value.get_ref() {
         toml::Value::Integer(i) => (*i as f64, None, None, BTreeMap::new()),
         toml::Value::Float(f) => (*f, None, None, BTreeMap::new()),
         toml::Value::Table(t) => {
-            if let Some(key) = t.keys().find(|k| !["value", "qualifier", "note", "notes"].contains(&k.as_str())) {
+            let keys = ["value", "qualifier", "note", "notes", "n", "low", "high"];
+            if let Some(key) = t.keys().find(|k| !keys.contains(&k.as_str())) {
                 diags.push(bad(
                     format!("unknown key `{key}` in the value for {year}"),
-                    "a detailed value accepts `value`, `qualifier`, `note` and `notes` (the note in other languages), e.g. { value = 500, qualifier = \"up to\" }",
+                    "a detailed value accepts `value`, `qualifier`, `note`, `notes` (the note in other languages), `n` (the number of observations) and `low` and `high` (the interval the source gives), e.g. { value = 500, qualifier = \"up to\" }",
                 ));
                 return None;
             }
+            details = match value_details(t, year) {
+                Ok(details) => details,
+                Err((message, help)) => {
+                    diags.push(bad(message, help));
+                    return None;
+                }
+            };
             let number = match t.get("value") {
                 Some(toml::Value::Integer(i)) => *i as f64,
                 Some(toml::Value::Float(f)) => *f,
@@ -595,6 +732,29 @@ fn observation(
     }
     // -0 is 0: written "-0" in a download it reads as a negative value that no source gave.
     let number = if number == 0.0 { 0.0 } else { number };
+    if let Some(bounds) = &details.bounds {
+        if !(bounds.low <= number && number <= bounds.high) {
+            diags.push(bad(
+                format!("{number} is outside its interval, {} to {}", bounds.low, bounds.high),
+                "check the three numbers against the source: low is the lower end of the interval around the value and high the upper end, e.g. { value = 22.7, low = 20.1, high = 25.4 }",
+            ));
+            return None;
+        }
+        let possible = match indicator.measure {
+            Measure::Percent => bounds.low >= 0.0 && bounds.high <= 100.0,
+            Measure::Rate | Measure::Count => bounds.low >= 0.0,
+        };
+        if !possible {
+            diags.push(bad(
+                format!(
+                    "the interval {} to {} goes beyond the values `{}` ({}) can take",
+                    bounds.low, bounds.high, indicator.id, indicator.unit
+                ),
+                "check the interval against the source: a percentage stays within 0-100, and rates and counts are never below zero",
+            ));
+            return None;
+        }
+    }
     match indicator.measure {
         Measure::Percent if !(0.0..=100.0).contains(&number) => {
             diags.push(bad(
@@ -613,7 +773,56 @@ fn observation(
         _ => {}
     }
     let at = span.start as u32..span.end as u32;
-    Some((Observation { year, at, value: number, qualifier, note }, notes))
+    let Details { n, bounds } = details;
+    Some((Observation { year, at, value: number, qualifier, note, n, bounds: bounds.map(Box::new) }, notes))
+}
+
+/// What a detailed value may say beside its number: how many observations it comes from and
+/// the interval its source gives.
+#[derive(Default)]
+struct Details {
+    n: Option<NonZeroU32>,
+    bounds: Option<Bounds>,
+}
+
+/// `n`, `low` and `high` of a detailed value, or what is wrong with them.
+fn value_details(t: &toml::Table, year: i32) -> Result<Details, (String, &'static str)> {
+    let n = match t.get("n") {
+        None => None,
+        Some(written) => {
+            let n = written.as_integer().and_then(|n| u32::try_from(n).ok()).and_then(NonZeroU32::new);
+            if n.is_none() {
+                return Err((
+                    format!("n = {written} is not a number of observations"),
+                    "n is how many people, children or households the value was measured on: a whole number above 0, e.g. { value = 22.7, n = 797 }",
+                ));
+            }
+            n
+        }
+    };
+    let number = |key: &str| -> Result<Option<f64>, (String, &'static str)> {
+        match t.get(key) {
+            None => Ok(None),
+            Some(toml::Value::Integer(i)) => Ok(Some(*i as f64)),
+            Some(toml::Value::Float(f)) if f.is_finite() => Ok(Some(*f)),
+            Some(other) => Err((
+                format!("{key} = {other} in the value for {year} is not a number"),
+                "low and high are the ends of the interval the source gives around the value, e.g. { value = 22.7, low = 20.1, high = 25.4 }",
+            )),
+        }
+    };
+    let bounds = match (number("low")?, number("high")?) {
+        (None, None) => None,
+        (Some(low), Some(high)) => Some(Bounds { low, high }),
+        (low, _) => {
+            let (given, missing) = if low.is_some() { ("low", "high") } else { ("high", "low") };
+            return Err((
+                format!("the value for {year} has `{given}` without `{missing}`"),
+                "give both ends of the interval the source gives, e.g. { value = 22.7, low = 20.1, high = 25.4 }, or neither",
+            ));
+        }
+    };
+    Ok(Details { n, bounds })
 }
 
 /// The place's name, checked with its translations (an empty name is an error).

@@ -28,7 +28,7 @@ use csv::ByteRecord;
 use cells::{read_cell, Cell};
 use csv_input::{cell, CsvInput, Problems};
 pub use store::TEMP_SUFFIX;
-use store::{Number, PlaceStore, Resolved, SeriesKey, Value};
+use store::{Number, PlaceStore, Resolved, SeriesKey, Value, TOTAL};
 
 use crate::data::{Conversion, Data};
 use crate::diagnostic::Diagnostics;
@@ -52,6 +52,8 @@ pub struct ImportReport {
     pub added: usize,
     pub unchanged: usize,
     pub skipped_aggregates: usize,
+    /// Numbers of observations (`n`) given to values already in the data, which had none.
+    pub sizes_added: usize,
     /// Cells that are empty or mark a missing value (`..`, `n/a`); empty cells only where a
     /// row holds one value (a file with a column per year leaves most of them empty).
     pub no_data: usize,
@@ -71,6 +73,9 @@ impl ImportReport {
         );
         if self.no_data > 0 {
             summary.push_str(&format!("; {} cells with no data skipped", self.no_data));
+        }
+        if self.sizes_added > 0 {
+            summary.push_str(&format!("; {} sample sizes added to values already present", self.sizes_added));
         }
         let empty = self.places_without_values.len();
         if empty > 0 {
@@ -135,6 +140,16 @@ enum Target {
     Child {
         name: String,
     },
+}
+
+/// Where a value is in its row: its code, year and cell, the group it is for ([`TOTAL`] for
+/// everyone) and the cell that gives its number of observations, if one does.
+struct Cells<'a> {
+    code: &'a str,
+    year: i32,
+    field: usize,
+    group: u32,
+    n_field: Option<usize>,
 }
 
 /// The cells of a row that name its place, for messages about them.
@@ -382,19 +397,41 @@ impl FileImport<'_> {
         Ok(())
     }
 
+    /// ENDES rows are Total, Urbano or Rural (the `area` column); each measure's number of
+    /// observations is the nearest `n_` column before it (`n_dci` for `dci_menores5_pct` and
+    /// `dci_severa_menores5_pct`).
     fn endes(&mut self) -> Result<(), Error> {
         let mut header = ByteRecord::new();
         self.input.read(&mut header)?;
-        let measures: Vec<(usize, String)> = (0..header.len())
-            .map(|i| (i, cell(&header, i).into_owned()))
+        let names: Vec<String> = (0..header.len()).map(|i| cell(&header, i).into_owned()).collect();
+        let measures: Vec<(usize, String, Option<usize>)> = names
+            .iter()
+            .enumerate()
             .filter(|(_, name)| name.ends_with("_pct"))
+            .map(|(i, name)| (i, name.clone(), (0..i).rev().find(|&j| names[j].starts_with("n_"))))
             .collect();
-        let needed = measures.last().map_or(5, |(i, _)| i + 1);
+        let needed = measures.last().map_or(5, |(i, ..)| i + 1);
+        let (urban, rural) = (self.store.group("area", "urban"), self.store.group("area", "rural"));
         let mut record = ByteRecord::new();
         while self.input.read(&mut record)? {
-            if !self.complete(&record, needed, header.len()) || cell(&record, 4) != "Total" {
+            if !self.complete(&record, needed, header.len()) {
                 continue;
             }
+            let group = match cell(&record, 4).trim() {
+                "Total" => TOTAL,
+                "Urbano" => urban,
+                "Rural" => rural,
+                other => {
+                    let d = self.input.problem(
+                        &record,
+                        Some(4),
+                        format!("\"{other}\" is not an area ENDES gives"),
+                        "the area is Total, Urbano or Rural; correct the cell, or delete the row",
+                    );
+                    self.problems.push(d);
+                    continue;
+                }
+            };
             let Some(year) = self.year(&record, 0) else { continue };
             let target = if cell(&record, 1) == "Nacional" {
                 Target::Parent
@@ -402,8 +439,8 @@ impl FileImport<'_> {
                 Target::Child { name: cell(&record, 3).into_owned() }
             };
             let Some(at) = self.place(&record, &target, PlaceCells { name: 3, code: 2 })? else { continue };
-            for (field, code) in &measures {
-                self.value(&record, &at, code, year, *field);
+            for (field, code, n_field) in &measures {
+                self.value_of(&record, &at, Cells { code, year, field: *field, group, n_field: *n_field });
             }
         }
         Ok(())
@@ -526,6 +563,12 @@ impl FileImport<'_> {
 
     /// One cell: imported, counted as no data, or noted as a problem.
     fn value(&mut self, record: &ByteRecord, at: &Resolved, code: &str, year: i32, field: usize) {
+        self.value_of(record, at, Cells { code, year, field, group: TOTAL, n_field: None });
+    }
+
+    /// One cell of a value for a group, or with its number of observations in another cell.
+    fn value_of(&mut self, record: &ByteRecord, at: &Resolved, cells: Cells) {
+        let Cells { code, year, field, group, n_field } = cells;
         let text = match read_cell(&cell(record, field)) {
             Cell::Number(text) => text,
             Cell::NoData { empty } => {
@@ -561,8 +604,24 @@ impl FileImport<'_> {
             self.problems.push(d);
             return;
         };
-        let key = SeriesKey { indicator: info.indicator, source: self.source };
-        let value = Value { key, conversion: info.conversion.as_ref(), year, number, text: &text };
+        let n = match n_field.map(|f| (f, cell(record, f))) {
+            None => 0,
+            Some((f, written)) => match written.trim().parse::<u32>() {
+                Ok(n) if n > 0 => n,
+                _ => {
+                    let d = self.input.problem(
+                        record,
+                        Some(f),
+                        format!("\"{written}\" is not a number of observations for the value beside it"),
+                        "the number of people, children or households a value was measured on is a whole number above 0; correct the cell, or delete the value",
+                    );
+                    self.problems.push(d);
+                    return;
+                }
+            },
+        };
+        let key = SeriesKey { indicator: info.indicator, source: self.source, group };
+        let value = Value { key, conversion: info.conversion.as_ref(), year, number, n, text: &text };
         self.store.merge(at, &value, self.input.path(), self.report);
     }
 

@@ -7,7 +7,7 @@ use std::fs;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use toml_edit::{value, ArrayOfTables, DocumentMut, Item, Table};
+use toml_edit::{value, ArrayOfTables, DocumentMut, InlineTable, Item, Table};
 
 use super::ImportReport;
 use crate::data::Conversion;
@@ -17,12 +17,17 @@ use crate::error::Error;
 pub const TEMP_SUFFIX: &str = ".salud-tmp";
 
 /// An indicator of the catalogue and a source of data/sources.toml, by their positions in
-/// the lists the store was opened with: cheap to hash for every value of a large file.
+/// the lists the store was opened with, and a group by its number in the store (0 for the
+/// total): cheap to hash for every value of a large file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(super) struct SeriesKey {
     pub indicator: u32,
     pub source: u32,
+    pub group: u32,
 }
+
+/// The group of the total series: none.
+pub(super) const TOTAL: u32 = 0;
 
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(super) enum Number {
@@ -64,48 +69,61 @@ pub(super) struct Resolved {
     pub iso3: Option<String>,
 }
 
-/// One value to merge: where, what, and its text for messages.
+/// One value to merge: where, what, how many observations it comes from (0: not said), and
+/// its text for messages.
 pub(super) struct Value<'a> {
     pub key: SeriesKey,
     pub conversion: Option<&'a Conversion>,
     pub year: i32,
     pub number: Number,
+    pub n: u32,
     pub text: &'a str,
 }
 
 #[derive(Default)]
 struct Additions {
-    /// Series in the order first met, which is the order they are appended in.
+    /// Series in the order first met; appended in that order, but each group right after the
+    /// other series of its indicator and source.
     order: Vec<SeriesKey>,
     series: HashMap<SeriesKey, NewSeries>,
+    /// Numbers of observations for values already in the file, which had none: (series, year, n).
+    sizes: Vec<(SeriesKey, i32, u32)>,
 }
 
 struct NewSeries {
     conversion: Option<Conversion>,
-    /// By year: a sorted list takes a third of the memory of a map, and files give years in order.
-    values: Vec<(i32, Number)>,
+    /// By year, with the number of observations (0: not said): a sorted list takes a third
+    /// of the memory of a map, and files give years in order.
+    values: Vec<(i32, u32, Number)>,
 }
 
 impl NewSeries {
-    fn get(&self, year: i32) -> Option<Number> {
-        self.values.binary_search_by_key(&year, |(y, _)| *y).ok().map(|i| self.values[i].1)
+    fn get(&self, year: i32) -> Option<(Number, u32)> {
+        self.values.binary_search_by_key(&year, |(y, ..)| *y).ok().map(|i| (self.values[i].2, self.values[i].1))
     }
 
-    fn insert(&mut self, year: i32, number: Number) {
-        if let Err(i) = self.values.binary_search_by_key(&year, |(y, _)| *y) {
-            self.values.insert(i, (year, number));
+    fn insert(&mut self, year: i32, number: Number, n: u32) {
+        match self.values.binary_search_by_key(&year, |(y, ..)| *y) {
+            Err(i) => self.values.insert(i, (year, n, number)),
+            // The same value met again with its n.
+            Ok(i) if self.values[i].1 == 0 => self.values[i].1 = n,
+            Ok(_) => {}
         }
     }
 }
 
-/// The numbers already in a place file, by series, sorted by year; NaN stands for a value
-/// that is not a number (half the memory of an Option).
-type Existing = HashMap<SeriesKey, Vec<(i32, f64)>>;
+/// The numbers already in a place file, by series, sorted by year, with their number of
+/// observations (0: not said); NaN stands for a value that is not a number (half the memory
+/// of an Option).
+type Existing = HashMap<SeriesKey, Vec<(i32, u32, f64)>>;
 
 pub(super) struct PlaceStore {
     root: PathBuf,
     indicators: Vec<String>,
     sources: Vec<String>,
+    /// The groups met, by their number in [`SeriesKey`]s: (dimension, value); the first,
+    /// [`TOTAL`], is none.
+    groups: Vec<(String, String)>,
     /// Every place file of data/places, relative to the root.
     files: BTreeSet<String>,
     by_iso3: HashMap<String, String>,
@@ -122,6 +140,7 @@ impl PlaceStore {
             root: root.to_path_buf(),
             indicators,
             sources,
+            groups: vec![(String::new(), String::new())],
             files: BTreeSet::new(),
             by_iso3: HashMap::new(),
             existing: HashMap::new(),
@@ -165,6 +184,33 @@ impl PlaceStore {
         self.by_iso3.get(iso3)
     }
 
+    /// The number [`SeriesKey`]s give the group `dimension = value`.
+    pub fn group(&mut self, dimension: &str, value: &str) -> u32 {
+        match self.groups.iter().position(|(d, v)| d == dimension && v == value) {
+            Some(i) => i as u32,
+            None => {
+                self.groups.push((dimension.to_string(), value.to_string()));
+                (self.groups.len() - 1) as u32
+            }
+        }
+    }
+
+    /// The group of a series table as its file writes it (`group = { area = "rural" }`):
+    /// [`TOTAL`] without one, None when it is not one breakdown and one group.
+    fn group_of(&mut self, table: &Table) -> Option<u32> {
+        let (dimension, value) = written_group(table)?;
+        Some(if dimension.is_empty() { TOTAL } else { self.group(&dimension, &value) })
+    }
+
+    /// ` (rural)` after an indicator's id in messages about a group's values.
+    fn group_label(&self, group: u32) -> String {
+        if group == TOTAL {
+            String::new()
+        } else {
+            format!(" ({})", self.groups[group as usize].1)
+        }
+    }
+
     /// Reads the values already in `rel` the first time a row of the input goes there.
     pub fn touch(&mut self, rel: &str) -> Result<(), Error> {
         if self.existing.contains_key(rel) || !self.files.contains(rel) {
@@ -174,6 +220,7 @@ impl PlaceStore {
         let indicators: HashMap<&str, u32> = self.indicators.iter().zip(0..).map(|(s, i)| (s.as_str(), i)).collect();
         let sources: HashMap<&str, u32> = self.sources.iter().zip(0..).map(|(s, i)| (s.as_str(), i)).collect();
         let mut existing = Existing::new();
+        let mut read = Vec::new();
         for table in doc.get("series").and_then(Item::as_array_of_tables).into_iter().flatten() {
             let id = |k: &str, ids: &HashMap<&str, u32>| {
                 table.get(k).and_then(Item::as_str).and_then(|s| ids.get(s)).copied()
@@ -181,16 +228,20 @@ impl PlaceStore {
             let (Some(indicator), Some(source)) = (id("indicator", &indicators), id("source", &sources)) else {
                 continue;
             };
+            read.push((indicator, source, table));
+        }
+        for (indicator, source, table) in read {
+            let Some(group) = self.group_of(table) else { continue };
             let Some(values) = table.get("values").and_then(Item::as_table_like) else { continue };
-            let series = existing.entry(SeriesKey { indicator, source }).or_default();
+            let series = existing.entry(SeriesKey { indicator, source, group }).or_default();
             for (year, item) in values.iter() {
                 let Ok(year) = year.parse::<i32>() else { continue };
-                series.push((year, number_of(item).unwrap_or(f64::NAN)));
+                series.push((year, n_of(item), number_of(item).unwrap_or(f64::NAN)));
             }
         }
         for series in existing.values_mut() {
-            series.sort_by_key(|(year, _)| *year);
-            series.dedup_by_key(|(year, _)| *year);
+            series.sort_by_key(|(year, ..)| *year);
+            series.dedup_by_key(|(year, ..)| *year);
             series.shrink_to_fit();
         }
         self.existing.insert(rel.to_string(), existing);
@@ -202,26 +253,54 @@ impl PlaceStore {
     pub fn merge(&mut self, at: &Resolved, v: &Value, file: &Path, report: &mut ImportReport) {
         let rel = at.rel.as_str();
         let added = self.added.get(rel).and_then(|a| a.series.get(&v.key)).and_then(|s| s.get(v.year));
-        let old = match added {
-            Some(n) => Some(Some(n.as_f64())),
-            None => self.existing.get(rel).and_then(|e| e.get(&v.key)).and_then(|s| {
-                let i = s.binary_search_by_key(&v.year, |(y, _)| *y).ok()?;
-                Some(Some(s[i].1).filter(|n| !n.is_nan()))
-            }),
+        let (old, old_n, is_added) = match added {
+            Some((number, n)) => (Some(Some(number.as_f64())), n, true),
+            None => match self.existing.get(rel).and_then(|e| e.get(&v.key)).and_then(|s| {
+                let i = s.binary_search_by_key(&v.year, |(y, ..)| *y).ok()?;
+                Some((Some(s[i].2).filter(|n| !n.is_nan()), s[i].1))
+            }) {
+                Some((old, n)) => (Some(old), n, false),
+                None => (None, 0, false),
+            },
         };
         if let Some(old) = old {
-            if old == Some(v.number.as_f64()) {
-                report.unchanged += 1;
-            } else {
-                let (indicator, source) =
-                    (&self.indicators[v.key.indicator as usize], &self.sources[v.key.source as usize]);
+            let (indicator, source) =
+                (&self.indicators[v.key.indicator as usize], &self.sources[v.key.source as usize]);
+            let label = format!("{indicator}{} {} from `{source}`", self.group_label(v.key.group), v.year);
+            let keep = format!("kept the value in {rel} (change it by hand to take the new one)");
+            if old != Some(v.number.as_f64()) {
                 report.conflicts.push(format!(
-                    "conflict: {rel}: {indicator} {} from `{source}` is {} there but {} in {}; kept the value in {rel} (change it by hand to take the new one)",
-                    v.year,
+                    "conflict: {rel}: {label} is {} there but {} in {}; {keep}",
                     old.map_or_else(|| "not a number".to_string(), |v| v.to_string()),
                     v.text,
                     file.display()
                 ));
+                return;
+            }
+            report.unchanged += 1;
+            if v.n == 0 || old_n == v.n {
+                return;
+            }
+            if old_n != 0 {
+                report.conflicts.push(format!(
+                    "conflict: {rel}: {label} was measured on n = {old_n} there but n = {} in {}; {keep}",
+                    v.n,
+                    file.display()
+                ));
+                return;
+            }
+            // The value as it was, now with the number of observations it comes from.
+            let additions = self.added.entry(rel.to_string()).or_default();
+            if is_added {
+                additions.series.get_mut(&v.key).expect("met above").insert(v.year, v.number, v.n);
+            } else {
+                additions.sizes.push((v.key, v.year, v.n));
+                report.sizes_added += 1;
+                // Met again in the same input, it is now a value with its n.
+                let series = self.existing.get_mut(rel).and_then(|e| e.get_mut(&v.key));
+                if let Some((_, n, _)) = series.and_then(|s| s.iter_mut().find(|(year, ..)| *year == v.year)) {
+                    *n = v.n;
+                }
             }
             return;
         }
@@ -239,7 +318,7 @@ impl PlaceStore {
             additions.order.push(v.key);
             NewSeries { conversion: v.conversion.cloned(), values: Vec::new() }
         });
-        series.insert(v.year, v.number);
+        series.insert(v.year, v.number, v.n);
         report.added += 1;
     }
 
@@ -329,23 +408,45 @@ impl PlaceStore {
             doc.insert("series", Item::ArrayOfTables(ArrayOfTables::new()));
         }
         let all = doc["series"].as_array_of_tables_mut().ok_or_else(not_series)?;
-        let mut position: HashMap<(String, String), usize> = HashMap::new();
+        let mut position: HashMap<(String, String, (String, String)), usize> = HashMap::new();
         for (i, t) in all.iter().enumerate() {
-            if let (Some(ind), Some(src)) =
-                (t.get("indicator").and_then(Item::as_str), t.get("source").and_then(Item::as_str))
+            if let (Some(ind), Some(src), Some(group)) =
+                (t.get("indicator").and_then(Item::as_str), t.get("source").and_then(Item::as_str), written_group(t))
             {
-                position.entry((ind.to_string(), src.to_string())).or_insert(i);
+                position.entry((ind.to_string(), src.to_string(), group)).or_insert(i);
             }
         }
-        for key in &additions.order {
-            let new = &additions.series[key];
+        let at = |key: &SeriesKey| {
             let (indicator, source) = (&self.indicators[key.indicator as usize], &self.sources[key.source as usize]);
-            let series = match position.get(&(indicator.clone(), source.clone())) {
+            (indicator.clone(), source.clone(), self.groups[key.group as usize].clone())
+        };
+        for (key, year, n) in &additions.sizes {
+            let Some(&i) = position.get(&at(key)) else { continue };
+            let values = all.get_mut(i).and_then(|t| t.get_mut("values")).and_then(Item::as_table_like_mut);
+            if let Some(item) = values.and_then(|v| v.get_mut(&year.to_string())) {
+                with_n(item, *n);
+            }
+        }
+        // Each group right after the other series of its indicator and source, in the order met.
+        let mut order = additions.order.clone();
+        let first_met = |key: &SeriesKey| {
+            additions.order.iter().position(|k| k.indicator == key.indicator && k.source == key.source)
+        };
+        order.sort_by_key(|key| (first_met(key), key.group));
+        for key in &order {
+            let new = &additions.series[key];
+            let (indicator, source, group) = at(key);
+            let series = match position.get(&(indicator.clone(), source.clone(), group.clone())) {
                 Some(&i) => all.get_mut(i).expect("position is in range"),
                 None => {
                     let mut t = Table::new();
                     t["indicator"] = value(indicator.as_str());
                     t["source"] = value(source.as_str());
+                    if key.group != TOTAL {
+                        let mut written = InlineTable::new();
+                        written.insert(&group.0, group.1.as_str().into());
+                        t["group"] = value(written);
+                    }
                     if let Some(conversion) = &new.conversion {
                         if let Some(unit) = &conversion.from_unit {
                             t["converted_from"] = value(unit.as_str());
@@ -361,8 +462,12 @@ impl PlaceStore {
                 series.insert("values", Item::Table(Table::new()));
             }
             let values = series["values"].as_table_like_mut().ok_or_else(not_series)?;
-            for (year, number) in &new.values {
-                values.insert(&year.to_string(), number.item());
+            for (year, n, number) in &new.values {
+                let mut item = number.item();
+                if *n > 0 {
+                    with_n(&mut item, *n);
+                }
+                values.insert(&year.to_string(), item);
             }
             values.sort_values();
         }
@@ -388,6 +493,48 @@ fn replace_all(written: &[(PathBuf, PathBuf)], root: &Path) -> Result<(), Error>
     Ok(())
 }
 
+/// The group a series table is written with, ("", "") for the total; None when it is not one
+/// breakdown and one group (salud build says what is wrong with it).
+fn written_group(table: &Table) -> Option<(String, String)> {
+    let Some(written) = table.get("group") else { return Some((String::new(), String::new())) };
+    let mut entries = written.as_table_like()?.iter();
+    let (dimension, value) = entries.next()?;
+    let group = (dimension.to_string(), value.as_str()?.to_string());
+    entries.next().is_none().then_some(group)
+}
+
+/// A value given its number of observations: `18` becomes `{ value = 18, n = 350 }`, and a
+/// detailed value gets `n` after what it already says.
+fn with_n(item: &mut Item, n: u32) {
+    let n = toml_edit::Value::from(i64::from(n));
+    match item.as_value_mut() {
+        Some(toml_edit::Value::InlineTable(t)) => {
+            // The space before the closing brace moves after the new key.
+            let suffix = t.iter_mut().last().map(|(_, last)| {
+                let suffix = last.decor().suffix().and_then(|s| s.as_str()).unwrap_or(" ").to_string();
+                last.decor_mut().set_suffix("");
+                suffix
+            });
+            t.insert("n", n.decorated(" ", suffix.as_deref().unwrap_or(" ")));
+        }
+        Some(number) => {
+            let mut bare = number.clone();
+            bare.decor_mut().clear();
+            let mut t = InlineTable::new();
+            t.insert("value", bare);
+            t.insert("n", n);
+            t.fmt();
+            *number = toml_edit::Value::InlineTable(t).decorated(" ", "");
+        }
+        None => {}
+    }
+}
+
+/// The number of observations a value of a place file says it comes from (`n = 350`), 0 if none.
+fn n_of(item: &Item) -> u32 {
+    item.get("n").and_then(|v| v.as_integer()).and_then(|n| u32::try_from(n).ok()).unwrap_or(0)
+}
+
 /// The number a value of a place file holds: `2011 = 18` or `2011 = { value = 18, ... }`.
 fn number_of(item: &Item) -> Option<f64> {
     let number = |v: &toml_edit::Value| v.as_float().or_else(|| v.as_integer().map(|i| i as f64));
@@ -403,14 +550,14 @@ mod tests {
         fs::create_dir_all(root.join("data/places")).unwrap();
         fs::write(root.join("data/places/peru.toml"), "name = \"Peru\"\niso3 = \"PER\"\n").unwrap();
         let mut store = PlaceStore::open(root, vec!["u5".into()], vec!["wdi".into()]).unwrap();
-        let key = SeriesKey { indicator: 0, source: 0 };
+        let key = SeriesKey { indicator: 0, source: 0, group: TOTAL };
         let mut report = ImportReport::default();
         for (rel, new) in
             [("data/places/chile.toml", Some(vec![("name", "Chile".to_string())])), ("data/places/peru.toml", None)]
         {
             let at = Resolved { rel: rel.into(), new, iso3: None };
             store.touch(rel).unwrap();
-            let v = Value { key, conversion: None, year: 2020, number: Number::Int(7), text: "7" };
+            let v = Value { key, conversion: None, year: 2020, number: Number::Int(7), n: 0, text: "7" };
             store.merge(&at, &v, Path::new("in.csv"), &mut report);
         }
         assert_eq!((report.added, report.places_created), (2, 1));

@@ -257,13 +257,11 @@ mod tests {
         Series {
             indicator: "u5".into(),
             source: "wb".into(),
+            group: None,
             note: None,
             conversion: None,
             note_translations: Vec::new(),
-            points: points
-                .iter()
-                .map(|(year, value)| Observation { year: *year, at: 0..0, value: *value, qualifier: None, note: None })
-                .collect(),
+            points: points.iter().map(|(year, value)| Observation::new(*year, *value)).collect(),
         }
     }
 
@@ -315,7 +313,8 @@ mod tests {
     fn the_lead_sentence_says_the_change_and_whether_the_target_is_met() {
         let en = Locale::default();
         let mut i = indicator(Some(Better::Lower));
-        i.reference = Some(crate::data::Reference { value: 25.0, label: "SDG 3.2 target for 2030".into() });
+        i.reference =
+            Some(crate::data::Reference { value: 25.0, label: "SDG 3.2 target for 2030".into(), year: Some(2030) });
         let place = Place {
             slug: "p".into(),
             name: "P".into(),

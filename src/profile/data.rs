@@ -7,9 +7,25 @@ use crate::data::{Data, Indicator, Place, Source};
 use crate::i18n::Locale;
 
 /// The CSV's columns. The first eight are the tidy layout spreadsheets expect; the qualifier
-/// ("up to", "about") follows because a value without it would say more than its source.
-pub const CSV_HEADER: [&str; 9] =
-    ["place", "iso3", "indicator", "name", "unit", "year", "value", "source", "qualifier"];
+/// ("up to", "about") follows because a value without it would say more than its source. Then
+/// the group a value is about (`area`, `rural`; empty for the total), the number of
+/// observations and the interval the source gives, where it gives them.
+pub const CSV_HEADER: [&str; 14] = [
+    "place",
+    "iso3",
+    "indicator",
+    "name",
+    "unit",
+    "year",
+    "value",
+    "source",
+    "qualifier",
+    "dimension",
+    "group",
+    "n",
+    "low",
+    "high",
+];
 
 /// One place's part of the data downloads, made once and used twice: in the place's own
 /// files and in the site-wide ones, which are these parts put together in place order.
@@ -56,9 +72,12 @@ fn csv_rows(data: &Data, place: &Place) -> Vec<u8> {
     for series in &place.series {
         let Some(indicator) = data.indicator(&series.indicator) else { continue };
         let source = data.source_name(&series.source);
+        let (dimension, group) = series.group.as_ref().map_or(("", ""), |g| (g.dimension.as_str(), g.value.as_str()));
         for obs in &series.points {
             let year = obs.year.to_string();
             let value = obs.value.to_string();
+            let n = obs.n.map(|n| n.to_string()).unwrap_or_default();
+            let (low, high) = obs.bounds.as_ref().map(|b| (b.low.to_string(), b.high.to_string())).unwrap_or_default();
             // Writing into memory cannot fail.
             let _ = writer.write_record([
                 inert(&place.name).as_ref(),
@@ -70,6 +89,11 @@ fn csv_rows(data: &Data, place: &Place) -> Vec<u8> {
                 value.as_str(),
                 inert(source).as_ref(),
                 inert(obs.qualifier.as_deref().unwrap_or("")).as_ref(),
+                dimension,
+                group,
+                n.as_str(),
+                low.as_str(),
+                high.as_str(),
             ]);
         }
     }
@@ -109,6 +133,15 @@ struct JsonObservation<'a> {
     qualifier: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<std::borrow::Cow<'a, str>>,
+    /// `{"area": "rural"}`, as place files write it; left out for the total.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    group: Option<std::collections::BTreeMap<&'static str, &'a str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    n: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    low: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    high: Option<f64>,
 }
 
 #[derive(Serialize)]
@@ -134,6 +167,8 @@ fn json_place<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> JsonPlac
     for series in &place.series {
         let Some(indicator): Option<&Indicator> = data.indicator(&series.indicator) else { continue };
         let series_note = crate::present::series_note(locale, series);
+        let group =
+            series.group.as_ref().map(|g| std::collections::BTreeMap::from([(g.dimension.as_str(), g.value.as_str())]));
         for obs in &series.points {
             observations.push(JsonObservation {
                 indicator: &indicator.id,
@@ -142,6 +177,10 @@ fn json_place<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> JsonPlac
                 source: &series.source,
                 qualifier: obs.qualifier.as_deref(),
                 note: obs.note.as_deref().map(Into::into).or_else(|| series_note.clone().map(Into::into)),
+                group: group.clone(),
+                n: obs.n.map(|n| n.get()),
+                low: obs.bounds.as_ref().map(|b| b.low),
+                high: obs.bounds.as_ref().map(|b| b.high),
             });
         }
     }
