@@ -47,6 +47,9 @@ pub struct Config {
     /// Places whose headline figures the home page shows first, by their file name
     /// (`featured = ["peru"]`).
     pub featured: Vec<String>,
+    /// The indicator whose world map the home page shows (`home_map = "neonatal_mortality"`);
+    /// when left out, the first headline indicator that has one.
+    pub home_map: Option<String>,
     /// The first year time charts draw (or their series' first year, if later), so the
     /// recent trend fills the plot; tables and downloads keep every year.
     pub chart_start_year: i32,
@@ -150,6 +153,7 @@ impl Default for Config {
             paper: Paper::A4,
             published: None,
             featured: Vec::new(),
+            home_map: None,
             chart_start_year: 1990,
             few_observations: 50,
         }

@@ -74,6 +74,7 @@ impl Site {
             if let Some(config) = &config {
                 check_addresses(config, data, &content, &mut diags);
                 check_featured(root, config, data, &mut diags);
+                check_home_map(root, config, data, &mut diags);
             }
         }
         match (config, data, theme, boundaries) {
@@ -156,6 +157,32 @@ pub(crate) fn check_addresses(config: &Config, data: &Data, content: &Content, d
             }
         }
     }
+}
+
+/// `home_map` must name an indicator of the catalogue.
+fn check_home_map(root: &Path, config: &Config, data: &Data, diags: &mut Diagnostics) {
+    let Some(id) = &config.home_map else { return };
+    if data.indicator(id).is_some() {
+        return;
+    }
+    let text = std::fs::read_to_string(root.join(crate::config::FILE)).unwrap_or_default();
+    let quoted = format!("\"{id}\"");
+    let at = text.find(&format!("home_map = {quoted}")).map_or(0, |i| i + "home_map = ".len());
+    let mut help = format!(
+        "name an indicator of {} by its id, e.g. home_map = \"neonatal_mortality\"",
+        crate::data::CATALOGUE_FILE
+    );
+    if let Some(close) = crate::diagnostic::closest(id, data.indicators.iter().map(|i| i.id.as_str())) {
+        help = format!("did you mean \"{close}\"? {help}");
+    }
+    diags.push(
+        Diagnostic::error(
+            crate::config::FILE,
+            format!("home_map names \"{}\", which is no indicator", crate::diagnostic::printable(id)),
+        )
+        .at(&text, at..at + quoted.len())
+        .help(help),
+    );
 }
 
 /// Each of `featured` must name a place, by the path of its file under data/places/.

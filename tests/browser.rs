@@ -214,13 +214,14 @@ fn axe_finds_no_serious_or_critical_violation_on_home_and_peru() {
 }
 
 #[test]
-fn a_place_page_with_its_charts_weighs_under_200_kb() {
+fn a_place_page_with_its_charts_and_maps_weighs_under_250_kb() {
     let weights = list(site_report(), "weight");
     assert_eq!(weights.len(), 2);
     for w in weights {
         let bytes = w["bytes"].as_u64().unwrap();
         eprintln!("{}: {bytes} bytes in {} requests", w["page"], w["requests"]);
-        assert!(bytes < 200_000, "{w}");
+        // 186 KB with its charts; Peru's four maps of its departments add 55 KB.
+        assert!(bytes < 250_000, "{w}");
         assert!(w["requests"].as_u64().unwrap() >= 14, "the weight counts every chart: {w}");
     }
 }

@@ -224,6 +224,12 @@ fn peru_pdf_holds_its_figures_and_departments_on_two_pages() {
     }
     assert!(pages(&pdf) <= 2, "Peru's PDF has {} pages", pages(&pdf));
     assert!(fonts(&pdf).iter().all(|(_, embedded)| *embedded));
+    // Page 2: the departments' chart beside their map (a vector drawing: its words are text),
+    // with its boundary disclaimer, and spending.
+    let page2 = poppler("pdftotext", &["-f", "2", "-l", "2", "-layout", &pdf.to_string_lossy(), "-"]);
+    for expected in ["regions of Peru", "Boundaries are not an official", "Health expenditure", "Loreto"] {
+        assert!(page2.contains(expected), "page 2 of Peru's PDF lacks {expected:?}:\n{page2}");
+    }
     // Page 1 as an image, for a person to judge.
     let artifacts = repo_root().join("tests/artifacts");
     std::fs::create_dir_all(&artifacts).unwrap();

@@ -96,6 +96,8 @@ struct PlaceRow {
 /// A country's regions, beside the country's own value.
 #[derive(Serialize)]
 struct RegionTable {
+    /// The country's slug, which its map of regions is found by.
+    slug: String,
     country: String,
     country_url: String,
     country_value: Option<PlaceRow>,
@@ -189,6 +191,7 @@ pub fn indicator_page<'a>(site: &'a Site, locale: &Locale, indicator: &'a Indica
                 .filter_map(|p| row(site, locale, indicator, p))
                 .collect::<Vec<_>>();
             (!inside.is_empty()).then(|| RegionTable {
+                slug: country.slug.clone(),
                 country: country.name.clone(),
                 country_url: crate::site::page_path(&locale.prefix, &country.slug),
                 country_value: row(site, locale, indicator, country),

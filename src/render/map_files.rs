@@ -20,6 +20,10 @@ use crate::output::Output;
 use crate::profile::ProfileChart;
 use crate::site::Site;
 
+/// The PDF's map of regions: narrower than the print charts (400 px), because the profile
+/// template sets it at 62% of a column, where 12-px text still prints at 7.3 pt.
+const PRINT: crate::charts::style::Size = crate::charts::style::Size { width: 256, height: 400 };
+
 pub(super) struct MapFiles {
     pub(super) chart_style: ChartStyle,
     pub(super) style: MapStyle,
@@ -43,6 +47,8 @@ pub(super) struct MapView {
     pub(super) source_line: String,
     pub(super) disclaimer: String,
     pub(super) png: bool,
+    /// The indicator's page, for a world map shown elsewhere (the home page).
+    pub(super) page: Option<String>,
 }
 
 /// What drawing a place's maps made: each map by indicator, and the print-sized map of the
@@ -137,6 +143,7 @@ impl MapFiles {
             source_line: map.source_line.clone(),
             disclaimer: map.disclaimer.clone(),
             png,
+            page: None,
         };
         output.add(format!("{dir}.svg"), wide);
         output.add(format!("{dir}-narrow.svg"), narrow);
@@ -174,7 +181,7 @@ impl MapFiles {
                         title: shown.title.clone(),
                         alt: shown.description.clone(),
                     },
-                    svg: maps::render_svg(&map, layer, &self.chart_style, &self.style, self.chart_style.print),
+                    svg: maps::render_svg(&map, layer, &self.chart_style, &self.style, PRINT),
                 },
             ));
             maps.views.insert(indicator.id.clone(), shown);
@@ -199,7 +206,10 @@ impl MapFiles {
         let id = format!("world-{}", crate::format::slugify(&indicator.id));
         let title = locale.fill("map.world_title", &[("indicator", &indicator.name)]);
         let map = choropleth(site, locale, indicator, &countries, id, title);
-        let dir = format!("{}{}/map", locale.prefix, super::indicators::page_slug(&indicator.id));
-        self.write(&map, layer, &dir, site.config.chart_png, output).map(Some)
+        let slug = super::indicators::page_slug(&indicator.id);
+        let dir = format!("{}{slug}/map", locale.prefix);
+        let mut view = self.write(&map, layer, &dir, site.config.chart_png, output)?;
+        view.page = Some(crate::site::page_path(&locale.prefix, &slug));
+        Ok(Some(view))
     }
 }

@@ -189,6 +189,12 @@ impl Pages {
 
         if wanted(&page_path(prefix, "")) {
             let mut ctx = home_context(site, locale, languages, nav);
+            // The configured indicator's world map, or the first headline indicator's.
+            let home_map = match &site.config.home_map {
+                Some(id) => lang.world_maps.get(id.as_str()),
+                None => data.indicators.iter().filter(|i| i.headline).find_map(|i| lang.world_maps.get(&i.id)),
+            };
+            ctx.insert("home_map", &home_map);
             ctx.insert("downloads", &lang.site_downloads);
             insert_social(&mut ctx, &lang.site_downloads);
             self.insert_document(&mut ctx, site.content.home.as_ref(), &scope)?;
@@ -221,6 +227,8 @@ impl Pages {
             let page = indicators::indicator_page(site, locale, indicator);
             ctx.insert("sources", &page.sources);
             ctx.insert("indicator", &page);
+            ctx.insert("world_map", &lang.world_maps.get(&indicator.id));
+            ctx.insert("region_maps", &lang.region_maps.get(&indicator.id));
             output.add(page_path(prefix, &slug), self.render("indicator.html", &ctx)?);
             count += 1;
         }
