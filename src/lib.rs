@@ -27,9 +27,6 @@ mod format;
 mod i18n;
 mod import;
 mod lock;
-// Pages, the PDF and shortcodes draw maps in issue 15's later items; until then only `salud
-// check` and the tests use the whole engine.
-#[allow(dead_code, unused_imports)]
 mod maps;
 mod new;
 mod output;

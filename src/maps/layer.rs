@@ -31,8 +31,6 @@ pub struct Boundaries {
 /// One boundary file's shapes, projected for drawing.
 #[derive(Debug, Clone)]
 pub struct Layer {
-    /// The boundary file, relative to the site.
-    pub file: String,
     /// The country whose regions the shapes are; none for the world layer.
     pub country: Option<String>,
     /// In the file's order.
@@ -44,8 +42,6 @@ pub struct Layer {
 /// One shape of a layer.
 #[derive(Debug, Clone)]
 pub struct Shape {
-    /// The value it is matched by (`NOMBDEP`'s "HUANUCO", the world's "604"); may be empty.
-    pub key: String,
     /// Its name in the file, for shapes that stand for no place.
     pub name: String,
     /// The slug of the place it stands for.
@@ -209,7 +205,7 @@ fn load_layer(
     let shapes: Vec<Shape> = features
         .into_iter()
         .zip(matched)
-        .map(|((key, name, f), place)| {
+        .map(|((_, name, f), place)| {
             let cut: Vec<Polygon> =
                 if world { f.polygons.iter().flat_map(geometry::cut_at_antimeridian).collect() } else { f.polygons };
             let parts: Vec<Polygon> = cut
@@ -219,10 +215,10 @@ fn load_layer(
             for p in parts.iter().flatten().flatten() {
                 bounds.add(*p);
             }
-            Shape { key, name, place, parts }
+            Shape { name, place, parts }
         })
         .collect();
-    Some(Layer { file, country: spec.country.map(Spanned::into_inner), shapes, bounds })
+    Some(Layer { country: spec.country.map(Spanned::into_inner), shapes, bounds })
 }
 
 /// The places a layer's shapes may stand for: the countries with an ISO3 code (world), or

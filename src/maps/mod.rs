@@ -22,7 +22,7 @@ use crate::data::{Data, Indicator, Place};
 use crate::i18n::{Locale, NumberFormat};
 
 pub use classes::Classes;
-pub use layer::{Boundaries, Layer, Shape};
+pub use layer::{Boundaries, Layer};
 pub use svg::render as render_svg;
 
 /// A choropleth: places coloured by their value of one indicator.

@@ -6,7 +6,8 @@ use std::path::Path;
 use std::sync::OnceLock;
 
 use super::*;
-use crate::charts::style::{ChartStyle, Size};
+use crate::charts::style::ChartStyle;
+use crate::maps::layer::Shape;
 use crate::data::PlaceKind;
 use crate::diagnostic::Diagnostics;
 
@@ -120,14 +121,14 @@ fn every_shape_of_the_default_site_has_its_place() {
     assert!(
         peru.shapes.iter().all(|s| s.place.is_some()),
         "{:?}",
-        peru.shapes.iter().map(|s| &s.key).collect::<Vec<_>>()
+        peru.shapes.iter().map(|s| &s.name).collect::<Vec<_>>()
     );
-    let huanuco = peru.shapes.iter().find(|s| s.key == "HUANUCO").unwrap();
+    let huanuco = peru.shapes.iter().find(|s| s.name == "HUANUCO").unwrap();
     assert_eq!(huanuco.place.as_deref(), Some("peru/huanuco"));
     let world = world_layer();
-    assert!(world.shapes.iter().all(|s| s.key != "010"), "Antarctica is left out");
-    let place = |key: &str| world.shapes.iter().find(|s| s.key == key || s.name == key).and_then(|s| s.place.clone());
-    assert_eq!(place("604").as_deref(), Some("peru"));
+    assert!(world.shapes.iter().all(|s| s.name != "Antarctica"), "Antarctica is left out");
+    let place = |name: &str| world.shapes.iter().find(|s| s.name == name).and_then(|s| s.place.clone());
+    assert_eq!(place("Peru").as_deref(), Some("peru"));
     assert_eq!(place("Kosovo").as_deref(), Some("kosovo"));
     assert_eq!(place("Taiwan"), None);
 }
@@ -420,10 +421,8 @@ fn holes_are_cut_out_with_the_even_odd_rule() {
     bounds.add((0.0, 0.0));
     bounds.add((10.0, 10.0));
     let layer = Layer {
-        file: "data/geo/test/x.geojson".into(),
         country: Some("testland".into()),
         shapes: vec![Shape {
-            key: "A".into(),
             name: "A".into(),
             place: Some("testland/a".into()),
             parts: vec![vec![square(0.0, 0.0, 10.0), square(4.0, 4.0, 2.0)]],
