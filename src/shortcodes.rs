@@ -1,6 +1,7 @@
-//! Shortcodes in narratives: `{{ value(indicator="...") }}` prints a value from the data and
-//! `{{ chart(indicator="...") }}` or `{{ chart(family="mortality") }}` places a chart, so
-//! the text and the charts always show the same numbers.
+//! Shortcodes in narratives: `{{ value(indicator="...") }}` prints a value from the data,
+//! `{{ chart(indicator="...") }}` or `{{ chart(family="mortality") }}` places a chart, and
+//! `{{ map(indicator="...") }}` the map of the place's regions (the world's on a page of no
+//! place), so the text, the charts and the maps always show the same numbers.
 //!
 //! They are parsed when the narrative is loaded (an unknown name is an error with its line),
 //! replaced by placeholder words that Markdown leaves alone, and filled in when the page is
@@ -32,6 +33,9 @@ pub enum Call {
     Value { place: String, indicator: IndicatorId, source: Option<SourceId> },
     /// `chart(indicator | family, place?, kind?)`.
     Chart { place: String, shows: Shows, kind: ChartKind },
+    /// `map(indicator, place?)`: the map of the place's regions; on a page of no place
+    /// (`place` empty), the world's.
+    Map { place: String, indicator: IndicatorId },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,7 +48,7 @@ impl Call {
     /// The place it is about: its `place`, or the narrative's own.
     pub fn place(&self) -> &str {
         match self {
-            Call::Value { place, .. } | Call::Chart { place, .. } => place,
+            Call::Value { place, .. } | Call::Chart { place, .. } | Call::Map { place, .. } => place,
         }
     }
 }
@@ -169,21 +173,25 @@ fn parse_one(text: &str, start: usize) -> Result<Shortcode, ParseError> {
 /// Checks a shortcode against the data: its name, its arguments, and that the place it is
 /// about has what it asks for. `place` is the narrative's own place, if it has one.
 pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>) -> Result<Call, (String, String)> {
-    let allowed: &[&str] = match code.name.as_str() {
-        "value" => &["indicator", "place", "source"],
-        "chart" => &["indicator", "family", "place", "kind"],
-        other => {
-            return Err((
+    let allowed: &[&str] =
+        match code.name.as_str() {
+            "value" => &["indicator", "place", "source"],
+            "chart" => &["indicator", "family", "place", "kind"],
+            "map" => &["indicator", "place"],
+            other => return Err((
                 format!("`{other}` is not a shortcode"),
-                "use {{ value(indicator=\"...\") }} or {{ chart(indicator=\"...\") }}".into(),
-            ))
-        }
-    };
+                "use {{ value(indicator=\"...\") }}, {{ chart(indicator=\"...\") }} or {{ map(indicator=\"...\") }}"
+                    .into(),
+            )),
+        };
     if let Some(key) = code.args.keys().find(|k| !allowed.contains(&k.as_str())) {
         return Err((
             format!("{}() has no argument `{key}`", code.name),
             format!("its arguments are {}", allowed.join(", ")),
         ));
+    }
+    if code.name == "map" {
+        return validate_map(code, data, code.arg("place").or(place));
     }
     let slug = match code.arg("place").or(place) {
         Some(s) => s,
@@ -217,16 +225,8 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
         ));
     }
     match (code.arg("indicator"), code.arg("family")) {
-        (Some(id), None) => {
-            if data.indicator(id).is_none() {
-                let help = match crate::diagnostic::closest(id, data.indicators.iter().map(|i| i.id.as_str())) {
-                    Some(close) => {
-                        format!("did you mean `{close}`? The indicators are defined in data/indicators.toml")
-                    }
-                    None => "use an indicator id of data/indicators.toml, e.g. indicator=\"neonatal_mortality\"".into(),
-                };
-                return Err((format!("`{id}` is not an indicator of the catalogue"), help));
-            }
+        (Some(_), None) => {
+            let id = known_indicator(code, data)?;
             if kind == ChartKind::Regions {
                 if data.children_of(slug).filter(|c| c.series_of(id).next().is_some()).count() < 2 {
                     return Err((
@@ -288,6 +288,55 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
             Err(("value() needs indicator=\"...\"".into(), "e.g. {{ value(indicator=\"neonatal_mortality\") }}".into()))
         }
     }
+}
+
+/// `indicator="..."` names an indicator of the catalogue.
+fn known_indicator<'a>(code: &'a Shortcode, data: &crate::data::Data) -> Result<&'a str, (String, String)> {
+    let Some(id) = code.arg("indicator") else {
+        return Err((
+            format!("{}() needs indicator=\"...\"", code.name),
+            format!("e.g. {{{{ {}(indicator=\"child_stunting\") }}}}", code.name),
+        ));
+    };
+    if data.indicator(id).is_none() {
+        let help = match crate::diagnostic::closest(id, data.indicators.iter().map(|i| i.id.as_str())) {
+            Some(close) => format!("did you mean `{close}`? The indicators are defined in data/indicators.toml"),
+            None => "use an indicator id of data/indicators.toml, e.g. indicator=\"neonatal_mortality\"".into(),
+        };
+        return Err((format!("`{id}` is not an indicator of the catalogue"), help));
+    }
+    Ok(id)
+}
+
+/// `map(indicator, place?)`: a place's regions need values to colour; a page of no place
+/// draws the world, whose countries need them.
+fn validate_map(code: &Shortcode, data: &crate::data::Data, place: Option<&str>) -> Result<Call, (String, String)> {
+    let id = known_indicator(code, data)?;
+    let indicator = IndicatorId::from(id);
+    let Some(slug) = place else {
+        let countries = data.places.values().filter(|p| p.kind == crate::data::PlaceKind::Country);
+        if !countries.clone().any(|p| p.series_of(id).next().is_some()) {
+            return Err((format!("no country has data for `{id}` to map"), "map another indicator".into()));
+        }
+        return Ok(Call::Map { place: String::new(), indicator });
+    };
+    let Some(target) = data.places.get(slug) else {
+        return Err((
+            format!("there is no place `{slug}`"),
+            "use a place's path as in data/places/, e.g. \"peru\"".into(),
+        ));
+    };
+    let with_data = data
+        .children_of(slug)
+        .filter(|c| c.parent.as_deref() == Some(slug) && c.series_of(id).next().is_some())
+        .count();
+    if with_data == 0 {
+        return Err((
+            format!("no region of {} has data for `{id}` to map", target.name),
+            "a map shows a place's regions: name a country whose regions have values, e.g. place=\"peru\"".into(),
+        ));
+    }
+    Ok(Call::Map { place: slug.to_string(), indicator })
 }
 
 #[cfg(test)]

@@ -24,6 +24,7 @@ const DEFAULT: &[(&str, &[u8])] = embed![
     "templates/404.html",
     "templates/macros.html",
     "templates/chart.html",
+    "templates/map.html",
     "templates/indicators.html",
     "templates/indicator.html",
     "templates/sitemap.xml",

@@ -96,3 +96,87 @@ fn the_default_site_has_a_shape_for_every_place_and_a_place_for_every_shape() {
         assert!(!report.contains(problem), "{problem}: {report}");
     }
 }
+
+/// A site whose regions of Testland have boundaries and whose narratives ask for maps.
+fn mapped(name: &str) -> std::path::PathBuf {
+    let layer = format!("{LAYER}\"NORTE ÑUÑOA\" = \"north\"\n");
+    let site = with_layer(name, &layer, &regions(&["NORTE ÑUÑOA", "SOUTH"]));
+    let narrative = site.join("content/testland/_index.md");
+    let text = fs::read_to_string(&narrative).unwrap();
+    fs::write(&narrative, format!("{text}\n{{{{ map(indicator=\"child_stunting\") }}}}\n")).unwrap();
+    let about = site.join("content/about.md");
+    let text = fs::read_to_string(&about).unwrap();
+    fs::write(&about, format!("{text}\n{{{{ map(indicator=\"child_stunting\", place=\"testland\") }}}}\n")).unwrap();
+    site
+}
+
+#[test]
+fn a_country_page_shows_its_regions_map_beside_their_chart_with_downloads_and_the_map_shortcode() {
+    let site = mapped("maps-pages");
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains(" maps, "), "the summary counts maps: {}", stdout(&out));
+    let public = site.join("public");
+    let svg = read(&public.join("testland/maps/regions-child-stunting.svg"));
+    assert!(svg.contains("<title>") && svg.contains("data-place=\"testland/north\""), "{svg}");
+    assert!(svg.contains("Boundaries are not an official endorsement"), "the disclaimer is in the image");
+    let narrow = read(&public.join("testland/maps/regions-child-stunting-narrow.svg"));
+    assert!(narrow.starts_with("<svg viewBox=\"0 0 "), "{narrow}");
+    // The PNG decodes, at the SVG's size.
+    let png = fs::File::open(public.join("testland/maps/regions-child-stunting.png")).unwrap();
+    let info = png::Decoder::new(std::io::BufReader::new(png)).read_info().unwrap().info().clone();
+    let view_box: Vec<u32> = svg
+        .split("viewBox=\"0 0 ")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .split(' ')
+        .map(|n| n.parse().unwrap())
+        .collect();
+    assert_eq!((info.width, info.height), (view_box[0], view_box[1]));
+    // On the country's page: the regions' chart and their map side by side.
+    let html = read(&public.join("testland/index.html"));
+    let pair = &html[html.find("<div class=\"pair\">").expect("a chart and its map side by side")..];
+    assert!(pair.contains("charts/regions-child-stunting.svg") && pair.contains("maps/regions-child-stunting.svg"));
+    // The shortcode in Testland's story draws the same map, with its data table.
+    let story = &html[html.find("class=\"narrative\"").unwrap()..];
+    assert!(story.contains("<figure class=\"chart map\">") && story.contains("Data of this map"), "{story}");
+    let about = read(&public.join("about/index.html"));
+    assert!(about.contains("../testland/maps/regions-child-stunting.svg"), "{about}");
+    // The indicator's page shows Testland's regions on their map.
+    let page = read(&public.join("indicators/child_stunting/index.html"));
+    assert!(page.contains("../../testland/maps/regions-child-stunting.svg"), "{page}");
+}
+
+#[test]
+fn a_map_shortcode_for_regions_without_data_or_a_misspelt_indicator_is_an_error_at_its_line() {
+    let site = mapped("maps-bad-shortcode");
+    let about = site.join("content/about.md");
+    let text = fs::read_to_string(&about).unwrap();
+    fs::write(&about, format!("{text}\n{{{{ map(indicator=\"child_stuntin\", place=\"testland\") }}}}\n{{{{ map(indicator=\"under5_mortality\", place=\"testland\") }}}}\n")).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("`child_stuntin` is not an indicator of the catalogue")
+            && err.contains("did you mean `child_stunting`?"),
+        "{err}"
+    );
+    assert!(err.contains("no region of Testland has data for `under5_mortality` to map"), "{err}");
+    assert!(err.contains("content/about.md:"), "{err}");
+    assert!(!site.join("public").exists(), "a failed build writes nothing");
+}
+
+#[test]
+fn a_home_map_that_names_no_indicator_is_an_error_at_its_line() {
+    let site = mapped("maps-bad-home-map");
+    let config = fs::read_to_string(site.join("config.toml")).unwrap();
+    fs::write(site.join("config.toml"), format!("{config}home_map = \"under5_mortaliy\"\n")).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("home_map names \"under5_mortaliy\", which is no indicator"), "{err}");
+    assert!(err.contains("config.toml:") && err.contains("did you mean \"under5_mortality\"?"), "{err}");
+}

@@ -7,9 +7,9 @@ use std::sync::OnceLock;
 
 use super::*;
 use crate::charts::style::ChartStyle;
-use crate::maps::layer::Shape;
 use crate::data::PlaceKind;
 use crate::diagnostic::Diagnostics;
+use crate::maps::layer::Shape;
 
 fn root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))

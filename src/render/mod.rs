@@ -115,7 +115,8 @@ impl EarlyPages {
             for (doc, own) in docs {
                 for call in doc.shortcodes.iter().filter_map(|c| c.call.as_ref()) {
                     let target = call.place();
-                    if matches!(call, Call::Chart { .. }) && Some(target) != own {
+                    let figure = matches!(call, Call::Chart { .. } | Call::Map { .. }) && !target.is_empty();
+                    if figure && Some(target) != own {
                         plan.quoted.insert(target.to_string());
                         plan.deferred.extend(own.map(str::to_string));
                     }

@@ -84,6 +84,8 @@ struct Scope<'a> {
     site: &'a Site,
     locale: &'a Locale,
     charts: &'a BTreeMap<String, Vec<FamilyView>>,
+    /// Each indicator's world map, for `map()` on a page of no place.
+    world: &'a BTreeMap<crate::data::IndicatorId, super::map_files::MapView>,
     text: Text<'a>,
     /// The place whose page it is, if any: its own version of a chart it quotes is shown.
     own: Option<&'a str>,
@@ -156,7 +158,7 @@ impl Pages {
         let setting = PageSetting::new(site, locale, languages);
         let nav = &setting.nav;
         let (charts, downloads) = (&lang.charts, &lang.downloads);
-        let scope = Scope { site, locale, charts, text: setting.text(), own: None };
+        let scope = Scope { site, locale, charts, world: &lang.world_maps, text: setting.text(), own: None };
         let places: Vec<&Place> = data.places.values().filter(|p| wanted(&page_path(prefix, &p.slug))).collect();
         let sink = output.part();
         // Each page goes to the output as soon as it is rendered (to disk when building), so
@@ -258,7 +260,7 @@ impl Pages {
         self.insert_document(
             &mut ctx,
             narrative,
-            &Scope { site, locale, charts, text: setting.text(), own: Some(&place.slug) },
+            &Scope { site, locale, charts, world: &BTreeMap::new(), text: setting.text(), own: Some(&place.slug) },
         )?;
         self.render("place.html", &ctx)
     }
@@ -280,12 +282,19 @@ impl Pages {
             c.insert("t", &locale.strings);
             self.render("chart.html", &c)
         };
+        let map_html = |view: &super::map_files::MapView| {
+            let mut c = Context::new();
+            c.insert("mp", view);
+            c.insert("root", &root);
+            c.insert("t", &locale.strings);
+            self.render("map.html", &c)
+        };
         let (html, summary) = resolve::resolve(
             doc,
             &scope.site.data,
             locale,
-            resolve::Quoted { all: scope.charts, own: scope.own },
-            &chart_html,
+            resolve::Quoted { all: scope.charts, world: scope.world, own: scope.own },
+            resolve::Figures { chart: &chart_html, map: &map_html },
         )?;
         ctx.insert("narrative", &html);
         ctx.insert("summary", &summary);

@@ -3,23 +3,27 @@
 
 use std::collections::BTreeMap;
 
+use super::map_files::MapView;
 use super::view::{ChartView, FamilyView};
 use crate::content::Document;
-use crate::data::{ChartKind, Data};
+use crate::data::{ChartKind, Data, IndicatorId};
 use crate::i18n::Locale;
 use crate::present::value_text;
 use crate::shortcodes::{Call, Shortcode, Shows};
 
-/// What a shortcode becomes: text for a value, figures for a chart.
+/// What a shortcode becomes: text for a value, figures for a chart or a map.
 pub enum Filled {
     Text(String),
     Charts(Vec<ChartView>),
+    Map(MapView),
 }
 
 /// The charts a page's shortcodes may show: every place's, and which place the page is of.
 #[derive(Clone, Copy)]
 pub struct Quoted<'a> {
     pub all: &'a BTreeMap<String, Vec<FamilyView>>,
+    /// Each indicator's world map, for a page of no place.
+    pub world: &'a BTreeMap<IndicatorId, MapView>,
     /// A region's page shows its own version of its country's regions chart: the one with
     /// its bar highlighted and ranked.
     pub own: Option<&'a str>,
@@ -29,6 +33,16 @@ pub struct Quoted<'a> {
 /// shortcode about a place whose file has errors shows nothing; its build fails anyway).
 pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: Quoted) -> Filled {
     let Some(call) = &code.call else { return Filled::Text(String::new()) };
+    if let Call::Map { place, indicator } = call {
+        // The map beside the place's chart of its regions, or the world's.
+        let map = match place.as_str() {
+            "" => charts.world.get(indicator),
+            _ => charts.all.get(place).into_iter().flatten().flat_map(|f| &f.charts).find_map(|c| {
+                (c.kind == ChartKind::Regions && c.indicators.contains(indicator)).then_some(c.map.as_ref()).flatten()
+            }),
+        };
+        return map.map_or_else(|| Filled::Text(String::new()), |m| Filled::Map(m.clone()));
+    }
     let Some(place) = data.places.get(call.place()) else { return Filled::Text(String::new()) };
     match call {
         Call::Value { indicator: id, source, .. } => {
@@ -76,17 +90,23 @@ pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: Quoted) -> F
             };
             Filled::Charts(chosen)
         }
+        Call::Map { .. } => unreachable!("maps are filled above"),
     }
 }
 
-/// The document's HTML and summary with every placeholder replaced; `chart_html` renders a
-/// chart figure (through the theme's macro).
+/// How a page draws the figures shortcodes place (through the theme's macros).
+pub struct Figures<'a> {
+    pub chart: &'a dyn Fn(&ChartView) -> Result<String, crate::error::Error>,
+    pub map: &'a dyn Fn(&MapView) -> Result<String, crate::error::Error>,
+}
+
+/// The document's HTML and summary with every placeholder replaced.
 pub fn resolve(
     doc: &Document,
     data: &Data,
     locale: &Locale,
     charts: Quoted,
-    chart_html: &dyn Fn(&ChartView) -> Result<String, crate::error::Error>,
+    figures: Figures,
 ) -> Result<(String, Option<String>), crate::error::Error> {
     let count = doc.shortcodes.len();
     let html = fill_html(
@@ -97,12 +117,13 @@ pub fn resolve(
             Ok(match fill(&doc.shortcodes[i], data, locale, charts) {
                 Filled::Text(text) => Piece::Inline(text),
                 Filled::Charts(views) => {
-                    let mut figures = String::new();
+                    let mut html = String::new();
                     for view in &views {
-                        figures.push_str(&chart_html(view)?);
+                        html.push_str(&(figures.chart)(view)?);
                     }
-                    Piece::Block(figures)
+                    Piece::Block(html)
                 }
+                Filled::Map(view) => Piece::Block((figures.map)(&view)?),
             })
         },
     )?;
@@ -116,7 +137,8 @@ pub fn resolve_summary(doc: &Document, data: &Data, locale: &Locale) -> Option<S
     let mut at = 0;
     while let Some((start, end, i)) = next_placeholder(summary, at, doc.shortcodes.len()) {
         out.push_str(&summary[at..start]);
-        if let Filled::Text(text) = fill(&doc.shortcodes[i], data, locale, Quoted { all: &BTreeMap::new(), own: None })
+        if let Filled::Text(text) =
+            fill(&doc.shortcodes[i], data, locale, Quoted { all: &BTreeMap::new(), world: &BTreeMap::new(), own: None })
         {
             out.push_str(&strip_tags(&text));
         }
