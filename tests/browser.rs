@@ -303,3 +303,64 @@ fn headline_tiles_sit_in_the_first_screen_on_a_desktop_and_a_phone() {
         }
     }
 }
+
+/// The world map as Chromium draws it: Peru's shapes have the colour of the class its value
+/// falls in and a title with its value and year; no shape streaks across the map (the
+/// antimeridian cut); Peru's map of its departments shows on its page at both widths, at the
+/// layout for each.
+#[test]
+fn maps_colour_each_place_by_its_class_and_show_on_pages_at_both_widths() {
+    let tools = node_tools();
+    let artifacts = repo_root().join("tests/artifacts");
+    std::fs::create_dir_all(&artifacts).unwrap();
+    let out = Command::new("node")
+        .arg(tools.join("map-check.mjs"))
+        .arg(default_public())
+        .arg(&artifacts)
+        .env("CHROMIUM", which_chromium())
+        .output()
+        .expect("node runs");
+    assert!(out.status.success(), "map-check.mjs failed: {}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let world = &report["world"];
+    assert!(world["shapes"].as_u64().unwrap() > 150, "{world}");
+    let (width, widest) = (world["width"].as_f64().unwrap(), world["widest"].as_f64().unwrap());
+    assert!(widest <= width / 2.0, "a shape {widest} px wide streaks across the {width}-px map");
+
+    // Peru's value, from its title: "Peru: 6.5 in 2024 (World Bank)".
+    let peru = world["peru"].as_array().unwrap();
+    assert!(!peru.is_empty(), "Peru is on the world map");
+    let title = peru[0]["title"].as_str().unwrap();
+    let value: f64 = title.strip_prefix("Peru: ").unwrap().split(' ').next().unwrap().parse().unwrap();
+    // The value the data file gives for its latest year.
+    let data = std::fs::read_to_string(repo_root().join("data/places/peru.toml")).unwrap();
+    let neonatal = &data[data.find("indicator = \"neonatal_mortality\"").unwrap()..];
+    let latest = neonatal.lines().filter(|l| l.starts_with("2024 = ")).next().expect("a 2024 value");
+    assert!(latest.contains(&value.to_string()), "{title} vs {latest}");
+    assert!(title.contains(" in 2024 "), "{title}");
+    // The class whose range holds the value has Peru's colour.
+    let classes = world["classes"].as_array().unwrap();
+    assert!((5..=7).contains(&classes.len()), "{classes:?}");
+    let class = classes
+        .iter()
+        .enumerate()
+        .find(|(i, c)| {
+            let (lo, hi) = c["range"].as_str().unwrap().split_once('–').unwrap();
+            let (lo, hi): (f64, f64) = (lo.parse().unwrap(), hi.parse().unwrap());
+            lo <= value && (value < hi || (*i == classes.len() - 1 && value <= hi))
+        })
+        .map(|(_, c)| c)
+        .unwrap_or_else(|| panic!("no class holds {value}: {classes:?}"));
+    for shape in peru {
+        assert_eq!(shape["fill"], class["fill"], "Peru ({value}) is drawn in its class's colour: {class}");
+    }
+
+    // On Peru's page: the map fits the screen, at the wide layout on a desktop and the narrow
+    // one on a phone.
+    for shown in report["shown"].as_array().unwrap() {
+        let width = shown["width"].as_f64().unwrap();
+        assert!(shown["left"].as_f64().unwrap() >= 0.0 && shown["right"].as_f64().unwrap() <= width, "{shown}");
+        let src = shown["img"]["src"].as_str().unwrap();
+        assert_eq!(src.ends_with("-narrow.svg"), width < 600.0, "{shown}");
+    }
+}

@@ -1,4 +1,4 @@
-// Checks the layout of every chart SVG under a built salud site, in headless Chromium, and
+// Checks the layout of every chart and map SVG under a built salud site, in headless Chromium, and
 // reports what it found as JSON on stdout, for tests/chart_layout.rs to judge:
 //   node chart-layout.mjs PUBLIC_DIR
 // For each SVG (wide and -narrow): no two <text> boxes intersect by more than 1 px, no text
@@ -15,7 +15,9 @@ async function chartFiles(dir, out) {
   for (const entry of await readdir(dir, { withFileTypes: true })) {
     const full = path.join(dir, entry.name);
     if (entry.isDirectory()) await chartFiles(full, out);
-    else if (entry.name.endsWith(".svg") && path.basename(dir) === "charts") out.push(full);
+    else if (entry.name.endsWith(".svg") && ["charts", "maps"].includes(path.basename(dir))) out.push(full);
+    // An indicator's world map, indicators/<id>/map.svg.
+    else if (/^map(-narrow)?\.svg$/.test(entry.name)) out.push(full);
   }
   return out;
 }
