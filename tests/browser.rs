@@ -335,7 +335,7 @@ fn maps_colour_each_place_by_its_class_and_show_on_pages_at_both_widths() {
     // The value the data file gives for its latest year.
     let data = std::fs::read_to_string(repo_root().join("data/places/peru.toml")).unwrap();
     let neonatal = &data[data.find("indicator = \"neonatal_mortality\"").unwrap()..];
-    let latest = neonatal.lines().filter(|l| l.starts_with("2024 = ")).next().expect("a 2024 value");
+    let latest = neonatal.lines().find(|l| l.starts_with("2024 = ")).expect("a 2024 value");
     assert!(latest.contains(&value.to_string()), "{title} vs {latest}");
     assert!(title.contains(" in 2024 "), "{title}");
     // The class whose range holds the value has Peru's colour.
