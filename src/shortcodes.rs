@@ -36,6 +36,9 @@ pub enum Call {
     /// `map(indicator, place?)`: the map of the place's regions; on a page of no place
     /// (`place` empty), the world's.
     Map { place: String, indicator: IndicatorId },
+    /// `progress(indicator, place?)`: whether the place moves fast enough to reach the
+    /// indicator's target by its year, with the rates.
+    Progress { place: String, indicator: IndicatorId },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +51,10 @@ impl Call {
     /// The place it is about: its `place`, or the narrative's own.
     pub fn place(&self) -> &str {
         match self {
-            Call::Value { place, .. } | Call::Chart { place, .. } | Call::Map { place, .. } => place,
+            Call::Value { place, .. }
+            | Call::Chart { place, .. }
+            | Call::Map { place, .. }
+            | Call::Progress { place, .. } => place,
         }
     }
 }
@@ -177,10 +183,10 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
         match code.name.as_str() {
             "value" => &["indicator", "place", "source"],
             "chart" => &["indicator", "family", "place", "kind"],
-            "map" => &["indicator", "place"],
+            "map" | "progress" => &["indicator", "place"],
             other => return Err((
                 format!("`{other}` is not a shortcode"),
-                "use {{ value(indicator=\"...\") }}, {{ chart(indicator=\"...\") }} or {{ map(indicator=\"...\") }}"
+                "use {{ value(indicator=\"...\") }}, {{ chart(indicator=\"...\") }}, {{ map(indicator=\"...\") }} or {{ progress(indicator=\"...\") }}"
                     .into(),
             )),
         };
@@ -192,6 +198,9 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
     }
     if code.name == "map" {
         return validate_map(code, data, code.arg("place").or(place));
+    }
+    if code.name == "progress" {
+        return validate_progress(code, data, code.arg("place").or(place));
     }
     let slug = match code.arg("place").or(place) {
         Some(s) => s,
@@ -337,6 +346,42 @@ fn validate_map(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
         ));
     }
     Ok(Call::Map { place: slug.to_string(), indicator })
+}
+
+/// `progress(indicator, place?)`: the indicator needs a target with a year, the place a
+/// value.
+fn validate_progress(
+    code: &Shortcode,
+    data: &crate::data::Data,
+    place: Option<&str>,
+) -> Result<Call, (String, String)> {
+    let id = known_indicator(code, data)?;
+    let indicator = data.indicator(id).expect("a known indicator");
+    if indicator.target().is_none() {
+        return Err((
+            format!("`{id}` has no target with a year to measure progress toward"),
+            "progress() needs a reference with a year and a `better` in data/indicators.toml, e.g. year = 2030".into(),
+        ));
+    }
+    let Some(slug) = place else {
+        return Err((
+            "progress() here needs to know which place it is about".into(),
+            "add place=\"...\" with the place's path, e.g. place=\"peru\"".into(),
+        ));
+    };
+    let Some(target) = data.places.get(slug) else {
+        return Err((
+            format!("there is no place `{slug}`"),
+            "use a place's path as in data/places/, e.g. \"peru\"".into(),
+        ));
+    };
+    if target.series_of(id).next().is_none() {
+        return Err((
+            format!("{} has no data for `{id}`", target.name),
+            "add the data to the place's file, or quote another indicator".into(),
+        ));
+    }
+    Ok(Call::Progress { place: slug.to_string(), indicator: IndicatorId::from(id) })
 }
 
 #[cfg(test)]

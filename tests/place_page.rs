@@ -144,3 +144,50 @@ fn the_home_page_leads_with_featured_places_and_its_tables_sort() {
     // 4.5 beside 17: "17" gets an invisible ".0" to line up on the decimal mark.
     assert!(home.contains("17<span class=\"pad\">.0</span>"), "decimal padding");
 }
+
+/// With a year on its target, a tile says whether the place moves fast enough to reach it,
+/// with the rates; `{{ progress() }}` says the same in the story; a target without a year
+/// (a threshold) says only met or not met.
+#[test]
+fn tiles_and_the_progress_shortcode_say_whether_a_place_is_on_track() {
+    let site = with_history("progress-on-track", "");
+    let catalogue = site.join("data/indicators.toml");
+    let text = fs::read_to_string(&catalogue).unwrap();
+    fs::write(
+        &catalogue,
+        text.replace(
+            "reference = { value = 25, label = \"SDG 3.2 target for 2030\" }",
+            "reference = { value = 10, label = \"SDG 3.2 target for 2030\", year = 2030 }",
+        ),
+    )
+    .unwrap();
+    // Testland: 30 in 2013, 20.5 in 2020, 19.25 in 2021, 17 in 2023 (World Bank).
+    let narrative = site.join("content/testland/_index.md");
+    let text = fs::read_to_string(&narrative).unwrap();
+    fs::write(
+        &narrative,
+        format!("{text}\nUnder-five mortality: {{{{ progress(indicator=\"under5_mortality\") }}}}.\n"),
+    )
+    .unwrap();
+    let public = build(&site);
+    let html = read(&public.join("testland/index.html"));
+    let shown = tiles(&html);
+    // Needs 10 by 2030 from 17 in 2023: -7.3% a year; has done about -5.5% a year.
+    assert!(shown.contains("<span class=\"pace off_track\">Off track</span>"), "{shown}");
+    assert!(shown.contains("needs −7.3% a year to reach 10 by 2030; has done −5.5% a year (2013–2023)"), "{shown}");
+    let story = &html[html.find("class=\"narrative\"").unwrap()..];
+    assert!(story.contains("Off track: 17 per 1,000 live births in 2023; needs −7.3% a year"), "{story}");
+    // The indicator's page gives every country's status.
+    let page = read(&public.join("indicators/under5_mortality/index.html"));
+    assert!(page.contains("Progress toward the 2030 target") && page.contains(">Off track</span>"), "{page}");
+
+    // A shortcode for an indicator without a target year is an error at its line.
+    fs::write(&narrative, format!("{text}\n{{{{ progress(indicator=\"physicians_density\") }}}}\n")).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(
+        err.contains("`physicians_density` has no target with a year") && err.contains("content/testland/_index.md:"),
+        "{err}"
+    );
+}

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use super::value_text;
+use crate::data::progress::{self, DataGap, ProgressOptions, Status};
 use crate::data::{Better, Data, Indicator, Measure, Observation, Place, Series};
 use crate::i18n::Locale;
 
@@ -49,6 +50,19 @@ pub struct Tile {
     pub parent: Option<String>,
     /// The value is older than the site's `stale_after_years`, counted from its edition.
     pub old: bool,
+    /// Whether the place moves fast enough to reach the target by its year; none for a
+    /// target without a year (a threshold) or an indicator without a direction.
+    pub progress: Option<Pace>,
+}
+
+/// Progress toward a target with a year, as the tiles and shortcodes word it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Pace {
+    pub status: Status,
+    /// "On track", in the page's language.
+    pub text: String,
+    /// "needs −1.2% a year to reach 12 by 2030; has done −3.4% a year (2014–2024)".
+    pub detail: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -84,6 +98,7 @@ pub enum Judgement {
 }
 
 /// What the tiles are measured against.
+#[derive(Debug, Clone, Copy)]
 pub struct TileOptions {
     /// Values older than this many years before `edition_year` are marked old.
     pub stale_after_years: i32,
@@ -133,7 +148,63 @@ fn tile(data: &Data, place: &Place, indicator: &Indicator, locale: &Locale, opti
         target,
         old: options.is_old(latest.year),
         parent: parent_value(data, place, series, latest.year, indicator, locale),
+        progress: pace(series, indicator, locale, options),
     })
+}
+
+/// `series`' progress toward the indicator's target, worded: the status, and the rates it
+/// rests on (or why there are none).
+pub fn pace(series: &Series, indicator: &Indicator, locale: &Locale, options: &TileOptions) -> Option<Pace> {
+    let target = indicator.target()?;
+    let options = ProgressOptions { stale_after_years: options.stale_after_years, edition_year: options.edition_year };
+    let p = progress::of_series(series, &target, &options)?;
+    let rate = |r: f64| {
+        let sign = if r < 0.0 {
+            "−"
+        } else if r > 0.0 {
+            "+"
+        } else {
+            ""
+        };
+        format!("{sign}{}%", locale.number(r.abs(), 1))
+    };
+    let target_value = locale.number(target.value, indicator.decimals);
+    let detail = match (p.status, p.gap, p.observed_rate, p.required_rate) {
+        (Status::NotEnoughData, Some(DataGap::Old), ..) => {
+            Some(locale.fill("progress.old", &[("year", &p.latest.0.to_string())]))
+        }
+        (Status::NotEnoughData, ..) => Some(locale.fill(
+            "progress.few_values",
+            &[("count", &p.values.to_string()), ("from", &p.window.0.to_string()), ("to", &p.window.1.to_string())],
+        )),
+        (Status::Met, _, Some(observed), _) => Some(locale.fill(
+            "progress.met_rates",
+            &[
+                ("target", &target_value),
+                ("year", &target.year.to_string()),
+                ("observed", &rate(observed)),
+                ("from", &p.window.0.to_string()),
+                ("to", &p.window.1.to_string()),
+            ],
+        )),
+        (Status::Met, ..) => {
+            Some(locale.fill("progress.met_target", &[("target", &target_value), ("year", &target.year.to_string())]))
+        }
+        (_, _, Some(observed), Some(required)) => Some(locale.fill(
+            "progress.rates",
+            &[
+                ("required", &rate(required)),
+                ("target", &target_value),
+                ("year", &target.year.to_string()),
+                ("observed", &rate(observed)),
+                ("from", &p.window.0.to_string()),
+                ("to", &p.window.1.to_string()),
+            ],
+        )),
+        // The target's year has passed without it being met.
+        _ => Some(locale.fill("progress.passed", &[("target", &target_value), ("year", &target.year.to_string())])),
+    };
+    Some(Pace { status: p.status, text: locale.t(p.status.key()).to_string(), detail })
 }
 
 fn target_met(indicator: &Indicator, latest: &Observation) -> Option<bool> {

@@ -91,6 +91,8 @@ struct PlaceRow {
     source_id: String,
     source: String,
     region: String,
+    /// Whether the place moves fast enough to reach the target by its year.
+    pace: Option<crate::present::headline::Pace>,
 }
 
 /// A country's regions, beside the country's own value.
@@ -123,6 +125,8 @@ pub struct IndicatorPage<'a> {
     reference: Option<String>,
     /// "Lower is better" or "Higher is better", when the catalogue says.
     better: Option<String>,
+    /// "Progress toward the 2030 target", for an indicator whose target has a year.
+    pace_heading: Option<String>,
     rows: Vec<PlaceRow>,
     medians: Vec<Median>,
     regions: Vec<RegionTable>,
@@ -168,6 +172,7 @@ fn row(site: &Site, locale: &Locale, indicator: &Indicator, place: &Place) -> Op
         source_id: series.source.to_string(),
         source: short_source(data.source_name(&series.source)).to_string(),
         region: place.world_region.as_deref().map(|r| locale.term("region", r).to_string()).unwrap_or_default(),
+        pace: crate::present::headline::pace(series, indicator, locale, &super::context::tile_options(site)),
     })
 }
 
@@ -230,6 +235,7 @@ pub fn indicator_page<'a>(site: &'a Site, locale: &Locale, indicator: &'a Indica
         definition: indicator.definition.clone(),
         reference: reference(locale, indicator),
         better,
+        pace_heading: indicator.target().map(|t| locale.fill("indicators.pace", &[("year", &t.year.to_string())])),
         years: year_range(rows.iter().map(|r| r.year)),
         rows,
         medians,

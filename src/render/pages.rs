@@ -293,7 +293,12 @@ impl Pages {
             doc,
             &scope.site.data,
             locale,
-            resolve::Quoted { all: scope.charts, world: scope.world, own: scope.own },
+            resolve::Quoted {
+                all: scope.charts,
+                world: scope.world,
+                tiles: super::context::tile_options(scope.site),
+                own: scope.own,
+            },
             resolve::Figures { chart: &chart_html, map: &map_html },
         )?;
         ctx.insert("narrative", &html);

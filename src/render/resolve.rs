@@ -24,6 +24,8 @@ pub struct Quoted<'a> {
     pub all: &'a BTreeMap<String, Vec<FamilyView>>,
     /// Each indicator's world map, for a page of no place.
     pub world: &'a BTreeMap<IndicatorId, MapView>,
+    /// What progress toward a target is measured against (the edition's year).
+    pub tiles: crate::present::headline::TileOptions,
     /// A region's page shows its own version of its country's regions chart: the one with
     /// its bar highlighted and ranked.
     pub own: Option<&'a str>,
@@ -91,6 +93,34 @@ pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: Quoted) -> F
             Filled::Charts(chosen)
         }
         Call::Map { .. } => unreachable!("maps are filled above"),
+        Call::Progress { indicator: id, .. } => {
+            let (Some(indicator), Some((series, obs))) = (data.indicator(id), place.latest(id, &data.sources)) else {
+                return Filled::Text(String::new());
+            };
+            let Some(pace) = crate::present::headline::pace(series, indicator, locale, &charts.tiles) else {
+                return Filled::Text(String::new());
+            };
+            let value = value_text(locale, indicator, obs);
+            let mut text = locale.fill(
+                "progress.sentence",
+                &[
+                    ("status", &pace.text),
+                    ("value", &value),
+                    ("unit", &indicator.unit),
+                    ("year", &obs.year.to_string()),
+                ],
+            );
+            if let Some(detail) = &pace.detail {
+                text = format!("{text}; {detail}");
+            }
+            let source = crate::charts::source_line(locale, &[data.source_name(&series.source).to_string()]);
+            Filled::Text(format!(
+                "<span class=\"datum pace-sentence {}\" title=\"{}\">{}</span>",
+                crate::escape::escape(pace.status.key().trim_start_matches("progress.")),
+                crate::escape::escape(&source),
+                crate::escape::escape(&text)
+            ))
+        }
     }
 }
 
@@ -127,19 +157,27 @@ pub fn resolve(
             })
         },
     )?;
-    Ok((html, resolve_summary(doc, data, locale)))
+    Ok((html, resolve_summary(doc, data, locale, charts.tiles)))
 }
 
 /// The document's summary with its values filled in (a chart has no place in it).
-pub fn resolve_summary(doc: &Document, data: &Data, locale: &Locale) -> Option<String> {
+pub fn resolve_summary(
+    doc: &Document,
+    data: &Data,
+    locale: &Locale,
+    tiles: crate::present::headline::TileOptions,
+) -> Option<String> {
     let summary = doc.summary.as_deref()?;
     let mut out = String::with_capacity(summary.len());
     let mut at = 0;
     while let Some((start, end, i)) = next_placeholder(summary, at, doc.shortcodes.len()) {
         out.push_str(&summary[at..start]);
-        if let Filled::Text(text) =
-            fill(&doc.shortcodes[i], data, locale, Quoted { all: &BTreeMap::new(), world: &BTreeMap::new(), own: None })
-        {
+        if let Filled::Text(text) = fill(
+            &doc.shortcodes[i],
+            data,
+            locale,
+            Quoted { all: &BTreeMap::new(), world: &BTreeMap::new(), tiles, own: None },
+        ) {
             out.push_str(&strip_tags(&text));
         }
         at = end;
