@@ -191,3 +191,28 @@ fn tiles_and_the_progress_shortcode_say_whether_a_place_is_on_track() {
         "{err}"
     );
 }
+
+/// A value from a survey carries its number of observations; one from fewer than
+/// `few_observations` is marked for caution, and its number never hidden.
+#[test]
+fn values_from_few_observations_are_marked_with_their_n() {
+    let site = with_history("few-observations", "few_observations = 50\n");
+    let file = site.join("data/places/testland.toml");
+    let text = fs::read_to_string(&file).unwrap();
+    fs::write(&file, text.replace("2023 = 22.5\n", "2023 = { value = 22.5, n = 30 }\n")).unwrap();
+    let north = site.join("data/places/testland/north.toml");
+    let text = fs::read_to_string(&north).unwrap();
+    fs::write(&north, text.replace("2023 = 28.4", "2023 = { value = 28.4, n = 797 }")).unwrap();
+    let public = build(&site);
+    let html = read(&public.join("testland/index.html"));
+    let key = &html[html.find("id=\"key-figures\"").unwrap()..];
+    assert!(
+        key.contains(
+            "22.5 <span class=\"n\">n = 30</span> <span class=\"unusual\">Few observations, use with caution</span>"
+        ),
+        "{key}"
+    );
+    let north = read(&public.join("testland/north/index.html"));
+    let key = &north[north.find("id=\"key-figures\"").unwrap()..];
+    assert!(key.contains("28.4 <span class=\"n\">n = 797</span></td>"), "enough observations: no mark: {key}");
+}

@@ -308,6 +308,10 @@ struct KeyRow<'a> {
     /// A sudden jump from its neighbours in the source's series (what `salud check` warns
     /// of), shown as the source gave it.
     unusual: bool,
+    /// The number of observations the value rests on (a survey's `n`), when the source says.
+    n: Option<u32>,
+    /// Fewer observations than the indicator's `few_observations`: "use with caution".
+    few: bool,
     source: SourceView<'a>,
     note: Option<String>,
     /// Other sources' values for the same year, shown beside it, never averaged.
@@ -348,12 +352,8 @@ struct YearCell {
     unusual: bool,
 }
 
-fn key_figures<'a>(
-    locale: &Locale,
-    data: &'a Data,
-    place: &'a Place,
-    options: &headline::TileOptions,
-) -> Vec<KeyGroup<'a>> {
+fn key_figures<'a>(site: &'a Site, locale: &Locale, place: &'a Place) -> Vec<KeyGroup<'a>> {
+    let (data, options) = (&site.data, tile_options(site));
     let mut groups: Vec<KeyGroup> = Vec::new();
     for indicator in &data.indicators {
         let series: Vec<&Series> = place.series_of(&indicator.id).collect();
@@ -381,6 +381,8 @@ fn key_figures<'a>(
                     year: obs.year,
                     old: options.is_old(obs.year),
                     unusual,
+                    n: obs.n.map(|n| n.get()),
+                    few: obs.few(indicator.few_observations(site.config.few_observations)),
                     source: source_view(source),
                     note: (!note.is_empty()).then_some(note),
                     same_year,
@@ -483,7 +485,7 @@ pub fn place_context(site: &Site, locale: &Locale, languages: &[LanguageLink], p
     let tiles = headline::tiles(data, place, locale, &options);
     ctx.insert("lead", &headline::lead_sentence(&tiles, locale));
     ctx.insert("tiles", &tiles);
-    ctx.insert("key_figures", &key_figures(locale, data, place, &options));
+    ctx.insert("key_figures", &key_figures(site, locale, place));
     ctx.insert("year_tables", &year_tables(locale, data, place));
     let children: Vec<&Place> = {
         let mut c: Vec<&Place> = data.children_of(&place.slug).collect();
