@@ -177,6 +177,19 @@ fn tiles_and_the_progress_shortcode_say_whether_a_place_is_on_track() {
     assert!(shown.contains("needs −7.3% a year to reach 10 by 2030; has done −5.5% a year (2013–2023)"), "{shown}");
     let story = &html[html.find("class=\"narrative\"").unwrap()..];
     assert!(story.contains("Off track: 17 per 1,000 live births in 2023; needs −7.3% a year"), "{story}");
+    // The chart continues the series at its pace to 2030, dotted, labelled, and apart from
+    // the data: the dotted line starts in 2024, and the table holds no projected value.
+    let svg = read(&public.join("testland/charts/mortality-per-1-000-live-births.svg"));
+    let pace = svg.lines().find(|l| l.starts_with("<polyline class=\"pace\"")).expect("a dotted pace line");
+    assert!(pace.contains("stroke-dasharray=\"2 4\""), "{pace}");
+    assert!(svg.contains(">at 2013–2023 pace</text>"), "{svg}");
+    assert!(svg.contains(">2030</text>"), "the axis reaches the target's year");
+    let table = &html[html.find("class=\"chart-data\"").unwrap()..];
+    let table = &table[..table.find("</details>").unwrap()];
+    assert!(
+        !table.contains("<th scope=\"row\">2030</th>") && !table.contains("<th scope=\"row\">2024</th>"),
+        "{table}"
+    );
     // The indicator's page gives every country's status.
     let page = read(&public.join("indicators/under5_mortality/index.html"));
     assert!(page.contains("Progress toward the 2030 target") && page.contains(">Off track</span>"), "{page}");

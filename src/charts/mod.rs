@@ -14,6 +14,7 @@ pub mod svg;
 
 use std::collections::BTreeMap;
 
+use crate::data::progress::{ProgressOptions, Status};
 use crate::data::{Category, Data, Indicator, IndicatorId, Place, Series};
 use crate::format;
 use crate::i18n::{Locale, NumberFormat};
@@ -48,7 +49,13 @@ pub struct Chart {
 pub enum Kind {
     /// Values over time; one line per indicator and source. Only `first_year..=last_year` is
     /// drawn; the lines keep their whole series for the table.
-    Lines { lines: Vec<Line>, references: Vec<Reference>, first_year: i32, last_year: i32 },
+    Lines {
+        lines: Vec<Line>,
+        references: Vec<Reference>,
+        projections: Vec<Projection>,
+        first_year: i32,
+        last_year: i32,
+    },
     /// One bar per place, sorted, with an optional marked value.
     Bars { bars: Vec<Bar>, marker: Option<Reference>, year: i32 },
     /// Small bar charts stacked, each with its own scale and unit (never two units on one axis).
@@ -99,6 +106,18 @@ pub struct Bar {
     pub rank: Option<String>,
 }
 
+/// A series' path at its observed pace, from the year after its latest value to its target's
+/// year ([`crate::data::progress`]): drawn dotted, apart from the line, and never in the table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Projection {
+    /// The line it continues, by its place in `lines`.
+    pub line: usize,
+    /// Year and value, from the year after the latest value.
+    pub points: Vec<(i32, f64)>,
+    /// "at 2014–2024 pace".
+    pub label: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reference {
     pub value: f64,
@@ -124,11 +143,14 @@ pub use crate::present::short_source;
 pub struct Options {
     /// Time charts start here, or at their first year if later.
     pub start_year: i32,
+    /// What progress toward a target is measured against, for the dotted line of a series'
+    /// pace.
+    pub progress: ProgressOptions,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { start_year: 1990 }
+        Options { start_year: 1990, progress: ProgressOptions { stale_after_years: 10, edition_year: 2024 } }
     }
 }
 
@@ -409,15 +431,34 @@ fn time_chart<'a>(data: &'a Data, place: &'a Place, group: &Group<'a>, locale: &
     } else {
         join_names(locale, indicators.iter().map(|i| i.short_name.as_str()))
     };
+    let subtitle = years_subtitle(unit, first_year, last_year);
+    // The series the tiles measure progress by, continued at its pace to its target's year.
+    let mut projections: Vec<Projection> = Vec::new();
+    for (line, (indicator, s)) in series.iter().enumerate() {
+        let (Some(target), Some((main, _))) = (indicator.target(), place.latest(&indicator.id, &data.sources)) else {
+            continue;
+        };
+        if !std::ptr::eq(main, *s) {
+            continue;
+        }
+        let Some(p) = crate::data::progress::of_series(s, &target, &options.progress) else { continue };
+        let points: Vec<(i32, f64)> = p.projection.iter().copied().filter(|(year, _)| *year > p.latest.0).collect();
+        if points.len() < 2 || !matches!(p.status, Status::OnTrack | Status::OffTrack | Status::Met) {
+            continue;
+        }
+        let label = locale.fill("progress.pace", &[("from", &p.window.0.to_string()), ("to", &p.window.1.to_string())]);
+        projections.push(Projection { line, points, label });
+    }
+    let last_year = projections.iter().flat_map(|p| p.points.last()).map(|p| p.0).fold(last_year, i32::max);
     Chart {
         source_line: source_line(locale, &sources),
         numbers: locale.numbers.clone(),
         description: String::new(),
         id: format!("{}-{}", category.as_str(), indicators.first().map_or(String::new(), |i| i.unit_slug.clone())),
         title: format!("{title}, {}", place.name),
-        subtitle: years_subtitle(unit, first_year, last_year),
+        subtitle,
         unit: unit.to_string(),
-        kind: Kind::Lines { lines, references, first_year, last_year },
+        kind: Kind::Lines { lines, references, projections, first_year, last_year },
         sources,
         notes,
         indicators: indicators.iter().map(|i| i.id.clone()).collect(),

@@ -413,7 +413,7 @@ impl<'a> Layout<'a> {
     }
 
     fn draw_lines(&self, pen: &mut Pen) {
-        let Kind::Lines { lines, references, first_year, last_year } = &self.chart.kind else { return };
+        let Kind::Lines { lines, references, projections, first_year, last_year } = &self.chart.kind else { return };
         let s = self.style;
         let width = self.size.width as i32;
         let height = self.size.height as i32;
@@ -445,7 +445,12 @@ impl<'a> Layout<'a> {
             .iter()
             .map(|l| l.points.iter().filter(|p| p.0 >= *first_year && p.0 <= *last_year).collect())
             .collect();
-        let values = drawn.iter().flatten().map(|p| p.1).chain(references.iter().map(|r| r.value));
+        let values = drawn
+            .iter()
+            .flatten()
+            .map(|p| p.1)
+            .chain(references.iter().map(|r| r.value))
+            .chain(projections.iter().flat_map(|p| p.points.iter().map(|q| q.1)));
         let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
         let ticks = value_ticks(min, max, 5);
         let (y_lo, y_hi) = (ticks[0], *ticks.last().unwrap_or(&1.0));
@@ -532,6 +537,19 @@ impl<'a> Layout<'a> {
                 ends.push((i, at, text, year == last_year));
             }
         }
+        // Each pace, dotted and thinner, a year apart from its line's last value, so it never
+        // reads as data; labelled at its end when there is room.
+        let mut paces: Vec<(usize, (i32, i32), &str)> = Vec::new();
+        for p in projections {
+            let (c, ..) = self.look(&lines[p.line], p.line);
+            let path: Vec<(i32, i32)> = p.points.iter().map(|(year, value)| (px(*year as f64), py(*value))).collect();
+            placer.avoid_line(&path);
+            pen.line(path.clone(), c, 2, Some((2, 4)));
+            pen.tag_last("polyline", "pace");
+            if let Some(end) = path.last() {
+                paces.push((p.line, *end, &p.label));
+            }
+        }
         // Latest values at the right of their lines, top to bottom, each as near its point as
         // the labels above it allow; a series that ends earlier is labelled beside its last point.
         ends.sort_by_key(|e| (!e.3, e.1 .1));
@@ -563,6 +581,21 @@ impl<'a> Layout<'a> {
             if let Some(k) = placer.place(&boxes) {
                 let label = Label { size: small, fill: c, bold: true, anchor: Anchor::Start };
                 pen.placed(&[text.to_string()], spots[k], label, boxes[k], None);
+            }
+        }
+        for (i, end, text) in paces {
+            let (c, ..) = self.look(&lines[i], i);
+            let w = text_width(text, small);
+            let spots = [
+                (end.0 - w, end.1 - 6 - small as i32),
+                (end.0 - w, end.1 + 6),
+                (end.0 - w, end.1 - 6 - small as i32 - lh),
+                (end.0 - w, end.1 + 6 + lh),
+            ];
+            let boxes: Vec<Rect> = spots.iter().map(|(x, y)| text_box(*x, *y, w, 1, small)).collect();
+            if let Some(k) = placer.place(&boxes) {
+                let label = Label { size: small, fill: c, bold: false, anchor: Anchor::Start };
+                pen.placed(&[text.to_string()], spots[k], label, boxes[k], Some("pace"));
             }
         }
         // Reference labels keep their number. A label goes beside its line if it can: whole,
@@ -824,6 +857,7 @@ mod tests {
                     },
                 ],
                 references: vec![Reference { value: 25.0, label: "SDG 3.2 target for 2030".into() }],
+                projections: vec![],
                 first_year: 2000,
                 last_year: 2006,
             },
@@ -1052,6 +1086,7 @@ mod tests {
                 Reference { value: 25.0, label: "SDG 3.2 target for 2030 (under-five mortality)".into() },
                 Reference { value: 12.0, label: "SDG 3.2 target for 2030 (neonatal mortality)".into() },
             ],
+            projections: vec![],
             first_year: 1990,
             last_year: 2024,
         };

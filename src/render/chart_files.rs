@@ -33,7 +33,12 @@ impl ChartFiles {
         let (site, locale, place) = (view.site, view.locale, view.place);
         let mut families = Vec::new();
         let mut print = Vec::new();
-        let options = charts::Options { start_year: site.config.chart_start_year };
+        let tiles = super::context::tile_options(site);
+        let progress = crate::data::progress::ProgressOptions {
+            stale_after_years: tiles.stale_after_years,
+            edition_year: tiles.edition_year,
+        };
+        let options = charts::Options { start_year: site.config.chart_start_year, progress };
         for family in charts::for_place(&site.data, place, view.peers, locale, options) {
             let mut charts = Vec::new();
             for chart in &family.charts {
