@@ -32,12 +32,10 @@ fn rows(figure: &str) -> Vec<Vec<String>> {
     body.split("<tr>")
         .skip(1)
         .map(|row| {
-            row.split(['<', '>'])
-                .collect::<Vec<_>>()
-                .chunks(2)
-                .filter_map(|c| c.get(1))
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty() && !s.starts_with('/') && !s.starts_with("th") && !s.starts_with("td"))
+            // Each cell's text is what comes before its closing tag, after its opening one.
+            row.split("</t")
+                .filter_map(|part| part.rsplit_once('>').map(|(_, text)| text.trim().to_string()))
+                .filter(|text| !text.is_empty())
                 .collect()
         })
         .collect()
@@ -110,6 +108,9 @@ fn perus_page_sorts_its_departments_by_their_urban_rural_gap() {
         .unwrap()
         .filter_map(|e| {
             let path = e.unwrap().path();
+            if path.extension()? != "toml" {
+                return None;
+            }
             let (year, urban, rural) = urban_rural(&path)?;
             let doc: toml::Value = toml::from_str(&read(&path)).unwrap();
             Some(((rural - urban).abs(), doc["name"].as_str().unwrap().to_string(), year))

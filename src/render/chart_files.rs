@@ -33,7 +33,10 @@ impl ChartFiles {
         let (site, locale, place) = (view.site, view.locale, view.place);
         let mut families = Vec::new();
         let mut print = Vec::new();
-        let options = charts::Options { start_year: site.config.chart_start_year };
+        let options = charts::Options {
+            start_year: site.config.chart_start_year,
+            few_observations: site.config.few_observations,
+        };
         for family in charts::for_place(&site.data, place, view.peers, locale, options) {
             let mut charts = Vec::new();
             for chart in &family.charts {
