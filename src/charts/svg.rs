@@ -1167,6 +1167,16 @@ mod tests {
         }
     }
 
+    /// The PDF template lists a place's trends by kind: the groups' lines must not be among them.
+    #[test]
+    fn group_lines_and_gaps_are_kinds_of_their_own() {
+        let mut lines = sample_lines();
+        assert_eq!(lines.shows().as_str(), "trend");
+        lines.id = "groups-child-stunting-area".into();
+        assert_eq!(lines.shows().as_str(), "groups");
+        assert_eq!(sample_gaps(2).shows().as_str(), "gaps");
+    }
+
     #[test]
     fn the_svg_is_accessible_and_scalable() {
         let svg = render(&sample_lines(), &style(), style().wide);
