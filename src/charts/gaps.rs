@@ -9,6 +9,9 @@ use crate::data::{Category, Data, Dimension, Group, Indicator, Measure, Place, S
 use crate::format;
 use crate::i18n::Locale;
 
+/// Rows a chart's description reads out in full.
+const SUMMARY_ABOVE: usize = 6;
+
 /// The start of the ids of the groups' trend charts (`groups-child-stunting-area`).
 pub const GROUPS_ID: &str = "groups-";
 
@@ -298,22 +301,33 @@ fn trend_chart(frame: &Frame, place: &Place, own: &Pick, options: Options) -> Ch
 }
 
 impl Gaps {
-    /// One sentence per row: its values and its gap.
+    /// One sentence per row: its values and its gap. Beyond a few rows, the highlighted ones
+    /// and the largest and smallest gaps: an alternative text read aloud should not be the
+    /// whole table, which the page gives beside it.
     pub(super) fn describe(&self, locale: &Locale) -> String {
-        let rows: Vec<String> = self
-            .rows
-            .iter()
-            .map(|r| {
-                let values: Vec<String> = self
-                    .groups
-                    .iter()
-                    .zip(&r.dots)
-                    .map(|(g, d)| format!("{} {}", lower_first(g), value_text(locale, d)))
-                    .collect();
-                format!("{} ({}): {}; {}", r.label, r.year, values.join(", "), lower_first(&r.gap))
-            })
-            .collect();
-        rows.join(". ")
+        let sentence = |r: &GapRow| {
+            let values: Vec<String> = self
+                .groups
+                .iter()
+                .zip(&r.dots)
+                .map(|(g, d)| format!("{} {}", lower_first(g), value_text(locale, d)))
+                .collect();
+            format!("{} ({}): {}; {}", r.label, r.year, values.join(", "), lower_first(&r.gap))
+        };
+        let others: Vec<&GapRow> = self.rows.iter().filter(|r| !r.highlight).collect();
+        if self.rows.len() <= SUMMARY_ABOVE {
+            return self.rows.iter().map(sentence).collect::<Vec<_>>().join(". ");
+        }
+        let mut parts: Vec<String> = self.rows.iter().filter(|r| r.highlight).map(sentence).collect();
+        if let (Some(first), Some(last)) = (others.first(), others.last()) {
+            parts.push(sentence(first));
+            parts.push(sentence(last));
+            parts.push(locale.fill(
+                "gaps.summary",
+                &[("first", &first.label), ("last", &last.label), ("count", &others.len().to_string())],
+            ));
+        }
+        parts.join(". ")
     }
 
     pub(super) fn table(&self, locale: &Locale) -> (Vec<String>, Vec<Vec<super::Cell>>) {

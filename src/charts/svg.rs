@@ -1177,6 +1177,18 @@ mod tests {
         assert_eq!(sample_gaps(2).shows().as_str(), "gaps");
     }
 
+    /// A screen reader reads a long chart's own row and its extremes; the table has the rest.
+    #[test]
+    fn a_long_gap_chart_is_described_by_its_own_row_and_its_extremes() {
+        let text = sample_gaps(7).description;
+        assert!(text.contains("Testland (2025): urban 9.4 (n = 329), rural 22.7 (n = 443)"), "{text}");
+        assert!(text.contains("Norte Ñuñoa has the largest gap and Centre the smallest of 6"), "{text}");
+        assert!(!text.contains("South (2025)"), "{text}");
+        assert!(sample_gaps(3)
+            .description
+            .contains("South (2025): urban 10.8 (n = 329), rural 18.5 (n = 12, few observations)"));
+    }
+
     #[test]
     fn the_svg_is_accessible_and_scalable() {
         let svg = render(&sample_lines(), &style(), style().wide);
