@@ -4,6 +4,7 @@
 
 pub mod axis;
 pub mod backend;
+pub mod gaps;
 pub mod metrics;
 pub mod peers;
 pub mod placement;
@@ -15,7 +16,7 @@ pub mod svg;
 use std::collections::BTreeMap;
 
 use crate::data::progress::{ProgressOptions, Status};
-use crate::data::{Category, Data, Indicator, IndicatorId, Place, Series};
+use crate::data::{Category, ChartKind, Data, Indicator, IndicatorId, Place, Series};
 use crate::format;
 use crate::i18n::{Locale, NumberFormat};
 
@@ -60,6 +61,8 @@ pub enum Kind {
     Bars { bars: Vec<Bar>, marker: Option<Reference>, year: i32 },
     /// Small bar charts stacked, each with its own scale and unit (never two units on one axis).
     Panels(Vec<Panel>),
+    /// Groups' values as dots on one line per place, with the gap between them written.
+    Gaps(gaps::Gaps),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -146,11 +149,17 @@ pub struct Options {
     /// What progress toward a target is measured against, for the dotted line of a series'
     /// pace.
     pub progress: ProgressOptions,
+    /// Values from fewer observations are marked, unless the indicator sets its own threshold.
+    pub few_observations: u32,
 }
 
 impl Default for Options {
     fn default() -> Options {
-        Options { start_year: 1990, progress: ProgressOptions { stale_after_years: 10, edition_year: 2024 } }
+        Options {
+            start_year: 1990,
+            progress: ProgressOptions { stale_after_years: 10, edition_year: 2024 },
+            few_observations: 50,
+        }
     }
 }
 
@@ -165,6 +174,18 @@ pub fn family_title(locale: &Locale, category: Category) -> String {
 }
 
 impl Chart {
+    /// What the chart shows, as pages, shortcodes and the PDF template name it. The groups'
+    /// lines are a kind of their own, so that lists of a place's trends do not take them.
+    pub fn shows(&self) -> ChartKind {
+        match &self.kind {
+            Kind::Lines { .. } if self.id.starts_with(gaps::GROUPS_ID) => ChartKind::Groups,
+            Kind::Lines { .. } => ChartKind::Trend,
+            Kind::Bars { .. } => ChartKind::Regions,
+            Kind::Panels(_) => ChartKind::Peers,
+            Kind::Gaps(_) => ChartKind::Gaps,
+        }
+    }
+
     /// One sentence with the key numbers, for `<desc>` and the image's alternative text.
     pub fn describe(&self, locale: &Locale) -> String {
         match &self.kind {
@@ -213,6 +234,13 @@ impl Chart {
                     })
                     .collect();
                 format!("{}. {}.", self.title, parts.join("; "))
+            }
+            Kind::Gaps(g) => {
+                let mut text = format!("{} ({}). {}.", self.title, self.subtitle, g.describe(locale));
+                if let Some(few) = &g.few {
+                    text.push_str(&format!(" {few}."));
+                }
+                text
             }
         }
     }
@@ -267,6 +295,7 @@ impl Chart {
                     .collect();
                 (headers, rows)
             }
+            Kind::Gaps(g) => g.table(locale),
         }
     }
 }
@@ -296,6 +325,9 @@ pub fn for_place(data: &Data, place: &Place, peers: &Peers, locale: &Locale, opt
         .map(|parent| region_charts(data, parent, Some(place), locale));
     for chart in region_charts(data, place, None, locale).into_iter().chain(standing.into_iter().flatten()) {
         let category = data.indicator(&chart.indicators[0]).map_or(Category::Coverage, |i| i.category);
+        by_category.entry(category).or_default().push(chart);
+    }
+    for (category, chart) in gaps::charts(data, place, locale, options) {
         by_category.entry(category).or_default().push(chart);
     }
     let mut families = Vec::new();

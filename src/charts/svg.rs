@@ -249,6 +249,22 @@ impl Pen<'_> {
         let _ = self.area.draw(&Rectangle::new([from, to], colour(fill).filled()));
     }
 
+    /// A marker with a hole: a value from few observations.
+    fn hollow(&mut self, at: (i32, i32), shape: usize, fill: &str) {
+        self.marker(at, shape, fill);
+        let style = colour(&self.style.background).filled();
+        let _ = match shape % 3 {
+            0 => self.area.draw(&Circle::new(at, 2, style)),
+            1 => self.area.draw(&TriangleMarker::new(at, 2, style)),
+            _ => self.area.draw(&Rectangle::new([(at.0 - 2, at.1 - 2), (at.0 + 2, at.1 + 2)], style)),
+        };
+    }
+
+    /// A faint band of `fill` behind a row.
+    fn tint(&mut self, from: (i32, i32), to: (i32, i32), fill: &str) {
+        let _ = self.area.draw(&Rectangle::new([from, to], colour(fill).mix(0.1).filled()));
+    }
+
     fn marker(&mut self, at: (i32, i32), shape: usize, fill: &str) {
         let style = colour(fill).filled();
         let _ = match shape % 3 {
@@ -332,6 +348,7 @@ impl<'a> Layout<'a> {
                 let band = band(bars, marker.as_ref());
                 (self.title_height() + self.block_height(bars.len(), band, true) + self.footer_height()) as u32
             }
+            Kind::Gaps(gaps) => (self.title_height() + self.gaps_height(gaps) + self.footer_height()) as u32,
             Kind::Panels(panels) => {
                 let blocks: i32 = panels
                     .iter()
@@ -361,6 +378,7 @@ impl<'a> Layout<'a> {
         }
         match &self.chart.kind {
             Kind::Lines { .. } => self.draw_lines(pen),
+            Kind::Gaps(gaps) => self.draw_gaps(pen, gaps),
             Kind::Bars { bars, marker, .. } => {
                 let labels = bars.iter().map(|b| label_width(b, s.text_size)).max().unwrap_or(0);
                 self.draw_bar_block(pen, self.title_height(), bars, marker.as_ref(), labels, true);
@@ -760,6 +778,189 @@ impl<'a> Layout<'a> {
     }
 }
 
+/// How a gap chart's parts stack: its legend, then each row's name line, its gap text (on the
+/// name's line when both fit), and its line of dots.
+struct GapLayout {
+    /// Rows of the legend: the groups, by their index.
+    legend: Vec<Vec<(usize, String)>>,
+    /// The words for a hollow dot, wrapped.
+    few: Vec<String>,
+    rows: Vec<GapRowLayout>,
+}
+
+struct GapRowLayout {
+    name: String,
+    /// The gap's lines: one beside the name, or its own lines below it.
+    gap: Vec<String>,
+    inline: bool,
+}
+
+/// The height of a row's line of dots.
+const TRACK: i32 = 22;
+/// The air between rows.
+const ROW_GAP: i32 = 6;
+
+impl Layout<'_> {
+    fn gap_layout(&self, gaps: &super::gaps::Gaps) -> GapLayout {
+        let s = self.style;
+        let inner = self.size.width as i32 - 2 * PAD;
+        let mut legend: Vec<Vec<(usize, String)>> = Vec::new();
+        let mut row: Vec<(usize, String)> = Vec::new();
+        let mut used = 0;
+        for (i, name) in gaps.groups.iter().enumerate() {
+            let name = ellipsize(name, s.small_size, false, inner - 20);
+            let w = 20 + text_width(&name, s.small_size) + 16;
+            if used + w > inner && !row.is_empty() {
+                legend.push(std::mem::take(&mut row));
+                used = 0;
+            }
+            row.push((i, name));
+            used += w;
+        }
+        if !row.is_empty() {
+            legend.push(row);
+        }
+        let few = gaps.few.as_deref().map(|f| wrap(f, s.small_size, inner - 20)).unwrap_or_default();
+        let rows = gaps
+            .rows
+            .iter()
+            .map(|r| {
+                let name = ellipsize(&r.label, s.text_size, r.highlight, inner);
+                let name_w = width_of(&name, s.text_size, r.highlight);
+                let inline = name_w + 12 + text_width(&r.gap, s.small_size) <= inner;
+                let gap = if inline { vec![r.gap.clone()] } else { wrap(&r.gap, s.small_size, inner) };
+                GapRowLayout { name, gap, inline }
+            })
+            .collect();
+        GapLayout { legend, few, rows }
+    }
+
+    fn gap_row_height(&self, row: &GapRowLayout) -> i32 {
+        let below = if row.inline { 0 } else { row.gap.len() as i32 * line_height(self.style.small_size) };
+        line_height(self.style.text_size) + below + TRACK + ROW_GAP
+    }
+
+    /// The legend, the rows and the axis below them.
+    fn gaps_height(&self, gaps: &super::gaps::Gaps) -> i32 {
+        let layout = self.gap_layout(gaps);
+        let small = line_height(self.style.small_size);
+        let legend = (layout.legend.len() + layout.few.len()) as i32 * small + 8;
+        let rows: i32 = layout.rows.iter().map(|r| self.gap_row_height(r)).sum();
+        legend + rows + small + 12
+    }
+
+    fn draw_gaps(&self, pen: &mut Pen, gaps: &super::gaps::Gaps) {
+        let s = self.style;
+        let layout = self.gap_layout(gaps);
+        let width = self.size.width as i32;
+        let (small, lh) = (s.small_size, line_height(s.small_size));
+        let colour_of = |i: usize| s.palette[i % s.palette.len()].as_str();
+
+        let mut y = self.title_height();
+        for row in &layout.legend {
+            let mut x = PAD;
+            for (i, name) in row {
+                pen.marker((x + 6, y + lh / 2 - 1), *i, colour_of(*i));
+                pen.text(
+                    name,
+                    (x + 20, y + 1),
+                    Label { size: small, fill: &s.ink, bold: false, anchor: Anchor::Start },
+                );
+                x += 20 + text_width(name, small) + 16;
+            }
+            y += lh;
+        }
+        for (k, line) in layout.few.iter().enumerate() {
+            if k == 0 {
+                pen.hollow((PAD + 6, y + lh / 2 - 1), 0, &s.ink);
+            }
+            pen.text(line, (PAD + 20, y + 1), Label { size: small, fill: &s.ink, bold: false, anchor: Anchor::Start });
+            y += lh;
+        }
+        y += 8;
+        let rows_top = y;
+        let rows_bottom = rows_top + layout.rows.iter().map(|r| self.gap_row_height(r)).sum::<i32>();
+
+        // Room for a value beside the dots at either end of the scale.
+        let values_w = gaps.rows.iter().flat_map(|r| &r.dots).map(|d| text_width(&d.text, small)).max().unwrap_or(0);
+        let left = PAD + values_w + 12;
+        let right = width - PAD - values_w - 12;
+        let max = gaps.rows.iter().flat_map(|r| &r.dots).map(|d| d.value).fold(0.0, f64::max);
+        let (ticks, scale) = bar_ticks(max, ((right - left) / 70).max(2) as usize);
+        let px = |v: f64| left + (v / scale * (right - left) as f64).round() as i32;
+        let mut placer = Placer::new(Rect::new(2, rows_top - 4, width - 2, rows_bottom + lh + 12));
+
+        let mut top = rows_top;
+        let mut tracks = Vec::new();
+        for (row, shown) in gaps.rows.iter().zip(&layout.rows) {
+            let height = self.gap_row_height(shown);
+            if row.highlight {
+                pen.tint((PAD - 6, top - 2), (width - PAD + 6, top + height - ROW_GAP + 2), &s.highlight);
+            }
+            tracks.push(top + height - ROW_GAP - TRACK / 2);
+            top += height;
+        }
+        for t in &ticks {
+            let x = px(*t);
+            pen.line(vec![(x, rows_top), (x, rows_bottom)], &s.grid, 1, None);
+            let text = self.chart.numbers.apply(&format::number(*t, 3));
+            pen.text(
+                &text,
+                (x, rows_bottom + 6),
+                Label { size: small, fill: &s.muted, bold: false, anchor: Anchor::Middle },
+            );
+        }
+
+        let mut top = rows_top;
+        for ((row, shown), mid) in gaps.rows.iter().zip(&layout.rows).zip(tracks) {
+            let size = s.text_size;
+            let name_w = width_of(&shown.name, size, row.highlight);
+            pen.text(&shown.name, (PAD, top), Label { size, fill: &s.ink, bold: row.highlight, anchor: Anchor::Start });
+            placer.block(text_box(PAD, top, name_w, 1, size));
+            let gap_label = Label { size: small, fill: &s.ink, bold: false, anchor: Anchor::Start };
+            if shown.inline {
+                let x = PAD + name_w + 12;
+                pen.text(&shown.gap[0], (x, top + 2), gap_label);
+                placer.block(text_box(x, top + 2, text_width(&shown.gap[0], small), 1, small));
+            } else {
+                for (k, line) in shown.gap.iter().enumerate() {
+                    let ty = top + line_height(size) + k as i32 * lh;
+                    pen.text(line, (PAD, ty), gap_label);
+                    placer.block(text_box(PAD, ty, text_width(line, small), 1, small));
+                }
+            }
+            top += self.gap_row_height(shown);
+
+            let xs: Vec<i32> = row.dots.iter().map(|d| px(d.value)).collect();
+            let (lo, hi) = (xs.iter().copied().min().unwrap_or(left), xs.iter().copied().max().unwrap_or(left));
+            pen.line(vec![(lo, mid), (hi, mid)], &s.muted, 3, None);
+            placer.avoid_line(&[(lo, mid), (hi, mid)]);
+            for (i, (dot, x)) in row.dots.iter().zip(&xs).enumerate() {
+                if dot.few {
+                    pen.hollow((*x, mid), i, colour_of(i));
+                } else {
+                    pen.marker((*x, mid), i, colour_of(i));
+                }
+                placer.block(marker_box((*x, mid)));
+            }
+            // Each value beside its dot, outward first: the lowest to the left, the others to
+            // the right; a value with no room is left to the table.
+            let ty = mid - (small as i32 * 41 / 100);
+            let lowest = xs.iter().position(|x| *x == lo);
+            for (i, (dot, x)) in row.dots.iter().zip(&xs).enumerate() {
+                let w = text_width(&dot.text, small);
+                let (out, inward) = ((x - 9 - w, ty), (x + 9, ty));
+                let spots = if Some(i) == lowest && xs.len() > 1 { [out, inward] } else { [inward, out] };
+                let boxes: Vec<Rect> = spots.iter().map(|(x, y)| text_box(*x, *y, w, 1, small)).collect();
+                if let Some(k) = placer.place(&boxes) {
+                    let label = Label { size: small, fill: &s.ink, bold: false, anchor: Anchor::Start };
+                    pen.placed(std::slice::from_ref(&dot.text), spots[k], label, boxes[k], None);
+                }
+            }
+        }
+    }
+}
+
 /// The width of a bar's name as drawn (bold when highlighted).
 fn label_width(bar: &super::Bar, size: u32) -> i32 {
     if bar.highlight {
@@ -928,6 +1129,98 @@ mod tests {
         let chart = Chart { description: chart.describe(&crate::i18n::Locale::default()), ..chart };
         let svg = render(&chart, &style(), style().narrow);
         assert_golden("chart-bars.svg", &svg);
+    }
+
+    fn sample_gaps(rows: usize) -> Chart {
+        use crate::charts::gaps::{Dot, GapRow, Gaps};
+        let dot = |value: f64, n: u32| Dot { value, text: format!("{value:.1}"), n: Some(n), few: n < 50 };
+        let names = ["Testland", "Norte Ñuñoa", "South", "Madre de Dios", "East", "West", "Centre"];
+        let rows: Vec<GapRow> = (0..rows)
+            .map(|k| {
+                let (urban, rural) = (9.4 + k as f64 * 0.7, 22.7 - k as f64 * 2.1);
+                GapRow {
+                    label: names[k % names.len()].into(),
+                    year: 2025,
+                    dots: vec![dot(urban, 329), dot(rural, if k == 2 { 12 } else { 443 })],
+                    gap: format!("Rural {:.1} times urban (+{:.1} points)", rural / urban, rural - urban),
+                    difference: rural - urban,
+                    highlight: k == 0,
+                }
+            })
+            .collect();
+        let mut chart = Chart {
+            id: "gaps-child-stunting-area".into(),
+            title: "Chronic child malnutrition: urban and rural, Testland".into(),
+            subtitle: "% of children under 5, 2025".into(),
+            unit: "% of children under 5".into(),
+            kind: Kind::Gaps(Gaps {
+                groups: vec!["Urban".into(), "Rural".into()],
+                rows,
+                few: Some("Hollow: few observations (n < 50), use with caution".into()),
+            }),
+            sources: vec!["INEI, ENDES".into()],
+            source_line: "Source: INEI, ENDES.".into(),
+            numbers: Default::default(),
+            description: String::new(),
+            notes: vec![],
+            indicators: vec!["child_stunting".into()],
+        };
+        chart.description = chart.describe(&crate::i18n::Locale::default());
+        chart
+    }
+
+    #[test]
+    fn gaps_chart_matches_its_golden_file() {
+        let svg = render(&sample_gaps(3), &style(), style().narrow);
+        assert_golden("chart-gaps.svg", &svg);
+    }
+
+    /// Every row's name, gap and values, at every size, inside the drawing and on no other
+    /// text; the hollow dot of a value from few observations, and its legend.
+    #[test]
+    fn gap_charts_keep_every_label_apart_at_every_size() {
+        let chart = sample_gaps(7);
+        for size in [style().wide, style().narrow, style().print] {
+            let svg = render(&chart, &style(), size);
+            let boxes = text_boxes(&svg);
+            let bounds = Rect::new(0, 0, size.width as i32, svg_height(&svg));
+            for (i, (a, ta, _)) in boxes.iter().enumerate() {
+                assert!(a.within(&bounds), "{ta} leaves the {} px chart: {a:?}", size.width);
+                for (b, tb, _) in &boxes[i + 1..] {
+                    assert!(!a.overlaps(b), "at {} px \"{ta}\" {a:?} overlaps \"{tb}\" {b:?}", size.width);
+                }
+            }
+            let texts: Vec<&str> = boxes.iter().map(|b| b.1.as_str()).collect();
+            for name in ["Testland", "Madre de Dios", "Rural 2.4 times urban (+13.3 points)", "9.4", "22.7"] {
+                assert!(texts.iter().any(|t| t.contains(name)), "{name} at {} px: {texts:?}", size.width);
+            }
+            assert!(texts.iter().any(|t| t.starts_with("Hollow: few observations")), "{texts:?}");
+            // Rows in the order given (sorted by gap by the chart's builder).
+            let at = |n: &str| svg.find(&format!(">{n}<")).unwrap();
+            assert!(at("Testland") < at("Norte Ñuñoa") && at("Norte Ñuñoa") < at("South"));
+        }
+    }
+
+    /// The PDF template lists a place's trends by kind: the groups' lines must not be among them.
+    #[test]
+    fn group_lines_and_gaps_are_kinds_of_their_own() {
+        let mut lines = sample_lines();
+        assert_eq!(lines.shows().as_str(), "trend");
+        lines.id = "groups-child-stunting-area".into();
+        assert_eq!(lines.shows().as_str(), "groups");
+        assert_eq!(sample_gaps(2).shows().as_str(), "gaps");
+    }
+
+    /// A screen reader reads a long chart's own row and its extremes; the table has the rest.
+    #[test]
+    fn a_long_gap_chart_is_described_by_its_own_row_and_its_extremes() {
+        let text = sample_gaps(7).description;
+        assert!(text.contains("Testland (2025): urban 9.4 (n = 329), rural 22.7 (n = 443)"), "{text}");
+        assert!(text.contains("Norte Ñuñoa has the largest gap and Centre the smallest of 6"), "{text}");
+        assert!(!text.contains("South (2025)"), "{text}");
+        assert!(sample_gaps(3)
+            .description
+            .contains("South (2025): urban 10.8 (n = 329), rural 18.5 (n = 12, few observations)"));
     }
 
     #[test]

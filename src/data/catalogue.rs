@@ -160,6 +160,10 @@ pub enum ChartKind {
     Trend,
     Regions,
     Peers,
+    /// Groups' latest values and the gaps between them (urban and rural).
+    Gaps,
+    /// Groups' values over time.
+    Groups,
 }
 
 impl ChartKind {
@@ -168,6 +172,8 @@ impl ChartKind {
             ChartKind::Trend => "trend",
             ChartKind::Regions => "regions",
             ChartKind::Peers => "peers",
+            ChartKind::Gaps => "gaps",
+            ChartKind::Groups => "groups",
         }
     }
 }

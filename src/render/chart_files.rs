@@ -38,7 +38,11 @@ impl ChartFiles {
             stale_after_years: tiles.stale_after_years,
             edition_year: tiles.edition_year,
         };
-        let options = charts::Options { start_year: site.config.chart_start_year, progress };
+        let options = charts::Options {
+            start_year: site.config.chart_start_year,
+            progress,
+            few_observations: site.config.few_observations,
+        };
         for family in charts::for_place(&site.data, place, view.peers, locale, options) {
             let mut charts = Vec::new();
             for chart in &family.charts {

@@ -42,7 +42,7 @@ pub(super) struct ChartView {
     /// The chart's files without extension, from the site root: `peru/charts/peers`.
     pub(super) url: String,
     pub(super) indicators: Vec<crate::data::IndicatorId>,
-    /// "trend", "regions" or "peers".
+    /// "trend", "regions", "peers", "gaps" or "groups".
     pub(super) kind: ChartKind,
     pub(super) title: String,
     pub(super) subtitle: String,
@@ -80,11 +80,7 @@ impl ChartView {
             id: chart.id.clone(),
             url: url.to_string(),
             indicators: chart.indicators.clone(),
-            kind: match &chart.kind {
-                charts::Kind::Lines { .. } => ChartKind::Trend,
-                charts::Kind::Bars { .. } => ChartKind::Regions,
-                charts::Kind::Panels(_) => ChartKind::Peers,
-            },
+            kind: chart.shows(),
             title: chart.title.clone(),
             subtitle: chart.subtitle.clone(),
             description: chart.description.clone(),
