@@ -10,6 +10,7 @@ import { readFile, stat } from "node:fs/promises";
 import { createRequire } from "node:module";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { gzipSync } from "node:zlib";
 
 const publicDir = path.resolve(process.argv[2]);
 const require = createRequire(import.meta.url);
@@ -176,12 +177,17 @@ for (const rel of ["index.html", "peru/index.html", "es/index.html", "es/peru/in
   }
 }
 
-// Page weight: every byte a desktop reader's browser loads for Peru's page, after scrolling
-// to the end so that every lazy chart loads.
-for (const rel of ["peru/index.html", "es/peru/index.html"]) {
+// Page weight: every byte a desktop reader's browser loads for a page, after scrolling to the
+// end so that every lazy chart loads; as files, and gzipped as static hosts send them.
+for (const rel of ["peru/index.html", "es/peru/index.html", "nigeria/index.html"]) {
   const tab = await context.newPage();
   const sizes = [];
-  tab.on("response", (r) => sizes.push(r.body().then((b) => b.length, () => 0)));
+  const gzipped = [];
+  tab.on("response", (r) => {
+    const body = r.body();
+    sizes.push(body.then((b) => b.length, () => 0));
+    gzipped.push(body.then((b) => gzipSync(b).length, () => 0));
+  });
   await tab.goto(httpRoot + rel, { waitUntil: "load" });
   for (let y = 0; y < (await tab.evaluate(() => document.body.scrollHeight)); y += 600) {
     await tab.evaluate((to) => window.scrollTo(0, to), y);
@@ -189,7 +195,13 @@ for (const rel of ["peru/index.html", "es/peru/index.html"]) {
   }
   await tab.waitForLoadState("networkidle");
   const all = await Promise.all(sizes);
-  report.weight.push({ page: rel, bytes: all.reduce((a, b) => a + b, 0), requests: all.length });
+  const sent = await Promise.all(gzipped);
+  report.weight.push({
+    page: rel,
+    bytes: all.reduce((a, b) => a + b, 0),
+    gzipped: sent.reduce((a, b) => a + b, 0),
+    requests: all.length,
+  });
   await tab.close();
 }
 
