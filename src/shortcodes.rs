@@ -39,6 +39,9 @@ pub enum Call {
     /// `progress(indicator, place?)`: whether the place moves fast enough to reach the
     /// indicator's target by its year, with the rates.
     Progress { place: String, indicator: IndicatorId },
+    /// `gap(indicator, dimension?, place?)`: the groups' latest values and the gap between
+    /// them (urban and rural by default).
+    Gap { place: String, indicator: IndicatorId, dimension: crate::data::Dimension },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -54,7 +57,8 @@ impl Call {
             Call::Value { place, .. }
             | Call::Chart { place, .. }
             | Call::Map { place, .. }
-            | Call::Progress { place, .. } => place,
+            | Call::Progress { place, .. }
+            | Call::Gap { place, .. } => place,
         }
     }
 }
@@ -184,6 +188,7 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
             "value" => &["indicator", "place", "source"],
             "chart" => &["indicator", "family", "place", "kind"],
             "map" | "progress" => &["indicator", "place"],
+        "gap" => &["indicator", "dimension", "place"],
             other => return Err((
                 format!("`{other}` is not a shortcode"),
                 "use {{ value(indicator=\"...\") }}, {{ chart(indicator=\"...\") }}, {{ map(indicator=\"...\") }} or {{ progress(indicator=\"...\") }}"
@@ -201,6 +206,9 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
     }
     if code.name == "progress" {
         return validate_progress(code, data, code.arg("place").or(place));
+    }
+    if code.name == "gap" {
+        return validate_gap(code, data, code.arg("place").or(place));
     }
     let slug = match code.arg("place").or(place) {
         Some(s) => s,
@@ -382,6 +390,39 @@ fn validate_progress(
         ));
     }
     Ok(Call::Progress { place: slug.to_string(), indicator: IndicatorId::from(id) })
+}
+
+/// `gap(indicator, dimension?, place?)`: the place needs values of two groups of the
+/// dimension (`area` unless given).
+fn validate_gap(code: &Shortcode, data: &crate::data::Data, place: Option<&str>) -> Result<Call, (String, String)> {
+    use crate::data::Dimension;
+    let id = known_indicator(code, data)?;
+    let name = code.arg("dimension").unwrap_or("area");
+    let Some(dimension) = Dimension::parse(name) else {
+        let known: Vec<&str> = Dimension::ALL.iter().map(|d| d.as_str()).collect();
+        return Err((format!("`{name}` is not a dimension of groups"), format!("use one of {}", known.join(", "))));
+    };
+    let Some(slug) = place else {
+        return Err((
+            "gap() here needs to know which place it is about".into(),
+            "add place=\"...\" with the place's path, e.g. place=\"peru/huanuco\"".into(),
+        ));
+    };
+    let Some(target) = data.places.get(slug) else {
+        return Err((
+            format!("there is no place `{slug}`"),
+            "use a place's path as in data/places/, e.g. \"peru\"".into(),
+        ));
+    };
+    let groups = target.groups_of(id).filter(|s| s.group.as_ref().is_some_and(|g| g.dimension == dimension)).count();
+    if groups < 2 {
+        return Err((
+            format!("{} has no two groups of `{name}` for `{id}` to compare", target.name),
+            "add the groups' series to the place's file (group = { area = \"rural\" }), or quote another indicator"
+                .into(),
+        ));
+    }
+    Ok(Call::Gap { place: slug.to_string(), indicator: IndicatorId::from(id), dimension })
 }
 
 #[cfg(test)]

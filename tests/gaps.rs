@@ -132,3 +132,41 @@ fn perus_page_sorts_its_departments_by_their_urban_rural_gap() {
     assert!(!names.contains(&"Callao"));
     assert!(figure(&html, "gaps-child-stunting-area").contains("Callao"));
 }
+
+/// `{{ gap(indicator="child_stunting") }}` in Huánuco's story writes the urban and rural values
+/// with their n, the year and the gap; in Spanish on the Spanish page.
+#[test]
+fn the_gap_shortcode_writes_the_groups_values_their_n_and_the_gap() {
+    let public = public();
+    let html = read(&public.join("peru/huanuco/index.html"));
+    let story = &html[html.find("class=\"narrative\"").unwrap()..];
+    assert!(story.contains("urban 8.5 (n = ") && story.contains("rural 20.8 (n = "), "{story}");
+    assert!(story.contains("in 2025: Rural 2.4 times urban (+12.3 points)"), "{story}");
+    let es = read(&public.join("es/peru/huanuco/index.html"));
+    let story = &es[es.find("class=\"narrative\"").unwrap()..];
+    assert!(story.contains("urbana 8,5 (n = ") && story.contains("en 2025: "), "{story}");
+}
+
+/// A gap asked of a place without two groups, or of an unknown dimension, stops the build at
+/// the shortcode's line.
+#[test]
+fn a_gap_shortcode_without_groups_or_with_an_unknown_dimension_is_an_error_at_its_line() {
+    let site = site_with("gap-shortcode-errors", None);
+    let narrative = site.join("content/testland/_index.md");
+    let text = std::fs::read_to_string(&narrative).unwrap();
+    std::fs::write(
+        &narrative,
+        format!("{text}\n{{{{ gap(indicator=\"under5_mortality\") }}}}\n\n{{{{ gap(indicator=\"under5_mortality\", dimension=\"income\") }}}}\n"),
+    )
+    .unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(!out.status.success());
+    let err = stderr(&out);
+    assert!(err.contains("Testland has no two groups of `area` for `under5_mortality` to compare"), "{err}");
+    assert!(
+        err.contains("`income` is not a dimension of groups") && err.contains("use one of area, sex, wealth, age"),
+        "{err}"
+    );
+    assert!(err.contains("content/testland/_index.md:"), "{err}");
+    assert!(!site.join("public").exists(), "a failed build writes nothing");
+}

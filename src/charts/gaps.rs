@@ -163,6 +163,40 @@ impl Frame<'_> {
     }
 }
 
+/// The place's groups' latest values, in a sentence for a story: "urban 8.5 (n = 329) and
+/// rural 20.8 (n = 797) in 2025: rural 2.4 times urban (+12.3 points)", with the source's
+/// name; none when the place has no two groups of `dimension` in one year.
+pub fn sentence(
+    data: &Data,
+    place: &Place,
+    indicator: &Indicator,
+    dimension: Dimension,
+    locale: &Locale,
+    few: u32,
+) -> Option<(String, String)> {
+    let pick = pick(data, place, &indicator.id, dimension)?;
+    let groups = groups_of(&pick);
+    let frame = Frame { data, indicator, dimension, groups: &groups, locale, few };
+    let (row, source) = frame.row(place, &place.name, false)?;
+    let values: Vec<String> = frame
+        .groups
+        .iter()
+        .zip(&row.dots)
+        .map(|(group, dot)| {
+            let name = lower_first(&data.groups.name(group, locale));
+            let n =
+                dot.n.map(|n| format!(" ({})", locale.fill("gaps.n", &[("n", &n.to_string())]))).unwrap_or_default();
+            let few = if dot.few { format!(", {}", locale.t("gaps.few_short")) } else { String::new() };
+            format!("{name} {}{n}{few}", dot.text)
+        })
+        .collect();
+    let text = locale.fill(
+        "gaps.sentence",
+        &[("values", &values.join(locale.t("gaps.and"))), ("year", &row.year.to_string()), ("gap", &row.gap)],
+    );
+    Some((text, source))
+}
+
 /// For each indicator with groups at the place (or, for a country, at its regions), the gap
 /// chart and the groups' trend chart, each with its family.
 pub fn charts(data: &Data, place: &Place, locale: &Locale, options: Options) -> Vec<(Category, Chart)> {
