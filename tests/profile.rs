@@ -391,7 +391,13 @@ fn every_pdf_of_the_default_site_is_a_readable_brief_of_at_most_two_pages() {
     assert!(problems.is_empty(), "{} of {} PDFs are not briefs:\n{}", problems.len(), pdfs.len(), problems.join("\n"));
 
     // A region's brief compares it with its country: the same source, the year said.
-    for (dir, expected) in [("peru/huanuco", "Peru: 12.1 in 2025"), ("es/peru/huanuco", "Perú: 12,1 en 2025")] {
+    // It also shows its urban-rural gap of stunting, with the year.
+    for (dir, expected) in [
+        ("peru/huanuco", "Peru: 12.1 in 2025"),
+        ("es/peru/huanuco", "Perú: 12,1 en 2025"),
+        ("peru/huanuco", "Rural 2.4 times urban (+12.3 points)"),
+        ("es/peru/huanuco", "2,4 veces"),
+    ] {
         let text = pdf_text(&public.join(dir).join("salud-profile-huanuco.pdf"));
         assert!(text.contains(expected), "{dir}'s brief lacks {expected:?}:\n{text}");
     }

@@ -246,9 +246,11 @@ impl PdfProfile {
         let tile_options = super::context::tile_options(site);
         let mut brief =
             profile::Brief { place, summary, charts: &charts, tile_options: &tile_options, fit: TWO_PAGES[0] };
-        // The template fills the row with trends other than spending, after page 1's two.
+        // The template fills the row with trends other than spending, after page 1's two, and
+        // with a gap between groups.
         let trends = charts.iter().filter(|c| c.kind == "trend" && c.family != "expenditure").count();
-        let typeset = fit(trends > 2, |fit| {
+        let gaps = charts.iter().any(|c| c.kind == "gaps");
+        let typeset = fit(trends > 2 || gaps, |fit| {
             brief.fit = fit;
             files.insert("/data.json".into(), profile::template_data(site, view.locale, &brief));
             self.typesetter.typeset(files.clone())
