@@ -225,7 +225,19 @@ fn values_from_few_observations_are_marked_with_their_n() {
         ),
         "{key}"
     );
+    // Its tile says so too.
+    let shown = tiles(&html);
+    let tile = &shown[shown.find("child_stunting").expect("a stunting tile")..];
+    assert!(tile[..tile.find("</li>").unwrap()].contains(">few observations</span>"), "{tile}");
     let north = read(&public.join("testland/north/index.html"));
     let key = &north[north.find("id=\"key-figures\"").unwrap()..];
     assert!(key.contains("28.4 <span class=\"n\">n = 797</span></td>"), "enough observations: no mark: {key}");
+    assert!(!tiles(&north).contains("few observations"));
+    // The PDF marks it, on its tile or in its table of other figures.
+    let pdf = std::process::Command::new("pdftotext")
+        .args([public.join("testland/salud-profile-testland.pdf").to_string_lossy().as_ref(), "-"])
+        .output()
+        .expect("pdftotext runs");
+    let text = String::from_utf8_lossy(&pdf.stdout);
+    assert!(text.contains("few observations"), "{text}");
 }

@@ -50,6 +50,8 @@ pub struct Tile {
     pub parent: Option<String>,
     /// The value is older than the site's `stale_after_years`, counted from its edition.
     pub old: bool,
+    /// The value rests on fewer observations than the indicator's `few_observations`.
+    pub few: bool,
     /// Whether the place moves fast enough to reach the target by its year; none for a
     /// target without a year (a threshold) or an indicator without a direction.
     pub progress: Option<Pace>,
@@ -105,6 +107,8 @@ pub struct TileOptions {
     /// The year of the edition: `published`'s, or the newest year of the site's data, so that
     /// the marks do not depend on the day of the build.
     pub edition_year: i32,
+    /// Values from fewer observations are marked, unless the indicator sets its own threshold.
+    pub few_observations: u32,
 }
 
 impl TileOptions {
@@ -147,6 +151,7 @@ fn tile(data: &Data, place: &Place, indicator: &Indicator, locale: &Locale, opti
         target_short: target.as_ref().map(|(_, value)| locale.fill("change.target_short", &[("value", value)])),
         target,
         old: options.is_old(latest.year),
+        few: latest.few(indicator.few_observations(options.few_observations)),
         parent: parent_value(data, place, series, latest.year, indicator, locale),
         progress: pace(series, indicator, locale, options),
     })
@@ -398,7 +403,7 @@ mod tests {
             names: Default::default(),
         };
         let data = Data::new(vec![i], Default::default(), Default::default(), Default::default());
-        let options = TileOptions { stale_after_years: 10, edition_year: 2024 };
+        let options = TileOptions { stale_after_years: 10, edition_year: 2024, few_observations: 50 };
         let tiles = tiles(&data, &place, &en, &options);
         assert_eq!(tiles[0].target_met, Some(true));
         assert_eq!(

@@ -30,6 +30,8 @@ struct Figure {
     value: String,
     year: i32,
     source: String,
+    /// From fewer observations than the indicator's `few_observations`.
+    few: bool,
 }
 
 #[derive(Serialize)]
@@ -114,9 +116,10 @@ struct ProfileData<'a> {
     summary: Option<String>,
     /// "Published 30 November 2026", when config.toml gives the edition's date.
     published: Option<String>,
-    /// The headline tiles, and the words of their "old data" mark.
+    /// The headline tiles, and the words of their "old data" and "few observations" marks.
     tiles: Vec<BriefTile>,
     old: String,
+    few: String,
     fit: Fit,
     /// The span of years the profile's values come from, e.g. "2010–2025".
     data_years: String,
@@ -173,6 +176,7 @@ pub fn template_data(site: &Site, locale: &Locale, brief: &Brief) -> Vec<u8> {
                 value: crate::present::value_text(locale, indicator, obs),
                 year: obs.year,
                 source: data.source_name(&series.source).to_string(),
+                few: obs.few(indicator.few_observations(brief.tile_options.few_observations)),
             });
         }
         if used {
@@ -223,6 +227,7 @@ pub fn template_data(site: &Site, locale: &Locale, brief: &Brief) -> Vec<u8> {
             .map(|tile| BriefTile { parent: parent_value(locale, data, place, &tile), tile })
             .collect(),
         old: locale.t("change.old").to_string(),
+        few: locale.t("gaps.few_short").to_string(),
         fit: brief.fit,
         data_years,
         figures,

@@ -505,7 +505,11 @@ pub fn place_context(site: &Site, locale: &Locale, languages: &[LanguageLink], p
 
 /// How old a value may be before its tile says so.
 pub fn tile_options(site: &Site) -> headline::TileOptions {
-    headline::TileOptions { stale_after_years: site.config.stale_after_years, edition_year: site.edition_year }
+    headline::TileOptions {
+        stale_after_years: site.config.stale_after_years,
+        edition_year: site.edition_year,
+        few_observations: site.config.few_observations,
+    }
 }
 
 #[derive(Serialize)]
