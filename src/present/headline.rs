@@ -112,6 +112,11 @@ pub struct TileOptions {
 }
 
 impl TileOptions {
+    /// What progress toward a target is measured against: the same edition and age limit.
+    pub fn progress(&self) -> ProgressOptions {
+        ProgressOptions { stale_after_years: self.stale_after_years, edition_year: self.edition_year }
+    }
+
     /// Whether a value of `year` is old data for this edition.
     pub fn is_old(&self, year: i32) -> bool {
         self.edition_year - year > self.stale_after_years
@@ -161,8 +166,7 @@ fn tile(data: &Data, place: &Place, indicator: &Indicator, locale: &Locale, opti
 /// rests on (or why there are none).
 pub fn pace(series: &Series, indicator: &Indicator, locale: &Locale, options: &TileOptions) -> Option<Pace> {
     let target = indicator.target()?;
-    let options = ProgressOptions { stale_after_years: options.stale_after_years, edition_year: options.edition_year };
-    let p = progress::of_series(series, &target, &options)?;
+    let p = progress::of_series(series, &target, &options.progress())?;
     let rate = |r: f64| {
         let sign = if r < 0.0 {
             "−"

@@ -34,14 +34,10 @@ impl ChartFiles {
         let mut families = Vec::new();
         let mut print = Vec::new();
         let tiles = super::context::tile_options(site);
-        let progress = crate::data::progress::ProgressOptions {
-            stale_after_years: tiles.stale_after_years,
-            edition_year: tiles.edition_year,
-        };
         let options = charts::Options {
             start_year: site.config.chart_start_year,
-            progress,
-            few_observations: site.config.few_observations,
+            progress: tiles.progress(),
+            few_observations: tiles.few_observations,
         };
         for family in charts::for_place(&site.data, place, view.peers, locale, options) {
             let mut charts = Vec::new();

@@ -161,6 +161,7 @@ fn row(site: &Site, locale: &Locale, indicator: &Indicator, place: &Place) -> Op
     let data = &site.data;
     let (series, obs) = place.latest(&indicator.id, &data.sources)?;
     let value = value_text(locale, indicator, obs);
+    let options = super::context::tile_options(site);
     Some(PlaceRow {
         name: place.name.clone(),
         url: crate::site::page_path(&locale.prefix, &place.slug),
@@ -168,11 +169,11 @@ fn row(site: &Site, locale: &Locale, indicator: &Indicator, place: &Place) -> Op
         value,
         sort: obs.value,
         year: obs.year,
-        old: super::context::tile_options(site).is_old(obs.year),
+        old: options.is_old(obs.year),
         source_id: series.source.to_string(),
         source: short_source(data.source_name(&series.source)).to_string(),
         region: place.world_region.as_deref().map(|r| locale.term("region", r).to_string()).unwrap_or_default(),
-        pace: crate::present::headline::pace(series, indicator, locale, &super::context::tile_options(site)),
+        pace: crate::present::headline::pace(series, indicator, locale, &options),
     })
 }
 

@@ -297,7 +297,6 @@ impl Pages {
                 all: scope.charts,
                 world: scope.world,
                 tiles: super::context::tile_options(scope.site),
-                few_observations: scope.site.config.few_observations,
                 own: scope.own,
             },
             resolve::Figures { chart: &chart_html, map: &map_html },

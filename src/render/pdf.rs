@@ -231,12 +231,12 @@ impl PdfProfile {
             return Ok(None);
         }
         // The summary's value shortcodes are filled in; charts have no place in it.
-        let (tiles, few) = (super::context::tile_options(site), site.config.few_observations);
+        let tiles = super::context::tile_options(site);
         let summary = site
             .content
             .narratives
             .get(&place.slug)
-            .and_then(|doc| resolve::resolve_summary(doc, &site.data, view.locale, tiles, few));
+            .and_then(|doc| resolve::resolve_summary(doc, &site.data, view.locale, tiles));
         let mut charts = Vec::new();
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         for PrintChart { chart, svg } in print {

@@ -26,8 +26,6 @@ pub struct Quoted<'a> {
     pub world: &'a BTreeMap<IndicatorId, MapView>,
     /// What progress toward a target is measured against (the edition's year).
     pub tiles: crate::present::headline::TileOptions,
-    /// Values from fewer observations are "few observations" (config.toml's).
-    pub few_observations: u32,
     /// A region's page shows its own version of its country's regions chart: the one with
     /// its bar highlighted and ranked.
     pub own: Option<&'a str>,
@@ -97,7 +95,7 @@ pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: Quoted) -> F
         Call::Map { .. } => unreachable!("maps are filled above"),
         Call::Gap { indicator: id, dimension, .. } => {
             let Some(indicator) = data.indicator(id) else { return Filled::Text(String::new()) };
-            let few = indicator.few_observations(charts.few_observations);
+            let few = indicator.few_observations(charts.tiles.few_observations);
             let Some((text, source)) = crate::charts::gaps::sentence(data, place, indicator, *dimension, locale, few)
             else {
                 return Filled::Text(String::new());
@@ -172,7 +170,7 @@ pub fn resolve(
             })
         },
     )?;
-    Ok((html, resolve_summary(doc, data, locale, charts.tiles, charts.few_observations)))
+    Ok((html, resolve_summary(doc, data, locale, charts.tiles)))
 }
 
 /// The document's summary with its values filled in (a chart has no place in it).
@@ -181,7 +179,6 @@ pub fn resolve_summary(
     data: &Data,
     locale: &Locale,
     tiles: crate::present::headline::TileOptions,
-    few_observations: u32,
 ) -> Option<String> {
     let summary = doc.summary.as_deref()?;
     let mut out = String::with_capacity(summary.len());
@@ -192,7 +189,7 @@ pub fn resolve_summary(
             &doc.shortcodes[i],
             data,
             locale,
-            Quoted { all: &BTreeMap::new(), world: &BTreeMap::new(), tiles, few_observations, own: None },
+            Quoted { all: &BTreeMap::new(), world: &BTreeMap::new(), tiles, own: None },
         ) {
             out.push_str(&strip_tags(&text));
         }
