@@ -29,8 +29,9 @@ pub struct Shortcode {
 /// to read again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Call {
-    /// `value(indicator, place?, source?)`: the latest value, from `source` if given.
-    Value { place: String, indicator: IndicatorId, source: Option<SourceId> },
+    /// `value(indicator, place?, source?, group?)`: the latest value, from `source` if given,
+    /// of a group of the population (`group="rural"`) if given.
+    Value { place: String, indicator: IndicatorId, source: Option<SourceId>, group: Option<crate::data::Group> },
     /// `chart(indicator | family, place?, kind?)`.
     Chart { place: String, shows: Shows, kind: ChartKind },
     /// `map(indicator, place?)`: the map of the place's regions; on a page of no place
@@ -185,7 +186,7 @@ fn parse_one(text: &str, start: usize) -> Result<Shortcode, ParseError> {
 pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>) -> Result<Call, (String, String)> {
     let allowed: &[&str] =
         match code.name.as_str() {
-            "value" => &["indicator", "place", "source"],
+            "value" => &["indicator", "place", "source", "group"],
             "chart" => &["indicator", "family", "place", "kind"],
             "map" | "progress" => &["indicator", "place"],
         "gap" => &["indicator", "dimension", "place"],
@@ -257,8 +258,23 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
                     "add the data to the place's file, or quote another indicator".into(),
                 ));
             }
+            let group = match code.arg("group") {
+                Some(_) if code.name != "value" => None,
+                Some(value) => {
+                    let group = data.groups.find(value).map_err(|p| (p.message, p.help))?;
+                    if !target.groups_of(id).any(|s| s.group.as_ref() == Some(&group)) {
+                        return Err((
+                            format!("{} has no `{id}` values for the group `{value}`", target.name),
+                            "add the group's series to the place's file (group = { area = \"rural\" }), or leave out group=".into(),
+                        ));
+                    }
+                    Some(group)
+                }
+                None => None,
+            };
             if let Some(source) = code.arg("source") {
-                if !target.series_of(id).any(|s| s.source == source) {
+                let mut series = target.series_of(id).chain(target.groups_of(id));
+                if !series.any(|s| s.source == source && s.group == group) {
                     return Err((
                         format!("{} has no `{id}` values from the source `{source}`", target.name),
                         "leave out source= to use the latest value of any source".into(),
@@ -267,7 +283,7 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
             }
             let (place, indicator) = (slug.to_string(), IndicatorId::from(id));
             Ok(match code.name.as_str() {
-                "value" => Call::Value { place, indicator, source: code.arg("source").map(SourceId::from) },
+                "value" => Call::Value { place, indicator, source: code.arg("source").map(SourceId::from), group },
                 _ => Call::Chart { place, shows: Shows::Indicator(indicator), kind },
             })
         }

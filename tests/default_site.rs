@@ -191,7 +191,7 @@ fn a_place_without_a_family_of_data_says_so() {
     assert!(html.contains("No mortality data for Huánuco."));
     // The narrative quotes the data through shortcodes and places Peru's comparison chart,
     // Huánuco's bar highlighted and ranked.
-    assert!(html.contains("% of children under 5 (2025)</span> were stunted in Huánuco"));
+    assert!(html.contains("% of children under 5 (2025, n = 772)</span> were stunted in Huánuco"));
     assert!(html.contains("src=\"../../peru/huanuco/charts/standing-child-stunting.svg\""));
     let standing = read(&built().join("peru/huanuco/charts/standing-child-stunting.svg"));
     assert!(standing.contains("font-weight=\"bold\">Huánuco</text>"), "{standing}");

@@ -122,3 +122,54 @@ fn check_lists_a_group_typo_a_group_without_its_total_and_values_from_few_observ
         "{report}"
     );
 }
+
+#[test]
+fn a_trend_draws_the_sources_interval_and_marks_few_observations_in_its_table() {
+    let site = site_with("groups-intervals", None);
+    let testland = site.join("data/places/testland.toml");
+    let text = read(&testland).replacen("2021 = 19.25", "2021 = { value = 19.25, low = 15.5, high = 24 }", 1).replacen(
+        "2023 = 17",
+        "2023 = { value = 17, n = 12 }",
+        1,
+    );
+    fs::write(&testland, text).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    let page = read(&site.join("public/testland/index.html"));
+    assert!(page.contains("19.3 (15.5–24)") || page.contains("19.25 (15.5–24)"), "the interval is in the table");
+    assert!(page.contains(
+        "17 <span class=\"n\">n = 12</span> <span class=\"unusual\">Few observations, use with caution</span>"
+    ));
+    let svg = read(&site.join("public/testland/charts/mortality-per-1-000-live-births.svg"));
+    assert_eq!(svg.matches("class=\"interval\"").count(), 1, "{svg}");
+    assert!(svg.contains("Hollow markers: values from few observations (n &lt; 50), use with caution."), "{svg}");
+    assert!(svg.contains("Bars across a point: the interval the source gives around its value."));
+}
+
+#[test]
+fn the_value_shortcode_quotes_a_group_with_its_n_and_refuses_a_group_it_does_not_know() {
+    let site = site_with("groups-value", None);
+    let testland = site.join("data/places/testland.toml");
+    let rural = "\n[[series]]\nindicator = \"under5_mortality\"\nsource = \"wdi\"\ngroup = { area = \"rural\" }\n\n[series.values]\n2020 = 80\n2024 = { value = 75, n = 30 }\n";
+    fs::write(&testland, read(&testland) + rural).unwrap();
+    let story = site.join("content/testland/_index.md");
+    let quoted = "\nRural children: {{ value(indicator=\"under5_mortality\", group=\"rural\") }}.\n";
+    fs::write(&story, read(&story) + quoted).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let page = read(&site.join("public/testland/index.html"));
+    assert!(
+        page.contains(">75 per 1,000 live births (rural, 2024, n = 30, few observations)</span>"),
+        "{}",
+        &page[page.find("Rural children").unwrap()..][..300]
+    );
+
+    fs::write(&story, read(&story).replace("group=\"rural\"", "group=\"rurall\"")).unwrap();
+    let out = salud_in(&site, &["build"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("`rurall` is not a group salud knows"), "{err}");
+    assert!(err.contains("did you mean `rural`?"), "{err}");
+    assert!(err.contains("content/testland/_index.md:"), "{err}");
+}

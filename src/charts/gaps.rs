@@ -268,6 +268,7 @@ fn gap_chart(frame: &Frame, place: &Place, children: &[&Place]) -> Option<Chart>
     if !missing.is_empty() {
         notes.push(locale.fill("gaps.missing", &[("groups", &listed), ("places", &missing.join(", "))]));
     }
+    notes.extend(sizes_note(&rows, &names, locale));
     let years: Vec<i32> = rows.iter().map(|r| r.year).collect();
     let (first, last) = (*years.iter().min()?, *years.iter().max()?);
     let marked = rows.iter().flat_map(|r| &r.dots).any(|d| d.few);
@@ -297,12 +298,8 @@ fn gap_chart(frame: &Frame, place: &Place, children: &[&Place]) -> Option<Chart>
 /// source gives one.
 fn trend_chart(frame: &Frame, place: &Place, own: &Pick, options: Options) -> Chart {
     let Frame { data, indicator, dimension, locale, .. } = *frame;
-    let line = |label: String, s: &Series| Line {
-        label,
-        points: s.points.iter().map(|p| (p.year, p.value, locale.number(p.value, indicator.decimals))).collect(),
-        country: false,
-        unusual: Vec::new(),
-    };
+    let few = indicator.few_observations(options.few_observations);
+    let line = |label: String, s: &Series| Line::of_series(label, indicator, s, locale, few);
     let mut lines: Vec<Line> =
         own.series.iter().filter_map(|s| Some(line(data.groups.name(s.group.as_ref()?, locale), s))).collect();
     if let Some(total) = place.series_for(&indicator.id, own.source, None) {
@@ -312,6 +309,7 @@ fn trend_chart(frame: &Frame, place: &Place, own: &Pick, options: Options) -> Ch
     let last_year = lines.iter().filter_map(|l| l.points.last()).map(|p| p.0).max().unwrap_or(own.year);
     let first_year = options.start_year.max(first).min(own.year);
     let sources = vec![data.source_name(own.source).to_string()];
+    let notes = super::line_notes(&lines, locale, few);
     Chart {
         id: format!("{GROUPS_ID}{}-{}", format::slugify(&indicator.id), dimension.as_str()),
         title: locale.fill(
@@ -329,7 +327,7 @@ fn trend_chart(frame: &Frame, place: &Place, own: &Pick, options: Options) -> Ch
         sources,
         numbers: locale.numbers.clone(),
         description: String::new(),
-        notes: Vec::new(),
+        notes,
         indicators: vec![indicator.id.clone()],
     }
 }
@@ -380,6 +378,28 @@ impl Gaps {
             .collect();
         (headers, rows)
     }
+}
+
+/// The numbers of observations behind the dots, in the image itself so that a chart seen
+/// without its table (in the PDF, downloaded) still says how many were measured: every row of
+/// a small chart, only the highlighted one of a chart of regions (whose table lists them all).
+fn sizes_note(rows: &[GapRow], names: &[String], locale: &Locale) -> Option<String> {
+    let few_rows = rows.len() <= 3;
+    let listed: Vec<String> = rows
+        .iter()
+        .filter(|r| few_rows || r.highlight)
+        .filter_map(|r| {
+            let sizes: Vec<String> = names
+                .iter()
+                .zip(&r.dots)
+                .filter_map(|(name, dot)| {
+                    Some(format!("{} {}", lower_first(name), locale.number(f64::from(dot.n?), 0)))
+                })
+                .collect();
+            (!sizes.is_empty()).then(|| format!("{}: {}", r.label, sizes.join(", ")))
+        })
+        .collect();
+    (!listed.is_empty()).then(|| locale.fill("gaps.sizes", &[("sizes", &listed.join("; "))]))
 }
 
 /// "8.5 (n = 329)", and "(n = 12, few observations)" for a value marked.

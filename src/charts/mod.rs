@@ -73,7 +73,7 @@ pub struct Panel {
     pub bars: Vec<Bar>,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct Line {
     pub label: String,
     /// Year, value, the value as shown. Sorted by year; a missing year is a gap.
@@ -83,19 +83,83 @@ pub struct Line {
     /// Years whose value jumps from its neighbours ([`Series::jumps`]): the table marks them,
     /// the line draws them as they are.
     pub unusual: Vec<i32>,
+    /// Years whose value comes from fewer observations than the indicator's threshold: drawn
+    /// hollow, marked in the table.
+    pub few: Vec<i32>,
+    /// The number of observations behind each value that gives one, for the table.
+    pub sizes: Vec<(i32, u32)>,
+    /// The intervals the source gives around its values: drawn as bars across the points,
+    /// written in the table. None is computed where the source gives none.
+    pub intervals: Vec<Interval>,
+}
+
+/// A source's interval around one value (WHO's `FactValueNumericLow`/`High`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Interval {
+    pub year: i32,
+    pub low: f64,
+    pub high: f64,
+    /// "10.1–14.5", in the page's language.
+    pub text: String,
+}
+
+impl Line {
+    /// A series' line, with what its values carry besides the number: a jump, few
+    /// observations, a sample size, an interval.
+    pub(crate) fn of_series(label: String, indicator: &Indicator, s: &Series, locale: &Locale, few: u32) -> Line {
+        let number = |v: f64| locale.number(v, indicator.decimals);
+        Line {
+            label,
+            points: s.points.iter().map(|p| (p.year, p.value, number(p.value))).collect(),
+            country: false,
+            unusual: s.points.iter().zip(s.jumps()).filter(|(_, j)| *j).map(|(p, _)| p.year).collect(),
+            few: s.points.iter().filter(|p| p.few(few)).map(|p| p.year).collect(),
+            sizes: s.points.iter().filter_map(|p| Some((p.year, p.n?.get()))).collect(),
+            intervals: s
+                .points
+                .iter()
+                .filter_map(|p| {
+                    let b = p.bounds.as_deref()?;
+                    Some(Interval {
+                        year: p.year,
+                        low: b.low,
+                        high: b.high,
+                        text: format!("{}–{}", number(b.low), number(b.high)),
+                    })
+                })
+                .collect(),
+        }
+    }
+}
+
+/// The notes a time chart's footer needs for what its lines draw differently: hollow markers
+/// for few observations, bars for the source's intervals.
+pub(super) fn line_notes(lines: &[Line], locale: &Locale, few: u32) -> Vec<String> {
+    let mut notes = Vec::new();
+    if lines.iter().any(|l| !l.few.is_empty()) {
+        notes.push(locale.fill("chart.few", &[("threshold", &few.to_string())]));
+    }
+    if lines.iter().any(|l| !l.intervals.is_empty()) {
+        notes.push(locale.t("chart.interval").to_string());
+    }
+    notes
 }
 
 /// A cell of a chart's data table.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize)]
 pub struct Cell {
     pub text: String,
     /// The value jumps from its neighbours in the source's series.
     pub unusual: bool,
+    /// From fewer observations than the indicator's threshold.
+    pub few: bool,
+    /// "n = 797", where the source gives the number of observations.
+    pub n: Option<String>,
 }
 
 impl From<String> for Cell {
     fn from(text: String) -> Cell {
-        Cell { text, unusual: false }
+        Cell { text, ..Cell::default() }
     }
 }
 
@@ -259,9 +323,20 @@ impl Chart {
                     .rev()
                     .map(|y| {
                         let mut row = vec![Cell::from(y.to_string())];
-                        row.extend(lines.iter().map(|l| Cell {
-                            text: l.points.iter().find(|p| p.0 == y).map(|p| p.2.clone()).unwrap_or_default(),
-                            unusual: l.unusual.contains(&y),
+                        row.extend(lines.iter().map(|l| {
+                            let value = l.points.iter().find(|p| p.0 == y).map(|p| p.2.clone()).unwrap_or_default();
+                            Cell {
+                                text: match l.intervals.iter().find(|i| i.year == y) {
+                                    Some(i) => format!("{value} ({})", i.text),
+                                    None => value,
+                                },
+                                unusual: l.unusual.contains(&y),
+                                few: l.few.contains(&y),
+                                n: l.sizes
+                                    .iter()
+                                    .find(|s| s.0 == y)
+                                    .map(|s| locale.fill("gaps.n", &[("n", &locale.number(f64::from(s.1), 0))])),
+                            }
                         }));
                         row
                     })
@@ -388,22 +463,16 @@ fn time_chart<'a>(data: &'a Data, place: &'a Place, group: &Group<'a>, locale: &
         data.source_name(&s.source)
     }
     let source_name = |s: &'a Series| source_name(data, s);
-    let points = |indicator: &Indicator, s: &Series| -> Vec<(i32, f64, String)> {
-        s.points.iter().map(|p| (p.year, p.value, locale.number(p.value, indicator.decimals))).collect()
-    };
-    let unusual =
-        |s: &Series| -> Vec<i32> { s.points.iter().zip(s.jumps()).filter(|(_, j)| *j).map(|(p, _)| p.year).collect() };
+    let few = |indicator: &Indicator| indicator.few_observations(options.few_observations);
     let mut lines: Vec<Line> = series
         .iter()
-        .map(|(indicator, s)| Line {
-            label: match (several_sources, indicators.len() > 1) {
+        .map(|(indicator, s)| {
+            let label = match (several_sources, indicators.len() > 1) {
                 (true, true) => format!("{} ({})", indicator.short_name, short_source(source_name(s))),
                 (true, false) => short_source(source_name(s)).to_string(),
                 (false, _) => indicator.short_name.clone(),
-            },
-            points: points(indicator, s),
-            country: false,
-            unusual: unusual(s),
+            };
+            Line::of_series(label, indicator, s, locale, few(indicator))
         })
         .collect();
     let mut series_used: Vec<&Series> = series.iter().map(|(_, s)| *s).collect();
@@ -421,7 +490,7 @@ fn time_chart<'a>(data: &'a Data, place: &'a Place, group: &Group<'a>, locale: &
                 } else {
                     locale.fill("chart.country_line", &[("place", &country.name)])
                 };
-                lines.push(Line { label, points: points(indicator, s), country: true, unusual: unusual(s) });
+                lines.push(Line { country: true, ..Line::of_series(label, indicator, s, locale, few(indicator)) });
                 series_used.push(s);
             }
         }
@@ -457,6 +526,7 @@ fn time_chart<'a>(data: &'a Data, place: &'a Place, group: &Group<'a>, locale: &
         })
         .collect();
     dedup_keep_order(&mut notes);
+    notes.extend(line_notes(&lines, locale, indicators.first().map_or(options.few_observations, |i| few(i))));
     // Two names read well in a title; beyond that the family's name says it better.
     let title = if indicators.len() > 2 {
         family_title(locale, category)

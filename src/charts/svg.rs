@@ -463,10 +463,15 @@ impl<'a> Layout<'a> {
             .iter()
             .map(|l| l.points.iter().filter(|p| p.0 >= *first_year && p.0 <= *last_year).collect())
             .collect();
+        let intervals: Vec<Vec<&super::Interval>> = lines
+            .iter()
+            .map(|l| l.intervals.iter().filter(|i| i.year >= *first_year && i.year <= *last_year).collect())
+            .collect();
         let values = drawn
             .iter()
             .flatten()
             .map(|p| p.1)
+            .chain(intervals.iter().flatten().flat_map(|i| [i.low, i.high]))
             .chain(references.iter().map(|r| r.value))
             .chain(projections.iter().flat_map(|p| p.points.iter().map(|q| q.1)));
         let (min, max) = values.fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
@@ -521,8 +526,28 @@ impl<'a> Layout<'a> {
         // Each line's last drawn point: where, its text, and whether the series goes on to the
         // chart's last year.
         let mut ends: Vec<(usize, (i32, i32), &str, bool)> = Vec::new();
+        // A source's interval: a thin bar with caps across its point, under the markers.
+        for (i, line_intervals) in intervals.iter().enumerate() {
+            let (c, ..) = self.look(&lines[i], i);
+            for interval in line_intervals {
+                let (x, lo, hi) = (px(interval.year as f64), py(interval.low), py(interval.high));
+                let bar = vec![(x - 4, hi), (x + 4, hi), (x, hi), (x, lo), (x - 4, lo), (x + 4, lo)];
+                placer.avoid_line(&[(x, hi), (x, lo)]);
+                pen.line(bar, c, 1, None);
+                pen.tag_last("polyline", "interval");
+            }
+        }
         for (i, (line, points)) in lines.iter().zip(&drawn).enumerate() {
             let (c, stroke, dash, marks) = self.look(line, i);
+            // A value from few observations is always marked, hollow, even on a line too
+            // dense for markers.
+            let mark = |pen: &mut Pen, at: (i32, i32), year: i32| {
+                if line.few.contains(&year) {
+                    pen.hollow(at, i, c);
+                } else {
+                    pen.marker(at, i, c);
+                }
+            };
             // Consecutive years are joined; a missing year breaks the line.
             let mut runs: Vec<Vec<(i32, i32)>> = Vec::new();
             let mut previous: Option<i32> = None;
@@ -534,8 +559,8 @@ impl<'a> Layout<'a> {
                 if let Some(run) = runs.last_mut() {
                     run.push(at);
                 }
-                if marks {
-                    pen.marker(at, i, c);
+                if marks || line.few.contains(year) {
+                    mark(pen, at, *year);
                     placer.block(marker_box(at));
                 }
                 previous = Some(*year);
@@ -549,7 +574,7 @@ impl<'a> Layout<'a> {
             if let Some((year, value, text)) = points.last().copied() {
                 let at = (px(*year as f64), py(*value));
                 if !marks {
-                    pen.marker(at, i, c);
+                    mark(pen, at, *year);
                     placer.block(marker_box(at));
                 }
                 ends.push((i, at, text, year == last_year));
@@ -1048,13 +1073,13 @@ mod tests {
                             (2005, 28.0, "28".into()),
                         ],
                         country: false,
-                        unusual: vec![],
+                        ..Default::default()
                     },
                     Line {
                         label: "Neonatal mortality".into(),
                         points: vec![(2003, 15.0, "15".into()), (2006, 12.5, "12.5".into())],
                         country: false,
-                        unusual: vec![],
+                        ..Default::default()
                     },
                 ],
                 references: vec![Reference { value: 25.0, label: "SDG 3.2 target for 2030".into() }],
@@ -1082,12 +1107,35 @@ mod tests {
     /// Two country lines (a region's chart of two indicators) are told apart by their dash,
     /// in the legend as on the plot.
     #[test]
+    fn intervals_are_drawn_and_few_observations_hollow_and_both_are_in_the_table() {
+        let mut chart = sample_lines();
+        if let Kind::Lines { lines, .. } = &mut chart.kind {
+            lines[0].few = vec![2001];
+            lines[0].sizes = vec![(2001, 12)];
+            lines[0].intervals =
+                vec![super::super::Interval { year: 2004, low: 26.0, high: 52.0, text: "26–52".into() }];
+        }
+        let svg = render(&chart, &style(), style().wide);
+        assert_eq!(svg.matches("class=\"interval\"").count(), 1, "{svg}");
+        // The axis reaches the interval's top, which is above every value.
+        assert!(svg.contains(">60<") || svg.contains(">55<"), "{svg}");
+        assert_eq!(svg.matches("r=\"2\"").count(), 1, "one hollow marker: {svg}");
+
+        let (_, rows) = chart.table(&crate::i18n::Locale::default());
+        let cell = |year: &str| rows.iter().find(|r| r[0].text == year).map(|r| r[1].clone()).unwrap();
+        assert_eq!(cell("2004").text, "30 (26–52)");
+        assert!(cell("2001").few && !cell("2000").few);
+        assert_eq!(cell("2001").n.as_deref(), Some("n = 12"));
+        assert_eq!(cell("2000").n, None);
+    }
+
+    #[test]
     fn each_country_line_has_its_own_dash() {
         let mut chart = sample_lines();
         if let Kind::Lines { lines, .. } = &mut chart.kind {
             for (label, value) in [("Under-five, Testland (national)", 35.0), ("Neonatal, Testland (national)", 14.0)] {
                 let points = vec![(2000, value, value.to_string()), (2006, value - 4.0, (value - 4.0).to_string())];
-                lines.push(Line { label: label.into(), points, country: true, unusual: vec![] });
+                lines.push(Line { label: label.into(), points, country: true, ..Default::default() });
             }
         }
         let svg = render(&chart, &style(), style().wide);
@@ -1354,25 +1402,25 @@ mod tests {
                     label: "Under-five mortality".into(),
                     points: with_text(under5),
                     country: false,
-                    unusual: vec![],
+                    ..Default::default()
                 },
                 Line {
                     label: "Neonatal mortality".into(),
                     points: with_text(neonatal),
                     country: false,
-                    unusual: vec![],
+                    ..Default::default()
                 },
                 Line {
                     label: "Under-five (survey)".into(),
                     points: vec![(2011, 18.0, "18".into())],
                     country: false,
-                    unusual: vec![],
+                    ..Default::default()
                 },
                 Line {
                     label: "Neonatal (survey)".into(),
                     points: vec![(2011, 9.0, "9".into())],
                     country: false,
-                    unusual: vec![],
+                    ..Default::default()
                 },
             ],
             references: vec![

@@ -169,6 +169,23 @@ impl Groups {
         GroupProblem { message: "a group names its breakdown and its value".to_string(), help }
     }
 
+    /// The group a shortcode names by its value alone (`group="rural"`): values are unique
+    /// across dimensions, and a band of years is an age group.
+    pub fn find(&self, value: &str) -> Result<Group, GroupProblem> {
+        match self.dimension_of(value) {
+            Some(dimension) => Ok(Group::new(dimension, value)),
+            None if age_band(value).is_some() => Ok(Group::new(Dimension::Age, value)),
+            None => {
+                let every: Vec<&str> = Dimension::ALL.iter().flat_map(|d| self.values(*d)).collect();
+                let help = match crate::diagnostic::closest(value, every.iter().copied()) {
+                    Some(close) => format!("did you mean `{close}`? {}", capitalised(Groups::DIMENSIONS)),
+                    None => capitalised(Groups::DIMENSIONS),
+                };
+                Err(GroupProblem { message: format!("`{value}` is not a group salud knows"), help })
+            }
+        }
+    }
+
     fn dimension_of(&self, value: &str) -> Option<Dimension> {
         Dimension::ALL.into_iter().find(|d| self.values(*d).any(|v| v == value))
     }

@@ -47,24 +47,41 @@ pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: Quoted) -> F
     }
     let Some(place) = data.places.get(call.place()) else { return Filled::Text(String::new()) };
     match call {
-        Call::Value { indicator: id, source, .. } => {
+        Call::Value { indicator: id, source, group, .. } => {
             let Some(indicator) = data.indicator(id) else { return Filled::Text(String::new()) };
-            let found = match source {
-                Some(source) => {
-                    place.series_of(id).find(|s| s.source == *source).and_then(|s| s.latest().map(|o| (s, o)))
+            let found = match (source, group) {
+                (Some(source), _) => {
+                    place.series_for(id, source, group.as_ref()).and_then(|s| s.latest().map(|o| (s, o)))
                 }
-                None => place.latest(id, &data.sources),
+                (None, None) => place.latest(id, &data.sources),
+                // A group's latest value, from the source ranked first among those of its year.
+                (None, Some(group)) => place
+                    .groups_of(id)
+                    .filter(|s| s.group.as_ref() == Some(group))
+                    .filter_map(|s| s.latest().map(|o| (s, o)))
+                    .max_by_key(|(s, o)| {
+                        (o.year, std::cmp::Reverse(data.sources.get(&s.source).map_or(usize::MAX, |x| x.rank)))
+                    }),
             };
             let Some((series, obs)) = found else { return Filled::Text(String::new()) };
             let unit = &indicator.unit;
             let space = if unit.starts_with('%') { "" } else { " " };
             let source = data.source_name(&series.source);
+            // What the figure is of and how many it counts, where the source says.
+            let mut about: Vec<String> = group.iter().map(|g| data.groups.name(g, locale).to_lowercase()).collect();
+            about.push(obs.year.to_string());
+            if let Some(n) = obs.n {
+                about.push(locale.fill("gaps.n", &[("n", &locale.number(f64::from(n.get()), 0))]));
+            }
+            if obs.few(indicator.few_observations(charts.tiles.few_observations)) {
+                about.push(locale.t("gaps.few_short").to_string());
+            }
             Filled::Text(format!(
                 "<span class=\"datum\" title=\"{}\">{}{space}{} ({})</span>",
                 crate::escape::escape(&crate::charts::source_line(locale, &[source.to_string()])),
                 crate::escape::escape(&value_text(locale, indicator, obs)),
                 crate::escape::escape(unit),
-                obs.year
+                crate::escape::escape(&about.join(", "))
             ))
         }
         Call::Chart { shows, kind, .. } => {

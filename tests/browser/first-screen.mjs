@@ -1,6 +1,7 @@
 // What a reader sees before scrolling: opens pages of a built site from file:// at a desktop's
 // 1280x800 and a phone's 375x740, reports where each headline tile sits against the first
-// screen, and saves screenshots of the first screen and the whole page.
+// screen, and saves screenshots of the first screen, the whole page, the tiles and the first
+// gap chart.
 //   node first-screen.mjs PUBLIC_DIR ARTIFACTS_DIR page/index.html...
 // Prints JSON: [{ page, width, height, tiles: [{ name, top, bottom }], rows: { brand, search } }].
 import { chromium } from "playwright-core";
@@ -33,6 +34,15 @@ for (const [width, height] of [[1280, 800], [375, 740]]) {
     const name = rel.replace(/\/?index\.html$/, "").replace(/\//g, "-") || "home";
     await page.screenshot({ path: path.join(artifacts, `${name}-${width}.png`) });
     await page.screenshot({ path: path.join(artifacts, `${name}-${width}-full.png`), fullPage: true });
+    // Close-ups a reviewer judges on their own: the headline tiles (with their progress
+    // toward the 2030 targets) and the first gap chart (urban and rural).
+    const tilesBox = await page.$(".tiles");
+    if (tilesBox) await tilesBox.screenshot({ path: path.join(artifacts, `${name}-${width}-tiles.png`) });
+    const gap = await page.$("figure.chart:has(img[src*='/gaps-'])");
+    if (gap) {
+      await gap.scrollIntoViewIfNeeded();
+      await gap.screenshot({ path: path.join(artifacts, `${name}-${width}-gap.png`) });
+    }
     report.push({ page: rel, width, height, tiles, rows });
   }
   await context.close();
