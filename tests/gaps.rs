@@ -32,9 +32,17 @@ fn rows(figure: &str) -> Vec<Vec<String>> {
     body.split("<tr>")
         .skip(1)
         .map(|row| {
-            // Each cell's text is what comes before its closing tag, after its opening one.
-            row.split("</t")
-                .filter_map(|part| part.rsplit_once('>').map(|(_, text)| text.trim().to_string()))
+            // Each cell's text, without the tags of the marks inside it (`<span class="n">`).
+            row.split("</td>")
+                .flat_map(|part| part.split("</th>"))
+                .filter_map(|part| {
+                    let cell = &part[part.rfind("<td").or_else(|| part.rfind("<th"))?..];
+                    let mut text = String::new();
+                    for piece in cell.split('<') {
+                        text.push_str(piece.split_once('>').map_or(piece, |(_, t)| t));
+                    }
+                    Some(text.trim().to_string())
+                })
                 .filter(|text| !text.is_empty())
                 .collect()
         })
@@ -82,7 +90,7 @@ fn huanucos_page_shows_its_urban_and_rural_stunting_with_year_and_n() {
     assert!(svg.contains("Source: "), "{svg}");
     // The groups over time, with the total, in the same family.
     let trend = rows(figure(&html, "groups-child-stunting-area"));
-    assert_eq!(trend[0], ["2025", "8.5", "20.8", "15.4"].map(String::from), "{trend:?}");
+    assert_eq!(trend[0], ["2025", "8.5 n = 329", "20.8 n = 443", "15.4 n = 772"].map(String::from), "{trend:?}");
     assert!(html.contains("<th scope=\"col\" class=\"num\">Urban</th><th scope=\"col\" class=\"num\">Rural</th><th scope=\"col\" class=\"num\">Total</th>"));
     // After the family's other charts, in the nutrition family.
     let nutrition = &html[html.find("id=\"family-nutrition\"").expect("a nutrition family")..];
