@@ -19,6 +19,8 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Show progress on standard error (for a terminal).
     pub progress: bool,
+    /// Reuse the PNGs and PDFs of earlier builds kept in `.salud-cache/`.
+    pub cache: bool,
 }
 
 #[derive(Debug)]
@@ -39,9 +41,13 @@ pub struct BuildReport {
 
 /// Renders the whole site into `output`: streamed to a staging folder by `build`, kept in
 /// memory (the pages a link points into) by `check`.
-pub(crate) fn render_into(site: &Site, progress: bool, output: &mut Output) -> Result<crate::render::Counts, Error> {
-    let theme = &site.theme;
-    let mut renderer = Renderer::new(theme, Some(&site.root))?;
+pub(crate) fn render_into(
+    site: &Site,
+    options: &BuildOptions,
+    output: &mut Output,
+) -> Result<crate::render::Counts, Error> {
+    let (theme, progress) = (&site.theme, options.progress);
+    let mut renderer = Renderer::new(theme, options.cache.then_some(site.root.as_path()))?;
     if progress {
         renderer.on_progress(|done, total| {
             // A line rewritten in place, at most every 10 places, cleared at the end.
@@ -119,7 +125,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
         }
     };
     let mut output = Output::streaming_into(&out_dir, &waiting)?;
-    let counts = render_into(&site, options.progress, &mut output)?;
+    let counts = render_into(&site, options, &mut output)?;
     let (files, bytes) = (output.count(), output.bytes());
     let rendered = started.elapsed();
     output.write_atomically(&out_dir)?;

@@ -1,33 +1,68 @@
-//! A cache of chart PNGs between builds, in `.salud-cache/` inside the site. Rasterising is
-//! by far the slowest step of a build; a chart whose SVG has not changed reuses its PNG.
-//! The cache holds only files salud wrote, and entries no build used are removed.
+//! Caches between builds, in `.salud-cache/` inside the site: chart PNGs and PDF profiles,
+//! the two slowest things a build makes. An entry is named by the hash of everything its file
+//! depends on (for a PNG its SVG, the fonts and the encoding; for a PDF every file the
+//! typesetter reads), so a changed input can only miss the cache, never reuse a stale file.
+//! The cache holds only files salud wrote, each with a checksum: an entry damaged on disk is
+//! made again, never published. Entries no build used are removed.
 
 use std::collections::BTreeSet;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
-pub const DIR: &str = ".salud-cache/charts";
+/// The cache's folder inside the site.
+pub const ROOT: &str = ".salud-cache";
 
-pub struct PngCache {
+/// What a cache keeps, each in its own folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Store {
+    /// PNGs of charts, maps and link previews.
+    Charts,
+    /// PDF profiles.
+    Profiles,
+}
+
+impl Store {
+    fn folder(self) -> &'static str {
+        match self {
+            Store::Charts => "charts",
+            Store::Profiles => "profiles",
+        }
+    }
+
+    fn extension(self) -> &'static str {
+        match self {
+            Store::Charts => "png",
+            Store::Profiles => "pdf",
+        }
+    }
+}
+
+/// Bytes after each entry's file: its checksum, FNV-1a of the file.
+const CHECKSUM: usize = 8;
+
+pub struct FileCache {
     dir: Option<PathBuf>,
+    store: Store,
     used: Mutex<BTreeSet<String>>,
 }
 
-impl PngCache {
-    /// A cache in the site's folder, or none (every PNG is made afresh).
-    pub fn new(root: Option<&Path>) -> PngCache {
-        PngCache { dir: root.map(|r| r.join(DIR)), used: Mutex::new(BTreeSet::new()) }
+impl FileCache {
+    /// A cache in the site's folder, or none (every file is made afresh).
+    pub fn new(root: Option<&Path>, store: Store) -> FileCache {
+        FileCache { dir: root.map(|r| r.join(ROOT).join(store.folder())), store, used: Mutex::new(BTreeSet::new()) }
     }
 
-    /// The PNG for `key` (the SVG and everything else it depends on), from the cache or made
-    /// by `make` and stored.
+    /// The file for `key` (everything it depends on), from the cache or made by `make` and
+    /// stored. salud's own build is part of every key: another version draws differently.
     pub fn get_or_make<E>(&self, key: &[&[u8]], make: impl FnOnce() -> Result<Vec<u8>, E>) -> Result<Vec<u8>, E> {
         let Some(dir) = &self.dir else { return make() };
-        let name = format!("{:016x}.png", fnv1a(key));
+        let mut parts = key.to_vec();
+        parts.push(build_identity());
+        let name = format!("{:016x}.{}", fnv1a(&parts), self.store.extension());
         self.used.lock().expect("cache lock").insert(name.clone());
         let path = dir.join(&name);
-        if let Ok(bytes) = fs::read(&path) {
+        if let Some(bytes) = fs::read(&path).ok().and_then(checked) {
             return Ok(bytes);
         }
         let bytes = make()?;
@@ -35,15 +70,19 @@ impl PngCache {
         // goes through a temporary name so a reader never sees half a file.
         if fs::create_dir_all(dir).is_ok() {
             let tmp = dir.join(format!("{name}.{}.tmp", std::process::id()));
-            if fs::write(&tmp, &bytes).is_ok() {
+            let mut entry = Vec::with_capacity(bytes.len() + CHECKSUM);
+            entry.extend_from_slice(&bytes);
+            entry.extend_from_slice(&fnv1a(&[&bytes]).to_le_bytes());
+            if fs::write(&tmp, &entry).is_ok() {
                 let _ = fs::rename(&tmp, &path);
             }
         }
         Ok(bytes)
     }
 
-    /// Removes the entries this build did not use. A build that made no PNG at all (PNGs
-    /// turned off, or `salud check`) leaves the cache alone for the next build that does.
+    /// Removes the entries this build did not use. A build that made no file of this kind
+    /// (PNGs or PDFs turned off, or `salud check`) leaves the cache alone for the next build
+    /// that does.
     pub fn prune(&self) {
         let Some(dir) = &self.dir else { return };
         let used = self.used.lock().expect("cache lock");
@@ -51,14 +90,46 @@ impl PngCache {
             return;
         }
         let Ok(entries) = fs::read_dir(dir) else { return };
+        let length = 17 + self.store.extension().len();
         for entry in entries.flatten() {
             let name = entry.file_name().to_string_lossy().into_owned();
-            let ours = name.len() == 20 && name.ends_with(".png") && name[..16].bytes().all(|b| b.is_ascii_hexdigit());
+            let ours = name.len() == length
+                && name.ends_with(self.store.extension())
+                && name[..16].bytes().all(|b| b.is_ascii_hexdigit());
             if ours && !used.contains(&name) || name.ends_with(".tmp") {
                 let _ = fs::remove_file(entry.path());
             }
         }
     }
+}
+
+/// An entry's file, if its checksum holds.
+fn checked(mut entry: Vec<u8>) -> Option<Vec<u8>> {
+    let at = entry.len().checked_sub(CHECKSUM)?;
+    let sum = u64::from_le_bytes(entry[at..].try_into().ok()?);
+    entry.truncate(at);
+    (fnv1a(&[&entry]) == sum).then_some(entry)
+}
+
+/// Which salud made an entry: its version and a hash of its program file, so that a salud
+/// rebuilt from changed code never reuses files an earlier one drew.
+fn build_identity() -> &'static [u8] {
+    static IDENTITY: OnceLock<Vec<u8>> = OnceLock::new();
+    IDENTITY.get_or_init(|| {
+        let program = std::env::current_exe().and_then(fs::read).unwrap_or_default();
+        format!("salud {} {:016x}", env!("CARGO_PKG_VERSION"), fnv1a(&[&program])).into_bytes()
+    })
+}
+
+/// The bytes the cache holds in its folders, for `salud build -v`.
+pub fn size(root: &Path) -> u64 {
+    walkdir::WalkDir::new(root.join(ROOT))
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.metadata().ok())
+        .filter(|m| m.is_file())
+        .map(|m| m.len())
+        .sum()
 }
 
 /// FNV-1a, 64 bits: stable across Rust versions and machines, unlike the std hasher.
@@ -89,7 +160,8 @@ mod tests {
     fn made_once_then_read_back_and_pruned_when_unused() {
         let root = std::env::temp_dir().join(format!("salud-cache-test-{}", std::process::id()));
         let _ = fs::remove_dir_all(&root);
-        let cache = PngCache::new(Some(&root));
+        let dir = root.join(ROOT).join("charts");
+        let cache = FileCache::new(Some(&root), Store::Charts);
         let mut made = 0;
         let mut make = || -> Result<Vec<u8>, ()> {
             made += 1;
@@ -99,12 +171,40 @@ mod tests {
         assert_eq!(cache.get_or_make(&[b"svg"], &mut make), Ok(vec![1, 2, 3]));
         assert_eq!(made, 1);
         // A build without PNGs keeps the cache; one that used other PNGs prunes this one.
-        PngCache::new(Some(&root)).prune();
-        assert_eq!(fs::read_dir(root.join(DIR)).unwrap().count(), 1);
-        let other = PngCache::new(Some(&root));
+        FileCache::new(Some(&root), Store::Charts).prune();
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+        // A PDF cache prunes only its own folder.
+        let pdfs = FileCache::new(Some(&root), Store::Profiles);
+        assert_eq!(pdfs.get_or_make(&[b"brief"], || Ok::<_, ()>(vec![9])), Ok(vec![9]));
+        pdfs.prune();
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+        let other = FileCache::new(Some(&root), Store::Charts);
         assert_eq!(other.get_or_make(&[b"another svg"], || Ok::<_, ()>(vec![4])), Ok(vec![4]));
         other.prune();
-        assert_eq!(fs::read_dir(root.join(DIR)).unwrap().count(), 1);
+        assert_eq!(fs::read_dir(&dir).unwrap().count(), 1);
+        fs::remove_dir_all(&root).unwrap();
+    }
+
+    #[test]
+    fn a_damaged_entry_is_made_again_not_returned() {
+        let root = std::env::temp_dir().join(format!("salud-cache-damage-{}", std::process::id()));
+        let _ = fs::remove_dir_all(&root);
+        let cache = FileCache::new(Some(&root), Store::Profiles);
+        assert_eq!(cache.get_or_make(&[b"brief"], || Ok::<_, ()>(b"%PDF whole".to_vec())), Ok(b"%PDF whole".to_vec()));
+        let entry = fs::read_dir(root.join(ROOT).join("profiles")).unwrap().next().unwrap().unwrap().path();
+        for damage in [|b: &mut Vec<u8>| b.truncate(5), |b: &mut Vec<u8>| b[2] ^= 1, |b: &mut Vec<u8>| b.clear()] {
+            let mut bytes = fs::read(&entry).unwrap();
+            damage(&mut bytes);
+            fs::write(&entry, bytes).unwrap();
+            let mut made = false;
+            let got = cache.get_or_make(&[b"brief"], || {
+                made = true;
+                Ok::<_, ()>(b"%PDF whole".to_vec())
+            });
+            assert_eq!((got, made), (Ok(b"%PDF whole".to_vec()), true));
+            // And stored whole again.
+            assert_eq!(checked(fs::read(&entry).unwrap()), Some(b"%PDF whole".to_vec()));
+        }
         fs::remove_dir_all(&root).unwrap();
     }
 }

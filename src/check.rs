@@ -36,7 +36,14 @@ pub fn check(root: &std::path::Path) -> Result<Diagnostics, Error> {
     // Every file is listed, but only the pages a link points into are kept whole.
     let read: BTreeSet<String> = links.iter().filter(|l| l.anchor.is_some()).filter_map(|l| l.target.clone()).collect();
     let mut output = Output::keeping(move |path| read.contains(path));
-    crate::build::render_into(&site, false, &mut output)?;
+    let options = crate::build::BuildOptions {
+        root: site.root.clone(),
+        output: None,
+        base_url: None,
+        progress: false,
+        cache: false,
+    };
+    crate::build::render_into(&site, &options, &mut output)?;
     dead_links(&site, &links, &output, &mut diags);
     Ok(diags)
 }

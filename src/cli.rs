@@ -41,6 +41,10 @@ pub enum Command {
         /// absolute URL; overrides base_url in config.toml.
         #[arg(long)]
         base_url: Option<String>,
+        /// Draw every PNG and typeset every PDF again instead of reusing those of earlier
+        /// builds kept in ROOT/.salud-cache/ (the output is the same either way).
+        #[arg(long)]
+        no_cache: bool,
     },
     /// Preview the site at http://127.0.0.1:1111, rebuilt and reloaded as you save files.
     Serve {
@@ -131,9 +135,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             };
             (report, Vec::new())
         }
-        Command::Build { root, output, base_url } => {
+        Command::Build { root, output, base_url, no_cache } => {
             let progress = !cli.quiet && std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let report = build::build(&BuildOptions { root: root.clone(), output, base_url, progress })?;
+            let options = BuildOptions { root: root.clone(), output, base_url, progress, cache: !no_cache };
+            let report = build::build(&options)?;
             // Maps are named only on a site that has boundaries to draw them with.
             let maps = match report.maps {
                 0 => String::new(),
@@ -153,6 +158,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             if cli.verbose {
                 let phases: Vec<String> = report.phases.iter().map(|(name, ms)| format!("{name} {ms} ms")).collect();
                 summary.push_str(&format!(" ({})", phases.join(", ")));
+                if !no_cache {
+                    let size = crate::cache::size(&root);
+                    summary.push_str(&format!("; cache {} KB in {}", size / 1024, crate::cache::ROOT));
+                }
             }
             (summary, report.warnings.warnings().map(ToString::to_string).collect())
         }

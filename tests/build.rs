@@ -273,3 +273,48 @@ fn a_build_killed_at_any_moment_leaves_the_old_output_or_the_new_one_never_a_mix
     assert!(salud_in(&site, &["build"]).status.success());
     assert_eq!(snapshot(&site.join("public")), new);
 }
+
+/// PNGs and PDFs are reused from `.salud-cache/` only while everything they depend on stays
+/// the same: a warm build, a build without the cache and a build after a value changed and
+/// changed back are the same files; a damaged cache entry is made again, never published.
+#[test]
+fn the_cache_of_pngs_and_pdfs_changes_nothing_a_build_writes() {
+    let site = site_with("cache", None);
+    assert!(salud_in(&site, &["build", "--output", "cold"]).status.success());
+    let cache = site.join(".salud-cache");
+    let entries = |store: &str| -> Vec<std::path::PathBuf> {
+        let mut e: Vec<_> = fs::read_dir(cache.join(store)).unwrap().map(|e| e.unwrap().path()).collect();
+        e.sort();
+        e
+    };
+    let pdfs = entries("profiles");
+    assert!(!pdfs.is_empty() && !entries("charts").is_empty());
+    assert!(salud_in(&site, &["build", "--output", "warm"]).status.success());
+    assert_same_files(&site.join("cold"), &site.join("warm"));
+    assert!(salud_in(&site, &["build", "--no-cache", "--output", "fresh"]).status.success());
+    assert_same_files(&site.join("cold"), &site.join("fresh"));
+
+    // A changed value typesets its place's PDF again: the old entry is not reused.
+    let file = site.join("data/places/testland.toml");
+    let before = read(&file);
+    fs::write(&file, before.replacen("2023 = 17", "2023 = 16", 1)).unwrap();
+    assert!(salud_in(&site, &["build", "--output", "changed"]).status.success());
+    let pdf = "testland/salud-profile-testland.pdf";
+    assert_ne!(fs::read(site.join("cold").join(pdf)).unwrap(), fs::read(site.join("changed").join(pdf)).unwrap());
+    fs::write(&file, &before).unwrap();
+
+    // Every entry damaged: each is made again, and the output is the cold build's.
+    for entry in entries("profiles").iter().chain(&entries("charts")) {
+        let mut bytes = fs::read(entry).unwrap();
+        let middle = bytes.len() / 2;
+        bytes[middle] ^= 0x55;
+        fs::write(entry, bytes).unwrap();
+    }
+    assert!(salud_in(&site, &["build", "--output", "repaired"]).status.success());
+    assert_same_files(&site.join("cold"), &site.join("repaired"));
+    // The build used only the entries of the site as it is now: the changed value's are gone.
+    assert_eq!(entries("profiles"), pdfs);
+
+    let verbose = stdout(&salud_in(&site, &["build", "-v", "--output", "warm"]));
+    assert!(verbose.contains(" KB in .salud-cache"), "{verbose}");
+}

@@ -165,9 +165,7 @@ impl Renderer {
                     .map_err(|message| Error::Template { name: "theme.toml".into(), message })?,
                 raster: raster.clone(),
             },
-            pdf: PdfProfile {
-                typesetter: profile::pdf::Typesetter::new(&theme.profile, &theme.profile_origin, &fonts),
-            },
+            pdf: PdfProfile::new(theme, &fonts, cache_root),
             social: SocialImages { style, raster: raster.clone() },
             raster,
             i18n: theme.i18n.clone(),
@@ -215,6 +213,7 @@ impl Renderer {
             drawn.langs.push(lang);
         }
         self.raster.prune();
+        self.pdf.prune();
         output.add("search-index.js", search::index(site, &drawn.langs.iter().map(|l| &l.locale).collect::<Vec<_>>()));
         Ok(drawn)
     }

@@ -2,10 +2,12 @@
 //! the place's data and its print-sized charts.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 
 use super::chart_files::PrintChart;
 use super::resolve;
 use super::view::{Link, PlaceView};
+use crate::cache::{FileCache, Store};
 use crate::error::Error;
 use crate::output::Output;
 use crate::profile::pdf::{Typeset, Typesetter};
@@ -215,10 +217,32 @@ fn layout<T: Pages>(mut typeset: impl FnMut(Fit) -> Result<T, Error>) -> Result<
 }
 
 pub(super) struct PdfProfile {
-    pub(super) typesetter: Typesetter,
+    typesetter: Typesetter,
+    /// Briefs made by earlier builds, by what the typesetter reads.
+    cache: FileCache,
+    /// What every brief depends on besides its own files: the template and the fonts.
+    shared_key: Vec<u8>,
 }
 
 impl PdfProfile {
+    /// `cache_root`: the site folder whose `.salud-cache/` keeps PDFs between builds.
+    pub(super) fn new(theme: &crate::theme::Theme, fonts: &[Vec<u8>], cache_root: Option<&Path>) -> PdfProfile {
+        let mut shared_key = theme.profile.as_bytes().to_vec();
+        for font in fonts {
+            shared_key.extend(crate::cache::fnv1a(&[font]).to_le_bytes());
+        }
+        PdfProfile {
+            typesetter: Typesetter::new(&theme.profile, &theme.profile_origin, fonts),
+            cache: FileCache::new(cache_root, Store::Profiles),
+            shared_key,
+        }
+    }
+
+    /// Forgets the cached PDFs this build did not use.
+    pub(super) fn prune(&self) {
+        self.cache.prune();
+    }
+
     /// The profile's link, or `None` when the site makes no PDFs.
     pub(super) fn place(
         &self,
@@ -250,12 +274,19 @@ impl PdfProfile {
         // with a gap between groups.
         let trends = charts.iter().filter(|c| c.kind == "trend" && c.family != "expenditure").count();
         let gaps = charts.iter().any(|c| c.kind == "gaps");
-        let typeset = fit(trends > 2 || gaps, |fit| {
-            brief.fit = fit;
-            files.insert("/data.json".into(), profile::template_data(site, view.locale, &brief));
-            self.typesetter.typeset(files.clone())
+        // The layouts tried, and so the PDF, follow from the files of the first one: they are
+        // the key, every file by its path and bytes.
+        files.insert("/data.json".into(), profile::template_data(site, view.locale, &brief));
+        let parts: Vec<&[u8]> = files.iter().flat_map(|(path, bytes)| [path.as_bytes(), bytes.as_slice()]).collect();
+        let files_key = crate::cache::fnv1a(&parts).to_le_bytes();
+        let pdf = self.cache.get_or_make(&[&self.shared_key, &files_key], || {
+            let typeset = fit(trends > 2 || gaps, |fit| {
+                brief.fit = fit;
+                files.insert("/data.json".into(), profile::template_data(site, view.locale, &brief));
+                self.typesetter.typeset(files.clone())
+            })?;
+            self.typesetter.export(&typeset)
         })?;
-        let pdf = self.typesetter.export(&typeset)?;
         let path = format!("{}salud-profile-{}.pdf", view.dir(), super::data_files::file_name(view));
         let link = Link::new(&path, pdf.len());
         output.add(path, pdf);

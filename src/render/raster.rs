@@ -1,7 +1,7 @@
 //! PNGs of SVG drawings (chart downloads, link-preview images), made once and then taken from
 //! the cache in `.salud-cache/` while their SVG, the fonts and the encoding stay the same.
 
-use crate::cache::PngCache;
+use crate::cache::{FileCache, Store};
 use crate::charts::png::Rasteriser;
 use crate::error::Error;
 
@@ -15,7 +15,7 @@ pub(super) const CHART_SCALE: f32 = 1.0;
 
 pub(super) struct Raster {
     rasteriser: Rasteriser,
-    cache: PngCache,
+    cache: FileCache,
     /// What a PNG depends on besides its SVG: the fonts and the scale.
     fonts_key: Vec<u8>,
 }
@@ -23,13 +23,16 @@ pub(super) struct Raster {
 impl Raster {
     /// `cache_root`: the site folder whose `.salud-cache/` keeps PNGs between builds.
     pub(super) fn new(fonts: &[Vec<u8>], family: &str, cache_root: Option<&std::path::Path>) -> Raster {
-        let mut fonts_key = format!("{} {PNG_ENCODING}", env!("CARGO_PKG_VERSION")).into_bytes();
+        let mut fonts_key = PNG_ENCODING.as_bytes().to_vec();
         fonts_key.extend(CHART_SCALE.to_le_bytes());
         for font in fonts {
-            fonts_key.extend((font.len() as u64).to_le_bytes());
-            fonts_key.extend(font.iter().step_by(4096));
+            fonts_key.extend(crate::cache::fnv1a(&[font]).to_le_bytes());
         }
-        Raster { rasteriser: Rasteriser::new(fonts, family), cache: PngCache::new(cache_root), fonts_key }
+        Raster {
+            rasteriser: Rasteriser::new(fonts, family),
+            cache: FileCache::new(cache_root, Store::Charts),
+            fonts_key,
+        }
     }
 
     /// `svg` as a PNG at `scale`; `name` says which file failed.
