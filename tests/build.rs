@@ -318,3 +318,43 @@ fn the_cache_of_pngs_and_pdfs_changes_nothing_a_build_writes() {
     let verbose = stdout(&salud_in(&site, &["build", "-v", "--output", "warm"]));
     assert!(verbose.contains(" KB in .salud-cache"), "{verbose}");
 }
+
+/// A rebuild links the files that come out the same from the output it replaces instead of
+/// writing them again, and never writes into a file it shares: the published files keep their
+/// bytes until the swap, and the new output is what a build from nothing writes.
+#[cfg(unix)]
+#[test]
+fn a_rebuild_reuses_unchanged_files_and_never_changes_a_published_one() {
+    use std::os::unix::fs::MetadataExt;
+    let site = site_with("relink", None);
+    assert!(salud_in(&site, &["build"]).status.success());
+    let public = site.join("public");
+    // Files a reader holds open, by their inodes: hard links outside the output.
+    let held = site.join("held");
+    fs::create_dir(&held).unwrap();
+    let kept: Vec<(String, Vec<u8>)> = snapshot(&public);
+    for (i, (path, _)) in kept.iter().enumerate() {
+        fs::hard_link(public.join(path), held.join(i.to_string())).unwrap();
+    }
+    let file = site.join("data/places/testland.toml");
+    fs::write(&file, read(&file).replacen("2023 = 17", "2023 = 16", 1)).unwrap();
+    assert!(salud_in(&site, &["build"]).status.success());
+    for (i, (path, bytes)) in kept.iter().enumerate() {
+        assert!(fs::read(held.join(i.to_string())).unwrap() == *bytes, "{path} was changed in place");
+    }
+    // Unchanged files are the same inodes; changed ones are new files.
+    let inode = |path: &std::path::Path| fs::metadata(path).unwrap().ino();
+    let about = "about/index.html";
+    let page = "testland/index.html";
+    assert_eq!(
+        inode(&public.join(about)),
+        inode(&held.join(kept.iter().position(|k| k.0 == about).unwrap().to_string()))
+    );
+    assert_ne!(
+        inode(&public.join(page)),
+        inode(&held.join(kept.iter().position(|k| k.0 == page).unwrap().to_string()))
+    );
+
+    assert!(salud_in(&site, &["build", "--no-cache", "--output", "fresh"]).status.success());
+    assert_same_files(&public, &site.join("fresh"));
+}
