@@ -168,6 +168,7 @@ def main():
     parser.add_argument("--runs-large", type=int, default=None, help="runs above 2,000 places (default: --runs)")
     parser.add_argument("--pdf-runs", type=int, default=None, help="runs with PDFs on (default: --runs; 1 above 2,000 places)")
     parser.add_argument("--pdf-max", type=int, default=None, help="build with PDFs only sites of up to this many places")
+    parser.add_argument("--rebuild-pdf-max", type=int, default=2000, help="rebuild with PDFs on sites of up to this many places")
     parser.add_argument("--work", type=Path, default=WORK, help="where the sites are generated and built (e.g. /dev/shm/salud-bench to leave the disk out)")
     args = parser.parse_args()
     WORK = args.work
@@ -208,6 +209,35 @@ def main():
             shutil.rmtree(root / "salud/public", ignore_errors=True)
             results["salud, data + charts + PDFs"].append(timed([str(salud), "build", "--quiet"], root / "salud"))
             print(f"  PDFs run {run + 1}: {results['salud, data + charts + PDFs'][-1][0]:.2f} s", flush=True)
+        # Rebuilds of the site just built (PDFs on up to --rebuild-pdf-max places): nothing
+        # changed, one narrative edited, one value edited. Each edit is undone after its run,
+        # so every run of a case starts from the same site and output.
+        rebuild_pdfs = size <= args.rebuild_pdf_max and pdf_runs > 0
+        if not rebuild_pdfs:
+            config.write_text(config.read_text().replace("pdf = true", "pdf = false"))
+        site = root / "salud"
+        subprocess.run([str(salud), "build", "--quiet"], cwd=site, check=True)
+        story = site / "content/country-00000/_index.md"
+        values = site / "data/places/country-00000.toml"
+        edits = {
+            "nothing changed": None,
+            "one narrative edited": (story, lambda t: t + "\nOne more sentence.\n"),
+            "one value edited": (values, lambda t: re.sub(r"^2024 = [\d.]+$", "2024 = 1.5", t, count=1, flags=re.M)),
+        }
+        label = "with PDFs" if rebuild_pdfs else "no PDFs"
+        for case, edit in edits.items():
+            name = f"salud rebuild ({label}), {case}"
+            results[name] = []
+            for run in range(runs):
+                if edit:
+                    path, change = edit
+                    original = path.read_text()
+                    path.write_text(change(original))
+                results[name].append(timed([str(salud), "build", "--quiet"], site))
+                if edit:
+                    path.write_text(original)
+                    subprocess.run([str(salud), "build", "--quiet"], cwd=site, check=True)
+            print(f"  {name}: " + ", ".join(f"{v[0]:.2f} s" for v in results[name]), flush=True)
         config.write_text(config.read_text().replace("pdf = true", "pdf = false"))
         pages = {name: sum(1 for _ in (cwd / "public").rglob("*.html")) for name, (_, cwd) in kinds.items()}
         for name, values in results.items():
@@ -237,7 +267,9 @@ def write_results(rows, versions, args):
         "minimal template, salud with places that have no data. \"Data + charts\" is the full salud",
         "site (PDFs, PNGs and link-preview images off); \"+ PDFs\" adds a PDF profile per place. Wall",
         "time is the median of the runs (min-max beside it); memory is the largest peak resident set",
-        "of the runs (`/usr/bin/time -v`). Every run starts with no output folder.",
+        "of the runs (`/usr/bin/time -v`). Every run starts with no output folder, except the",
+        "rebuilds: a build over the site's last output, with its cache, after no change, one",
+        "narrative edited, or one value of one country edited.",
         "",
         "| Places | Build | Runs | Median | Min-max | Pages | Pages/s | Peak memory |",
         "|---:|---|---:|---:|---:|---:|---:|---:|",
