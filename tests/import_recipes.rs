@@ -153,7 +153,12 @@ fn a_problem_in_a_sheet_of_a_known_layout_is_pointed_at_its_sheet_and_cell() {
     let site = peru_site("recipe-endes-bad-cell", &[]);
     let before = snapshot(&site.join("data"));
     let out = import(&site, &["--parent", "peru", &input("sheets/endes-bad.xlsx")]);
-    refused(&site, &out, &["endes-bad.xlsx, sheet \"Base_series\", cell M2", "\"33,0\" has a decimal comma", "write 33.0"], &before);
+    refused(
+        &site,
+        &out,
+        &["endes-bad.xlsx, sheet \"Base_series\", cell M2", "\"33,0\" has a decimal comma", "write 33.0"],
+        &before,
+    );
 }
 
 #[test]

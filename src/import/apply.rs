@@ -353,7 +353,7 @@ impl FileImport<'_> {
         if recipe.codes.contains_key(&folded) {
             return Some(Some(folded));
         }
-        if recipe.skip_codes.contains(&folded) {
+        if recipe.skip_codes.iter().any(|s| fold_code(s) == folded) {
             if column {
                 self.report.skipped_columns.push(text.to_string());
             } else {
@@ -362,9 +362,9 @@ impl FileImport<'_> {
             return Some(None);
         }
         if !self.once.contains_key(&format!("code {folded}")) {
-            let mean = closest(text, recipe.codes.values().map(|c| c.code.as_str()))
-                .map(|c| format!("did you mean \"{c}\"? "))
-                .unwrap_or_default();
+            let known =
+                recipe.codes.values().map(|c| c.code.as_str()).chain(recipe.skip_codes.iter().map(String::as_str));
+            let mean = closest(text, known).map(|c| format!("did you mean \"{c}\"? ")).unwrap_or_default();
             let d = self.input.problem(
                 record,
                 Some(field),

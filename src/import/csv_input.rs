@@ -404,8 +404,16 @@ mod tests {
     }
 
     #[test]
+    fn windows_1252_is_decoded_with_its_own_characters_in_0x80_to_0x9f() {
+        let bytes = b"Hu\xe1nuco \x80 \x93Jun\xedn\x94 \xc1";
+        assert_eq!(Encoding::Windows1252.decode(bytes), "Huánuco € “Junín” Á");
+        assert_eq!(Encoding::Utf8.decode("Huánuco".as_bytes()), "Huánuco");
+    }
+
+    #[test]
     fn a_cell_is_found_in_its_line() {
         let line = "\"Chile\",\"CHL\",\"1,234.5\",";
+        assert_eq!(field_span("a;\"b;c\";d", 2, b';').map(|r| &"a;\"b;c\";d"[r]), Some("d"));
         assert_eq!(field_span(line, 2, b',').map(|r| &line[r]), Some("\"1,234.5\""));
         assert_eq!(field_span(line, 3, b',').map(|r| &line[r]), Some(""));
         assert_eq!(field_span(line, 4, b','), None);

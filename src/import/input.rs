@@ -12,7 +12,8 @@ use crate::diagnostic::Diagnostic;
 use crate::error::Error;
 
 pub(super) enum Input {
-    Csv(CsvInput),
+    // Boxed: a CSV reader holds its buffers inline, five times a sheet reader's size.
+    Csv(Box<CsvInput>),
     Sheet(SheetInput),
 }
 

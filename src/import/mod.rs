@@ -364,7 +364,7 @@ fn open_known(file: &Path) -> Result<(Input, Layout), Error> {
     if !sheet::is_spreadsheet(file) {
         let (input, first) = CsvInput::open(file)?;
         return match Layout::recognise(&csv_cells(&first)) {
-            Some(layout) => Ok((Input::Csv(input), layout)),
+            Some(layout) => Ok((Input::Csv(Box::new(input)), layout)),
             None => {
                 let first: String = first.chars().take(200).collect();
                 Err(Error::Import(format!(
@@ -401,7 +401,7 @@ fn open_for_recipe(file: &Path, recipe: &Recipe) -> Result<Input, Error> {
         return Ok(Input::Sheet(SheetInput::new(file, sheet, header_rows)));
     }
     let options = CsvOptions { delimiter: recipe.read.delimiter, encoding: recipe.read.encoding };
-    Ok(Input::Csv(CsvInput::open_with(file, options)?.0))
+    Ok(Input::Csv(Box::new(CsvInput::open_with(file, options)?.0)))
 }
 
 /// The cells of a CSV file's first line.

@@ -198,7 +198,7 @@ pub(super) struct Recipe {
     pub value: Option<(Named, Option<Named>)>,
     /// By code folded ([`fold_code`]).
     pub codes: BTreeMap<String, CodeSpec>,
-    /// Codes folded whose rows or columns are left out.
+    /// Codes whose rows or columns are left out, as the recipe writes them.
     pub skip_codes: Vec<String>,
     pub groups: Vec<GroupSpec>,
 }
@@ -644,7 +644,7 @@ impl Check<'_> {
             }
             out.insert(folded, CodeSpec { code: code.into_inner(), indicator: n as u32, power, from_unit });
         }
-        (out, skip.iter().map(|s| fold_code(s)).collect())
+        (out, skip)
     }
 
     fn group(&mut self, group: Spanned<GroupFile>, vocabulary: &Vocabulary) -> Option<GroupSpec> {
@@ -752,7 +752,7 @@ mod tests {
         assert!(matches!(&recipe.indicator, IndicatorAt::Column(c) if c.name == "HEALTH WORKERS"));
         assert_eq!(recipe.codes["density of doctors"].power, 0);
         assert_eq!(recipe.codes["per 1000"].power, 1);
-        assert_eq!(recipe.skip_codes, ["total population"]);
+        assert_eq!(recipe.skip_codes, ["TOTAL POPULATION"]);
         assert_eq!(recipe.read.encoding, Encoding::Utf8Strict);
     }
 

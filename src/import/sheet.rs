@@ -5,9 +5,6 @@
 //! row by row with calamine); a health table is at most some thousands of rows. Big data
 //! comes as CSV, which stays streamed.
 
-// Parts the importer does not use yet are for the fill-in template (issue 17); removed once both use them.
-#![allow(dead_code)]
-
 use std::fmt;
 use std::path::Path;
 
