@@ -358,3 +358,41 @@ fn a_place_that_matches_nothing_is_refused_once_with_a_did_you_mean() {
         &before,
     );
 }
+
+#[test]
+fn years_across_groups_and_country_codes_of_any_kind() {
+    let site = peru_site("recipe-years-across", &[]);
+    let dir = scratch("recipe-years-across-input");
+    let file = dir.join("wide.csv");
+    // Peru as three letters in lower case, two letters and its number.
+    fs::write(&file, "Country code;Area;Indicator;2010;2011;2012\nper;Urban;STUNT;12.5;;11\nPE;Rural;STUNT;30;29.5;..\n604;Total;STUNT;19;18.5;18\n").unwrap();
+    let recipe = dir.join("recipe.toml");
+    fs::write(
+        &recipe,
+        "source = \"endes\"\n[read]\ndelimiter = \";\"\n[place]\ncolumn = \"Country code\"\n[year]\ncolumns = { from = \"2010\", to = \"2012\" }\n[indicator]\ncolumn = \"Indicator\"\n[codes]\nSTUNT = \"child_stunting\"\n[[groups]]\ncolumn = \"Area\"\ndimension = \"area\"\nvalues = { Urban = \"urban\", Rural = \"rural\", Total = \"total\" }\n",
+    )
+    .unwrap();
+    let out = import(&site, &["--recipe", &recipe.to_string_lossy(), &file.to_string_lossy()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("7 values added") && stdout(&out).contains("1 cells with no data skipped"),
+        "{}",
+        stdout(&out)
+    );
+    let peru = read(&site.join("data/places/peru.toml"));
+    for expected in [
+        "indicator = \"child_stunting\"\nsource = \"endes\"\n\n[series.values]\n2010 = 19\n2011 = 18.5\n2012 = 18\n",
+        "group = { area = \"urban\" }\n\n[series.values]\n2010 = 12.5\n2012 = 11\n",
+        "group = { area = \"rural\" }\n\n[series.values]\n2010 = 30\n2011 = 29.5\n",
+    ] {
+        assert!(peru.contains(expected), "{expected}\nnot in\n{peru}");
+    }
+
+    // A group the recipe does not name is refused at its cell.
+    let site = peru_site("recipe-years-across-bad-group", &[]);
+    let before = snapshot(&site.join("data"));
+    fs::write(&file, "Country code;Area;Indicator;2010;2011;2012\nPER;Peri-urban;STUNT;1;1;1\n").unwrap();
+    let out = import(&site, &["--recipe", &recipe.to_string_lossy(), &file.to_string_lossy()]);
+    let at = format!("{}:2:5", file.display());
+    refused(&site, &out, &[&at, "\"Peri-urban\" is not one of the groups the recipe names"], &before);
+}
