@@ -11,12 +11,22 @@
 //! - Peru's ENDES department series (`año,ambito,region_codigo,...`): one column per measure,
 //!   departments become regions inside `--parent`.
 //!
-//! Files are read row by row, so their size does not matter; what is kept is the values
+//! Each may be a CSV file or a sheet of a workbook (.xlsx, .xls, .ods): the first sheet
+//! whose first row is one of these layouts. Any other table is read by a recipe (`recipe`),
+//! `salud import --recipe FILE.toml DATA...`.
+//!
+//! CSV files are read row by row, so their size does not matter; what is kept is the values
 //! added (see `store`). Every cell is either imported, counted as "no data", or refused with
-//! its line: nothing is dropped without a word.
+//! its line (or sheet and cell): nothing is dropped without a word.
 
+mod apply;
 mod cells;
 mod csv_input;
+mod input;
+mod iso3166;
+mod places;
+mod recipe;
+pub(crate) mod sheet;
 mod store;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -26,12 +36,14 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 
 use cells::{read_cell, Cell};
-use csv_input::{cell, CsvInput, Problems};
+use csv_input::{cell, CsvInput, CsvOptions, Problems};
+use input::{Input, SheetInput};
+use recipe::Recipe;
 pub use store::TEMP_SUFFIX;
 use store::{Number, PlaceStore, Resolved, SeriesKey, Value, TOTAL};
 
 use crate::data::{Conversion, Data};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::format::{shift_decimal, slugify};
 
@@ -42,6 +54,8 @@ pub struct ImportOptions {
     pub source: Option<String>,
     pub include_aggregates: bool,
     pub parent: Option<String>,
+    /// A recipe that says how to read the files (`--recipe`), for a layout salud does not know.
+    pub recipe: Option<PathBuf>,
 }
 
 #[derive(Debug, Default)]
@@ -61,6 +75,14 @@ pub struct ImportReport {
     pub conflicts: Vec<String>,
     /// One line per place the files name but give no value for, which was not created.
     pub places_without_values: Vec<String>,
+    /// Rows of data read (headers and blank rows not counted).
+    pub rows: usize,
+    /// Rows left out because a recipe lists their code under `skip`, by code.
+    pub skipped_codes: BTreeMap<String, usize>,
+    /// Columns left out because a recipe lists their code under `skip`.
+    pub skipped_columns: Vec<String>,
+    /// Rows left out because a recipe lists their place under `skip`, by place.
+    pub skipped_places: BTreeMap<String, usize>,
 }
 
 impl ImportReport {
@@ -84,12 +106,33 @@ impl ImportReport {
                 if empty == 1 { "place" } else { "places" }
             ));
         }
+        let skipped: usize = self.skipped_codes.values().chain(self.skipped_places.values()).sum();
+        if skipped > 0 {
+            summary.push_str(&format!("; {skipped} rows skipped as the recipe says"));
+        }
+        if !self.skipped_columns.is_empty() {
+            summary.push_str(&format!("; {} columns skipped as the recipe says", self.skipped_columns.len()));
+        }
+        summary.push_str(&format!("; {} rows read", self.rows));
         summary
     }
 
-    /// The lines to show below the summary: places left out, then conflicts.
+    /// The lines to show below the summary: places left out, what a recipe skipped, then conflicts.
     pub fn into_warnings(self) -> Vec<String> {
-        self.places_without_values.into_iter().chain(self.conflicts).collect()
+        let skipped = |what: &str, list: BTreeMap<String, usize>| {
+            let what = what.to_string();
+            list.into_iter().map(move |(name, n)| {
+                format!(
+                    "skipped {n} {} with the {what} \"{name}\" (the recipe's skip list)",
+                    if n == 1 { "row" } else { "rows" }
+                )
+            })
+        };
+        let codes = skipped("code", self.skipped_codes);
+        let places = skipped("place", self.skipped_places);
+        let columns =
+            self.skipped_columns.into_iter().map(|c| format!("skipped the column \"{c}\" (the recipe's skip list)"));
+        self.places_without_values.into_iter().chain(codes).chain(columns).chain(places).chain(self.conflicts).collect()
     }
 }
 
@@ -102,14 +145,17 @@ enum Layout {
 }
 
 impl Layout {
-    fn recognise(first: &str) -> Option<Layout> {
-        if first.starts_with("\"Data Source\"") {
+    /// The layout whose first row is `first` (its cells, as in a CSV file or a sheet).
+    fn recognise(first: &[String]) -> Option<Layout> {
+        let starts =
+            |cells: &[&str]| first.len() >= cells.len() && first.iter().zip(cells).all(|(a, b)| a.trim() == *b);
+        if starts(&["Data Source"]) {
             Some(Layout::WorldBankWide)
-        } else if first.trim() == "Country Name,Country Code,Year,Value" {
+        } else if first.len() == 4 && starts(&["Country Name", "Country Code", "Year", "Value"]) {
             Some(Layout::WorldBankLong)
-        } else if first.starts_with("Id,IndicatorCode,SpatialDimension") {
+        } else if starts(&["Id", "IndicatorCode", "SpatialDimension"]) {
             Some(Layout::WhoGho)
-        } else if first.starts_with("año,ambito,region_codigo,region_nombre,area") {
+        } else if starts(&["año", "ambito", "region_codigo", "region_nombre", "area"]) {
             Some(Layout::EndesDepartments)
         } else {
             None
@@ -183,9 +229,9 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
     }
     let root = &options.root;
     let mut diags = Diagnostics::default();
-    let catalogue = Data::load_catalogue(root, &mut diags);
+    let catalogue = Data::load_catalogue_and_groups(root, &mut diags);
     let sources = Data::load_sources(root, &mut diags);
-    let (Some(catalogue), Some(sources)) = (catalogue, sources) else {
+    let (Some((catalogue, groups)), Some(sources)) = (catalogue, sources) else {
         return Err(Error::Site(diags));
     };
     let codes: HashMap<&str, CodeInfo> = catalogue
@@ -201,7 +247,32 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         })
         .collect();
     let source_ids: Vec<String> = sources.keys().map(ToString::to_string).collect();
-    let indicator_ids = catalogue.iter().map(|i| i.id.to_string()).collect();
+    let indicator_ids: Vec<String> = catalogue.iter().map(|i| i.id.to_string()).collect();
+    let place_exists = |name: &str| root.join(crate::data::PLACES_DIR).join(format!("{name}.toml")).is_file();
+    let vocabulary = recipe::Vocabulary {
+        indicators: &indicator_ids,
+        sources: &source_ids,
+        groups: &groups,
+        place_exists: &place_exists,
+    };
+    let recipe = options.recipe.as_deref().map(|path| Recipe::load(path, &vocabulary)).transpose()?;
+    let recipe_codes: HashMap<&str, CodeInfo> = recipe
+        .iter()
+        .flat_map(|r| &r.codes)
+        .map(|(folded, c)| {
+            let conversion =
+                (c.power > 0).then(|| Conversion { from_unit: c.from_unit.clone(), factor: 10u32.pow(c.power) });
+            (folded.as_str(), CodeInfo { indicator: c.indicator, power: c.power, conversion })
+        })
+        .collect();
+    let within = match (&options.parent, &recipe) {
+        (Some(parent), Some(_)) if !place_exists(parent) => {
+            return Err(Error::Import(format!("--parent {parent}: there is no place file data/places/{parent}.toml; give the file name, without .toml, of the place the file's places are inside")));
+        }
+        (Some(parent), _) => Some(parent.clone()),
+        (None, Some(r)) => r.place.within.clone(),
+        (None, None) => None,
+    };
     // Two imports into one site would each write place files from what they read before the
     // other's changes: the second waits, and reads the first one's result.
     let cache = root.join(".salud-cache");
@@ -209,26 +280,31 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
     let _lock = crate::lock::exclusive(&cache.join("import.lock"), &|| {
         eprintln!("Another salud import is adding data to this site; waiting for it to finish");
     })?;
-    let mut store = PlaceStore::open(root, indicator_ids, source_ids.clone())?;
+    let mut store = PlaceStore::open(root, indicator_ids.clone(), source_ids.clone())?;
+    let places = recipe.as_ref().map(|r| places::PlaceIndex::new(&store, within.as_deref(), &r.place.aliases));
     let mut report = ImportReport::default();
     let mut without_values = BTreeMap::new();
     for file in &options.files {
-        let (input, first) = CsvInput::open(file)?;
-        let layout = Layout::recognise(&first).ok_or_else(|| {
-            let first: String = first.chars().take(200).collect();
-            Error::Import(format!(
-                "{}: salud does not recognise this file's layout (it starts with {first:?}); it reads World Bank downloads, WHO GHO exports and ENDES department series",
-                file.display()
-            ))
-        })?;
-        let source = options.source.clone().unwrap_or_else(|| layout.default_source().to_string());
+        let (input, layout) = match &recipe {
+            Some(r) => (open_for_recipe(file, r)?, None),
+            None => {
+                let (input, layout) = open_known(file)?;
+                (input, Some(layout))
+            }
+        };
+        let source = match (&options.source, &recipe, layout) {
+            (Some(s), ..) => s.clone(),
+            (None, Some(r), _) => r.source.clone(),
+            (None, None, Some(layout)) => layout.default_source().to_string(),
+            (None, None, None) => unreachable!("a file is read by a recipe or in a known layout"),
+        };
         let Some(source) = source_ids.iter().position(|s| *s == source) else {
             return Err(Error::Import(format!(
                 "{}: the source `{source}` is not in data/sources.toml; add it there with its name and licence, or choose another with --source",
                 file.display()
             )));
         };
-        if layout == Layout::EndesDepartments && options.parent.is_none() {
+        if layout == Some(Layout::EndesDepartments) && options.parent.is_none() {
             return Err(Error::Import(format!(
                 "{}: this file gives values by department; say which place they are inside with --parent (e.g. --parent peru)",
                 file.display()
@@ -236,7 +312,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         }
         let mut run = FileImport {
             options,
-            codes: &codes,
+            codes: if recipe.is_some() { &recipe_codes } else { &codes },
             source: source as u32,
             input,
             store: &mut store,
@@ -244,13 +320,20 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
             without_values: &mut without_values,
             problems: Problems::default(),
             unknown: BTreeSet::new(),
-            count_empty: matches!(layout, Layout::WorldBankLong | Layout::WhoGho),
+            once: BTreeMap::new(),
+            count_empty: match (&recipe, layout) {
+                (Some(r), _) => r.value.is_some(),
+                (None, layout) => matches!(layout, Some(Layout::WorldBankLong | Layout::WhoGho)),
+            },
+            no_data: recipe.iter().flat_map(|r| &r.read.no_data).map(|m| NoDataMark::new(m)).collect(),
         };
-        match layout {
-            Layout::WorldBankWide => run.world_bank_wide()?,
-            Layout::WorldBankLong => run.world_bank_long()?,
-            Layout::WhoGho => run.who_gho()?,
-            Layout::EndesDepartments => run.endes()?,
+        match (&recipe, &places, layout) {
+            (Some(r), Some(places), _) => run.recipe(r, places)?,
+            (_, _, Some(Layout::WorldBankWide)) => run.world_bank_wide()?,
+            (_, _, Some(Layout::WorldBankLong)) => run.world_bank_long()?,
+            (_, _, Some(Layout::WhoGho)) => run.who_gho()?,
+            (_, _, Some(Layout::EndesDepartments)) => run.endes()?,
+            _ => unreachable!("a file is read by a recipe or in a known layout"),
         }
         run.finish()?;
         report.files += 1;
@@ -275,6 +358,79 @@ fn check_parent(parent: &str) -> Result<(), Error> {
     )))
 }
 
+/// A file in a layout salud knows: a CSV file, or the first sheet of a workbook whose first
+/// row is one.
+fn open_known(file: &Path) -> Result<(Input, Layout), Error> {
+    if !sheet::is_spreadsheet(file) {
+        let (input, first) = CsvInput::open(file)?;
+        return match Layout::recognise(&csv_cells(&first)) {
+            Some(layout) => Ok((Input::Csv(Box::new(input)), layout)),
+            None => {
+                let first: String = first.chars().take(200).collect();
+                Err(Error::Import(format!(
+                    "{}: salud does not recognise this file's layout (it starts with {first:?}); it reads World Bank downloads, WHO GHO exports and ENDES department series, and any other table with a recipe (salud import --recipe RECIPE.toml FILE; see README.md)",
+                    file.display()
+                )))
+            }
+        };
+    }
+    let names = sheet::sheet_names(file)?;
+    for name in &names {
+        let sheet = sheet::read_sheet(file, Some(name))?;
+        let first: Vec<String> =
+            sheet.rows.first().map(|r| r.iter().map(|c| c.value.text()).collect()).unwrap_or_default();
+        if let Some(layout) = Layout::recognise(&first) {
+            return Ok((Input::Sheet(SheetInput::new(file, sheet, 1)), layout));
+        }
+    }
+    let list = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let mut diags = Diagnostics::default();
+    diags.push(
+        Diagnostic::error(file.display().to_string(), format!("no sheet of this workbook starts with a layout salud knows (its sheets are {list})"))
+            .help("salud reads World Bank downloads, WHO GHO exports and ENDES department series from the first row of a sheet; for any other table write a recipe that names the sheet (salud import --recipe RECIPE.toml FILE; see README.md)"),
+    );
+    Err(Error::Site(diags))
+}
+
+/// A file read as a recipe says: the sheet it names of a workbook, or a CSV file with its
+/// separator and encoding.
+fn open_for_recipe(file: &Path, recipe: &Recipe) -> Result<Input, Error> {
+    if sheet::is_spreadsheet(file) {
+        let sheet = sheet::read_sheet(file, recipe.read.sheet.as_ref().map(|s| s.name.as_str()))?;
+        let header_rows = u32::try_from(recipe.read.header_row).unwrap_or(u32::MAX);
+        return Ok(Input::Sheet(SheetInput::new(file, sheet, header_rows)));
+    }
+    let options = CsvOptions { delimiter: recipe.read.delimiter, encoding: recipe.read.encoding };
+    Ok(Input::Csv(Box::new(CsvInput::open_with(file, options)?.0)))
+}
+
+/// The cells of a CSV file's first line.
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => record.iter().map(str::to_string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A cell a recipe says means "no data" (`0`, `x`): compared as text without case, and as a
+/// number when it is one (`0` is also `0.0`).
+struct NoDataMark {
+    text: String,
+    number: Option<String>,
+}
+
+impl NoDataMark {
+    fn new(mark: &str) -> NoDataMark {
+        let number = match read_cell(mark) {
+            Cell::Number(n) => Some(n),
+            _ => None,
+        };
+        NoDataMark { text: mark.trim().to_string(), number }
+    }
+}
+
 /// ISO 3166 alpha-3, as place files hold it: three capital letters.
 fn is_country_code(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
@@ -285,7 +441,7 @@ struct FileImport<'a> {
     options: &'a ImportOptions,
     codes: &'a HashMap<&'a str, CodeInfo>,
     source: u32,
-    input: CsvInput,
+    input: Input,
     store: &'a mut PlaceStore,
     report: &'a mut ImportReport,
     /// New places met so far, with the line that says where; those that get no value are
@@ -294,6 +450,11 @@ struct FileImport<'a> {
     problems: Problems,
     /// Codes of the file no indicator of the catalogue has.
     unknown: BTreeSet<String>,
+    /// Problems told once however many rows have them (a name that matches no place), by
+    /// what they are about; added to the problems at the end.
+    once: BTreeMap<String, Diagnostic>,
+    /// Cells a recipe says mean "no data".
+    no_data: Vec<NoDataMark>,
     /// Whether an empty cell counts as "no data": in layouts with one value per row it does;
     /// in those with a column per year, empty cells are how they leave a year out.
     count_empty: bool,
@@ -315,6 +476,7 @@ impl FileImport<'_> {
         let needed = years.last().map_or(4, |(i, _)| i + 1);
         let regions = world_bank_regions(self.input.path())?;
         while self.input.read(&mut record)? {
+            self.report.rows += 1;
             let iso3 = cell(&record, 1).into_owned();
             let region = regions.get(&iso3).cloned();
             let aggregate = match &region {
@@ -344,6 +506,7 @@ impl FileImport<'_> {
         let mut record = ByteRecord::new();
         self.input.read(&mut record)?;
         while self.input.read(&mut record)? {
+            self.report.rows += 1;
             if record.len() != 4 {
                 self.short_row(&record, 4);
                 continue;
@@ -376,6 +539,7 @@ impl FileImport<'_> {
         let names = who_country_names(self.input.path())?;
         let mut record = ByteRecord::new();
         while self.input.read(&mut record)? {
+            self.report.rows += 1;
             if !self.complete(&record, needed, header.len()) {
                 continue;
             }
@@ -414,6 +578,7 @@ impl FileImport<'_> {
         let (urban, rural) = (self.store.group("area", "urban"), self.store.group("area", "rural"));
         let mut record = ByteRecord::new();
         while self.input.read(&mut record)? {
+            self.report.rows += 1;
             if !self.complete(&record, needed, header.len()) {
                 continue;
             }
@@ -447,7 +612,7 @@ impl FileImport<'_> {
     }
 
     fn error(&self, what: &str) -> Error {
-        Error::Import(format!("{}: {what}", self.input.path().display()))
+        Error::Import(format!("{}: {what}", self.input.shown()))
     }
 
     /// Whether the row has the `needed` cells; a row cut short is a problem, not a row
@@ -472,6 +637,9 @@ impl FileImport<'_> {
     }
 
     fn year(&mut self, record: &ByteRecord, field: usize) -> Option<i32> {
+        if let Some(date) = self.input.date(record, field) {
+            return self.year_of_date(record, field, date);
+        }
         let text = cell(record, field);
         let year = text.trim().parse::<i32>().ok().filter(|y| (1000..=9999).contains(y));
         if year.is_none() {
@@ -480,6 +648,24 @@ impl FileImport<'_> {
             self.problems.push(d);
         }
         year
+    }
+
+    /// A year cell of a sheet shown as a date gives the date's year, unless the date is a year
+    /// typed as a number and then formatted as a date (2014 shown as 1905-07-06), which is refused.
+    fn year_of_date(&mut self, record: &ByteRecord, field: usize, date: sheet::SheetDate) -> Option<i32> {
+        match date.serial {
+            Some(serial) if serial.fract() == 0.0 && (1000.0..=9999.0).contains(&serial) => {
+                let d = self.input.problem(
+                    record,
+                    Some(field),
+                    format!("the cell shows the date {date}, which is the number {serial} formatted as a date"),
+                    format!("if {serial} is the year, format the cell as a number (Format Cells > Number) so it shows {serial}, then import again"),
+                );
+                self.problems.push(d);
+                None
+            }
+            _ => Some(i32::from(date.year)),
+        }
     }
 
     /// The place file a row's values go to, after checking what the file says of the place
@@ -534,12 +720,11 @@ impl FileImport<'_> {
         let new = new.filter(|_| !self.store.place_file(&rel));
         self.store.touch(&rel)?;
         if new.is_some() && !self.without_values.contains_key(&rel) {
-            let line = record.position().map_or(0, |p| p.line());
             self.without_values.insert(
                 rel.clone(),
                 format!(
-                    "{}:{line}: {label} has no values (each of its cells is empty or marks no data), so no place file was created for it",
-                    self.input.path().display()
+                    "{}: {label} has no values (each of its cells is empty or marks no data), so no place file was created for it",
+                    self.input.row_label(record)
                 ),
             );
         }
@@ -569,7 +754,17 @@ impl FileImport<'_> {
     /// One cell of a value for a group, or with its number of observations in another cell.
     fn value_of(&mut self, record: &ByteRecord, at: &Resolved, cells: Cells) {
         let Cells { code, year, field, group, n_field } = cells;
-        let text = match read_cell(&cell(record, field)) {
+        if let Some((message, help)) = self.input.refused(record, field) {
+            let d = self.input.problem(record, Some(field), message, help);
+            self.problems.push(d);
+            return;
+        }
+        let read = read_cell(&cell(record, field));
+        if self.is_no_data_mark(record, field, &read) {
+            self.report.no_data += 1;
+            return;
+        }
+        let text = match read {
             Cell::Number(text) => text,
             Cell::NoData { empty } => {
                 if !empty || self.count_empty {
@@ -625,8 +820,23 @@ impl FileImport<'_> {
         self.store.merge(at, &value, self.input.path(), self.report);
     }
 
+    /// Whether a cell is one a recipe says means "no data".
+    fn is_no_data_mark(&self, record: &ByteRecord, field: usize, read: &Cell) -> bool {
+        if self.no_data.is_empty() {
+            return false;
+        }
+        let text = cell(record, field);
+        let text = text.trim();
+        self.no_data.iter().any(|m| {
+            m.text.eq_ignore_ascii_case(text) || matches!((&m.number, read), (Some(mark), Cell::Number(n)) if mark == n)
+        })
+    }
+
     /// The file's problems, then its unknown codes, as the error that refuses it.
-    fn finish(self) -> Result<(), Error> {
+    fn finish(mut self) -> Result<(), Error> {
+        for (_, d) in std::mem::take(&mut self.once) {
+            self.problems.push(d);
+        }
         let file = self.input.path();
         if let Some(err) = self.problems.into_error(file) {
             return Err(err);
