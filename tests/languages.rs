@@ -404,7 +404,8 @@ fn files_ending(dir: &Path, ext: &str) -> Vec<PathBuf> {
 /// words are their publishers'; keys are data names and stay English.
 fn json_strings(value: &serde_json::Value, key: &str, out: &mut String) {
     match value {
-        serde_json::Value::String(s) if key != "citation" => {
+        // A citation quotes its source's title, and an address is the publisher's.
+        serde_json::Value::String(s) if key != "citation" && !key.ends_with("url") => {
             out.push_str(s);
             out.push('\n');
         }
