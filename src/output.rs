@@ -449,22 +449,37 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
 }
 
 /// An absolute, lexically normalised path, so `a/../b` and `b` compare equal even when
-/// neither exists yet.
+/// neither exists yet. The part that exists is resolved as the system sees it (links followed;
+/// on Windows, the `\\?\` form), and the rest appended: a path that does not exist yet must
+/// take the same form as the existing folders it is compared with, as when the site is reached
+/// through a link (every temporary folder on macOS is).
 fn absolute(path: &Path) -> PathBuf {
     let joined =
         if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
-    let joined = fs::canonicalize(&joined).unwrap_or(joined);
-    let mut out = PathBuf::new();
+    let mut normal = PathBuf::new();
     for part in joined.components() {
         match part {
             std::path::Component::ParentDir => {
-                out.pop();
+                normal.pop();
             }
             std::path::Component::CurDir => {}
-            other => out.push(other),
+            other => normal.push(other),
         }
     }
-    out
+    let mut existing = normal.as_path();
+    let mut missing = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name);
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    resolved.extend(missing.iter().rev());
+    resolved
 }
 
 /// Reads every file under `dir` into `output` at `prefix`, skipping links.

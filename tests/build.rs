@@ -169,6 +169,21 @@ fn refuses_an_output_folder_that_would_lose_files() {
     assert!(site.join("data/indicators.toml").is_file());
 }
 
+/// The site reached through a link, as every temporary folder is on macOS (/tmp and /var are
+/// links to /private/...), and an output that does not exist yet inside its content/.
+#[cfg(unix)]
+#[test]
+fn an_output_inside_the_sources_is_refused_when_the_site_is_reached_through_a_link() {
+    let dir = scratch("good-refuse-link");
+    let site = dir.join("real");
+    copy_dir(&fixture("sites/good"), &site);
+    std::os::unix::fs::symlink(&site, dir.join("link")).unwrap();
+    let out = salud_in(&dir, &["build", "--root", "link", "--output", "link/content/out"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stderr(&out).contains("it is inside content"), "{}", stderr(&out));
+    assert!(!site.join("content/out").exists());
+}
+
 #[test]
 fn the_site_overrides_theme_templates_by_name() {
     let site = site_with("good-override", None);
