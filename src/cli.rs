@@ -8,10 +8,14 @@ use crate::build::{self, BuildOptions};
 use crate::error::Error;
 use crate::import::{self, ImportOptions};
 
+/// What `salud --version` says after the name: the version and the commit it was built from
+/// (see build.rs), so a report of a problem can name the exact build.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("SALUD_COMMIT"), ")");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "salud",
-    version,
+    version = VERSION,
     about = "Build a static site of health profiles from TOML data and Markdown narratives"
 )]
 pub struct Cli {

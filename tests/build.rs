@@ -231,8 +231,13 @@ fn a_template_error_names_the_template() {
 fn help_and_version() {
     let out = salud(&["--help"]);
     assert!(stdout(&out).contains("build") && stdout(&out).contains("import"));
+    // The version and the commit it was built from (git's short name of HEAD when built in a
+    // clone, as here).
     let out = salud(&["--version"]);
-    assert_eq!(stdout(&out).trim(), format!("salud {}", env!("CARGO_PKG_VERSION")));
+    let head =
+        std::process::Command::new("git").args(["rev-parse", "--short", "HEAD"]).current_dir(repo_root()).output();
+    let commit = head.ok().filter(|o| o.status.success()).map_or("unknown".into(), |o| stdout(&o).trim().to_string());
+    assert_eq!(stdout(&out).trim(), format!("salud {} (commit {commit})", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
