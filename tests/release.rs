@@ -1,6 +1,7 @@
 //! Releases (issue 18): scripts/release.sh packages salud with its README, licences and a
-//! checksum; install.sh installs the archive for this computer once its checksum matches, and
-//! the site it then makes builds with no Rust toolchain on the PATH. Every download comes from a small HTTP server on 127.0.0.1
+//! checksum; install.sh installs the archive for this computer once its checksum matches; the
+//! deploy recipes install a pinned release with it and build a site made by `salud new`, with no
+//! Rust toolchain on the PATH. Every download comes from a small HTTP server on 127.0.0.1
 //! serving the packaged folder, as the installer's SALUD_DOWNLOAD_BASE allows.
 //!
 //! The release script packages the binary cargo built for these tests (SALUD_BINARY) rather
@@ -253,6 +254,128 @@ fn the_installer_refuses_an_archive_that_does_not_match_its_checksum_and_install
     assert!(!fresh.exists());
 }
 
+/// A new site made by `salud new` in `home/site`.
+fn new_site(home: &Path) -> PathBuf {
+    let site = home.join("site");
+    succeeded(&salud(&["new", &site.to_string_lossy()]), "salud new");
+    site
+}
+
+/// Runs a recipe's build commands as its host would: each with bash (stopping at the first
+/// error, as the hosts do), in the site's folder, with the host's variables `vars`, downloads
+/// from the local server and no Rust on the PATH.
+fn run_recipe(home: &Path, site: &Path, commands: &[String], vars: &[(&str, &str)]) {
+    for command in commands {
+        let out = clean_command("bash", home, &release().base)
+            .envs(vars.iter().copied())
+            .current_dir(site)
+            .args(["-e", "-o", "pipefail", "-c", command])
+            .output()
+            .unwrap();
+        succeeded(&out, command);
+    }
+    assert!(home.join(".local/bin/salud").is_file(), "the recipe installs salud into ~/.local/bin");
+}
+
+fn publishes_the_site(site: &Path, published: &str, address: &str) {
+    let public = site.join(published);
+    assert!(
+        public.join("index.html").is_file() && public.join("peru/index.html").is_file(),
+        "{published}/ holds the site"
+    );
+    let sitemap = read(&public.join("sitemap.xml"));
+    assert!(sitemap.contains(&format!("<loc>{address}peru/</loc>")), "{sitemap}");
+}
+
+/// The value of `key: value` lines under a top-level `section:` of a YAML file.
+fn yaml_block<'a>(text: &'a str, section: &str) -> Vec<&'a str> {
+    text.lines()
+        .skip_while(|l| *l != format!("{section}:"))
+        .skip(1)
+        .take_while(|l| l.starts_with(' ') || l.is_empty())
+        .filter(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+        .collect()
+}
+
+#[test]
+fn the_github_pages_workflow_salud_new_writes_installs_the_pinned_release_and_builds() {
+    let home = scratch("recipe-github");
+    let site = new_site(&home);
+    let workflow = read(&site.join(".github/workflows/publish.yml"));
+    assert_eq!(
+        workflow,
+        read(&repo_root().join("docs/deploy/github-pages.yml")),
+        "docs/deploy/ shows what salud new writes"
+    );
+    assert!(workflow.contains("shell: bash"), "bash stops at a failed download in a pipe (pipefail)");
+    let env: Vec<(&str, &str)> = yaml_block(&workflow, "env")
+        .iter()
+        .filter_map(|l| l.trim().split_once(": "))
+        .map(|(k, v)| (k, v.trim_matches('"')))
+        .collect();
+    assert_eq!(env, [("SALUD_VERSION", VERSION)], "the version that made the site is pinned");
+    let commands: Vec<String> = workflow
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("run: "))
+        .map(|c| c.replace("${{ steps.pages.outputs.base_url }}", "https://user.github.io/repo"))
+        .collect();
+    assert_eq!(commands.len(), 2, "{commands:?}");
+    assert!(!workflow.contains("run: |") && commands.iter().all(|c| !c.contains("${{")), "{commands:?}");
+    run_recipe(&home, &site, &commands, &env);
+    assert!(workflow.contains("path: public"));
+    publishes_the_site(&site, "public", "https://user.github.io/repo/");
+}
+
+#[test]
+fn the_netlify_file_salud_new_writes_installs_the_pinned_release_and_builds() {
+    let home = scratch("recipe-netlify");
+    let site = new_site(&home);
+    let text = read(&site.join("netlify.toml"));
+    assert_eq!(text, read(&repo_root().join("docs/deploy/netlify.toml")), "docs/deploy/ shows what salud new writes");
+    let recipe: toml::Table = toml::from_str(&text).unwrap();
+    let build = recipe["build"].as_table().unwrap();
+    let command = build["command"].as_str().unwrap();
+    assert!(command.contains(&format!("/releases/download/v{VERSION}}}/install.sh")), "{command}");
+    run_recipe(&home, &site, &[command.to_string()], &[("URL", "https://profiles.netlify.app")]);
+    publishes_the_site(&site, build["publish"].as_str().unwrap(), "https://profiles.netlify.app/");
+}
+
+#[test]
+fn the_gitlab_job_installs_the_pinned_release_and_builds() {
+    let home = scratch("recipe-gitlab");
+    let site = new_site(&home);
+    let recipe = read(&repo_root().join("docs/deploy/gitlab-ci.yml"));
+    let job: Vec<&str> = yaml_block(&recipe, "pages");
+    let script: Vec<String> = job
+        .iter()
+        .skip_while(|l| l.trim() != "script:")
+        .skip(1)
+        .map_while(|l| l.trim().strip_prefix("- "))
+        .map(str::to_string)
+        .collect();
+    assert_eq!(script.len(), 2, "{script:?}");
+    assert!(script[0].contains(&format!("/releases/download/v{VERSION}}}/install.sh")), "{script:?}");
+    assert!(job.iter().any(|l| l.trim() == "publish: public"), "{job:?}");
+    run_recipe(&home, &site, &script, &[("CI_PAGES_URL", "https://group.gitlab.io/project")]);
+    publishes_the_site(&site, "public", "https://group.gitlab.io/project/");
+}
+
+#[test]
+fn the_cloudflare_settings_install_the_pinned_release_and_build() {
+    let home = scratch("recipe-cloudflare");
+    let site = new_site(&home);
+    let guide = read(&repo_root().join("docs/deploy.md"));
+    let section = &guide[guide.find("## Cloudflare Pages").unwrap()..];
+    let row = section.lines().find(|l| l.starts_with("| Build command |")).unwrap();
+    // The command is the row's code span; Markdown tables write its pipe as \|.
+    let command = row.split('`').nth(1).unwrap().replace("\\|", "|");
+    assert!(command.contains(&format!("/releases/download/v{VERSION}}}/install.sh")), "{command}");
+    let output = section.lines().find(|l| l.starts_with("| Build output directory |")).unwrap();
+    assert!(output.contains("`public`"), "{output}");
+    run_recipe(&home, &site, &[command], &[("CF_PAGES_URL", "https://profiles.pages.dev")]);
+    publishes_the_site(&site, "public", "https://profiles.pages.dev/");
+}
+
 #[test]
 fn the_installers_pin_this_version() {
     assert!(read(&repo_root().join("install.sh")).contains(&format!("\nDEFAULT_VERSION={VERSION}\n")));
@@ -275,7 +398,14 @@ fn linter(name: &str) -> PathBuf {
 
 #[test]
 fn the_workflows_pass_actionlint_and_the_scripts_pass_shellcheck() {
-    let workflows = [repo_root().join(".github/workflows/release.yml")];
+    let home = scratch("release-lint");
+    let site = new_site(&home);
+    let workflows = [
+        repo_root().join(".github/workflows/release.yml"),
+        repo_root().join("docs/deploy/github-pages.yml"),
+        repo_root().join("docs/deploy/for-salud-repo/github-pages.yml"),
+        site.join(".github/workflows/publish.yml"),
+    ];
     // actionlint checks each run: script with shellcheck when shellcheck is on the PATH.
     let shellcheck = linter("shellcheck");
     let path = format!("{}:{}", shellcheck.parent().unwrap().display(), std::env::var("PATH").unwrap_or_default());
