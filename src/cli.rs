@@ -8,10 +8,14 @@ use crate::build::{self, BuildOptions};
 use crate::error::Error;
 use crate::import::{self, ImportOptions};
 
+/// What `salud --version` says after the name: the version and the commit it was built from
+/// (see build.rs), so a report of a problem can name the exact build.
+const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (commit ", env!("SALUD_COMMIT"), ")");
+
 #[derive(Debug, Parser)]
 #[command(
     name = "salud",
-    version,
+    version = VERSION,
     about = "Build a static site of health profiles from TOML data and Markdown narratives"
 )]
 pub struct Cli {
@@ -174,11 +178,7 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         }
         Command::Serve { root, port, interface, open } => {
             if open {
-                let url = format!("http://{interface}:{port}/");
-                // Best effort: the address is printed either way.
-                let _ = std::process::Command::new(if cfg!(target_os = "macos") { "open" } else { "xdg-open" })
-                    .arg(&url)
-                    .spawn();
+                open_in_browser(&format!("http://{interface}:{port}/"));
             }
             crate::serve::serve(&crate::serve::ServeOptions { root, interface, port })?;
             (String::new(), Vec::new())
@@ -186,8 +186,10 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::New { dir } => {
             let files = crate::new::create(&dir)?;
             let summary = format!(
-                "Created a site with {files} files in {shown}. Next: salud build --root {shown}, then open {shown}/public/index.html",
-                shown = dir.display()
+                "Created a site with {files} files in {shown}. Next: salud build --root {shown}, then open {page}",
+                shown = dir.display(),
+                // Joined by the system's rules: a backslash on Windows.
+                page = dir.join("public").join("index.html").display()
             );
             (summary, Vec::new())
         }
@@ -198,6 +200,22 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
     };
     let warnings = if cli.quiet { Vec::new() } else { warnings };
     Ok(Outcome { summary, warnings, verbose: cli.verbose, failed })
+}
+
+/// Opens `url` in the default browser, the way each system does it. Best effort: the address
+/// is printed either way.
+fn open_in_browser(url: &str) {
+    let mut command = if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else if cfg!(windows) {
+        // `start` is built into cmd; its first quoted argument is a window title.
+        let mut command = std::process::Command::new("cmd");
+        command.args(["/C", "start", ""]);
+        command
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    let _ = command.arg(url).spawn();
 }
 
 #[cfg(test)]

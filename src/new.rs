@@ -19,7 +19,14 @@ const FILES: &[(&str, &str)] = &[
     ("content/peru/_index.md", include_str!("scaffold/peru.md")),
     ("content/peru/huanuco.md", include_str!("scaffold/huanuco_narrative.md")),
     (".gitignore", "/public\n.salud-cache/\n"),
+    // How to publish it: GitHub Pages and Netlify install this version of salud and build.
+    (".github/workflows/publish.yml", include_str!("scaffold/publish.yml")),
+    ("netlify.toml", include_str!("scaffold/netlify.toml")),
 ];
+
+/// Where the files name the version of salud that wrote them: the publishing recipes install
+/// that version, which is known to build the site.
+const VERSION_MARK: &str = "@VERSION@";
 
 /// Creates the site in `dir`, which must not exist or be empty. Returns how many files it wrote.
 pub fn create(dir: &Path) -> Result<usize, Error> {
@@ -37,7 +44,7 @@ pub fn create(dir: &Path) -> Result<usize, Error> {
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;
         }
-        fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+        fs::write(&path, text.replace(VERSION_MARK, env!("CARGO_PKG_VERSION"))).map_err(|e| Error::io(&path, e))?;
     }
     Ok(FILES.len())
 }

@@ -2,6 +2,11 @@
 //! `check`), or, for `build`, written at once into a staging folder beside the output, so that
 //! memory holds one place's files at a time. Either way the output folder itself changes in one
 //! step at the end, so a failed build never leaves a half-written folder.
+//!
+//! That step is one atomic exchange of the two folders on Linux. macOS and Windows have none
+//! for folders, and take two renames instead ([`swap_by_renames`] says what a failed or killed
+//! build leaves there); so does Linux when the test-only variable SALUD_TEST_FALLBACK_SWAP is
+//! set, so that the tests run both ways.
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -72,8 +77,12 @@ impl Output {
         // Checked under the lock: the build before may have just created the folder.
         check_replaceable(dir)?;
         // A build killed between the two renames of the fallback swap leaves the old output
-        // aside: put it back before anything else.
-        if !dir.exists() && fs::symlink_metadata(&paths.previous).is_ok_and(|m| m.file_type().is_dir()) {
+        // aside: put it back before anything else. Only a whole one, with its marker: the swap
+        // removes the marker first when it deletes the old output.
+        if !dir.exists()
+            && fs::symlink_metadata(&paths.previous).is_ok_and(|m| m.file_type().is_dir())
+            && paths.previous.join(MARKER).is_file()
+        {
             fs::rename(&paths.previous, dir).map_err(|e| Error::io(&paths.previous, e))?;
         }
         // No other build runs now, so every staging folder left beside the output is a killed
@@ -178,7 +187,6 @@ impl Output {
             b"This folder is written by salud build and replaced whole by the next build.\n",
         )
         .map_err(|e| Error::io(&staging, e))?;
-        let previous = Staging::beside(dir).previous;
         let swapped = if !dir.exists() {
             fs::rename(&staging, dir).map_err(|e| Error::io(dir, e))
         } else if exchange(&staging, dir).is_ok() {
@@ -187,24 +195,45 @@ impl Output {
             // sink's drop removes it.
             return Ok(());
         } else {
-            fs::rename(dir, &previous).map_err(|e| Error::io(dir, e))?;
-            match fs::rename(&staging, dir) {
-                // The new output is in place: an old one that will not go is removed by the next build.
-                Ok(()) => {
-                    let _ = remove_tree(&previous);
-                    Ok(())
-                }
-                Err(err) => {
-                    let _ = fs::rename(&previous, dir);
-                    Err(Error::io(dir, err))
-                }
-            }
+            swap_by_renames(&staging, dir, &Staging::beside(dir).previous)
         };
         if swapped.is_ok() {
             sink.committed.store(true, std::sync::atomic::Ordering::SeqCst);
         }
         swapped
     }
+}
+
+/// The swap where the system cannot exchange two folders in one step (macOS, Windows): `dir`
+/// is renamed aside to `previous`, then `staging` to `dir`. Never a mix of the old output and
+/// the new; what a failed or killed build leaves, by when it stops:
+///
+/// - Before the first rename (an error or a kill while rendering, or the first rename failing,
+///   as on Windows while a program has a file in `dir` open): `dir` as it was. The staging
+///   folder is removed at once, or by the next build after a kill.
+/// - Between the two renames, an instant: no `dir`, and the whole old output in `previous`,
+///   which the next build puts back before it does anything else. A second rename that fails
+///   puts it back at once. A web server reading `dir` may answer "not found" in that instant.
+/// - After the second: the new output in `dir`. The old one in `previous` is deleted, its
+///   marker first, so that one left half deleted by a kill is never put back as the output.
+fn swap_by_renames(staging: &Path, dir: &Path, previous: &Path) -> Result<(), Error> {
+    fs::rename(dir, previous).map_err(|err| Error::Output {
+        path: dir.to_path_buf(),
+        reason: format!(
+            "salud could not move it aside to put the new site in its place ({err}). If a program has a file in it open (a file explorer window, an editor, a web server), close it and build again; {} is unchanged",
+            dir.file_name().map_or_else(|| dir.display().to_string(), |n| format!("{}/", n.to_string_lossy()))
+        ),
+    })?;
+    if let Err(err) = fs::rename(staging, dir) {
+        let _ = fs::rename(previous, dir);
+        return Err(Error::io(dir, err));
+    }
+    // The new output is in place: an old one that will not go is removed by the next build.
+    let marker = previous.join(MARKER);
+    if fs::remove_file(&marker).is_ok() || !marker.exists() {
+        let _ = remove_tree(previous);
+    }
+    Ok(())
 }
 
 /// The files a build keeps beside its output folder `public/`: `.public.salud-lock`, the
@@ -424,9 +453,13 @@ fn check_replaceable(dir: &Path) -> Result<(), Error> {
     Ok(())
 }
 
-/// Swaps two existing paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`).
+/// Swaps two existing paths in one step (Linux `renameat2` with `RENAME_EXCHANGE`). Tests set
+/// SALUD_TEST_FALLBACK_SWAP to take the two renames of macOS and Windows instead.
 #[cfg(target_os = "linux")]
 fn exchange(a: &Path, b: &Path) -> io::Result<()> {
+    if std::env::var_os("SALUD_TEST_FALLBACK_SWAP").is_some() {
+        return Err(io::Error::new(io::ErrorKind::Unsupported, "the fallback swap is forced"));
+    }
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
     let a = CString::new(a.as_os_str().as_bytes())?;
@@ -440,7 +473,7 @@ fn exchange(a: &Path, b: &Path) -> io::Result<()> {
     }
 }
 
-/// Elsewhere the two-rename fallback is used.
+/// Elsewhere the two renames of [`swap_by_renames`] are used.
 #[cfg(not(target_os = "linux"))]
 fn exchange(_a: &Path, _b: &Path) -> io::Result<()> {
     Err(io::Error::new(io::ErrorKind::Unsupported, "no atomic exchange"))
@@ -473,22 +506,37 @@ pub fn check_output_dir(root: &Path, output: &Path) -> Result<(), Error> {
 }
 
 /// An absolute, lexically normalised path, so `a/../b` and `b` compare equal even when
-/// neither exists yet.
+/// neither exists yet. The part that exists is resolved as the system sees it (links followed;
+/// on Windows, the `\\?\` form), and the rest appended: a path that does not exist yet must
+/// take the same form as the existing folders it is compared with, as when the site is reached
+/// through a link (every temporary folder on macOS is).
 fn absolute(path: &Path) -> PathBuf {
     let joined =
         if path.is_absolute() { path.to_path_buf() } else { std::env::current_dir().unwrap_or_default().join(path) };
-    let joined = fs::canonicalize(&joined).unwrap_or(joined);
-    let mut out = PathBuf::new();
+    let mut normal = PathBuf::new();
     for part in joined.components() {
         match part {
             std::path::Component::ParentDir => {
-                out.pop();
+                normal.pop();
             }
             std::path::Component::CurDir => {}
-            other => out.push(other),
+            other => normal.push(other),
         }
     }
-    out
+    let mut existing = normal.as_path();
+    let mut missing = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name);
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    resolved.extend(missing.iter().rev());
+    resolved
 }
 
 /// Reads every file under `dir` into `output` at `prefix`, skipping links.

@@ -12,7 +12,7 @@ fn a_new_site_builds_at_once() {
     let dir = scratch("new-site").join("my site");
     let out = salud(&["new", &dir.to_string_lossy()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("Created a site with 11 files in "), "{}", stdout(&out));
+    assert!(stdout(&out).starts_with("Created a site with 13 files in "), "{}", stdout(&out));
     assert!(!dir.join("themes").exists(), "the theme comes from the binary");
     let out = salud(&["build", "--root", &dir.to_string_lossy()]);
     assert!(out.status.success(), "{}", stderr(&out));

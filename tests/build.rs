@@ -169,6 +169,21 @@ fn refuses_an_output_folder_that_would_lose_files() {
     assert!(site.join("data/indicators.toml").is_file());
 }
 
+/// The site reached through a link, as every temporary folder is on macOS (/tmp and /var are
+/// links to /private/...), and an output that does not exist yet inside its content/.
+#[cfg(unix)]
+#[test]
+fn an_output_inside_the_sources_is_refused_when_the_site_is_reached_through_a_link() {
+    let dir = scratch("good-refuse-link");
+    let site = dir.join("real");
+    copy_dir(&fixture("sites/good"), &site);
+    std::os::unix::fs::symlink(&site, dir.join("link")).unwrap();
+    let out = salud_in(&dir, &["build", "--root", "link", "--output", "link/content/out"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stderr(&out).contains("it is inside content"), "{}", stderr(&out));
+    assert!(!site.join("content/out").exists());
+}
+
 #[test]
 fn the_site_overrides_theme_templates_by_name() {
     let site = site_with("good-override", None);
@@ -216,8 +231,13 @@ fn a_template_error_names_the_template() {
 fn help_and_version() {
     let out = salud(&["--help"]);
     assert!(stdout(&out).contains("build") && stdout(&out).contains("import"));
+    // The version and the commit it was built from (git's short name of HEAD when built in a
+    // clone, as here).
     let out = salud(&["--version"]);
-    assert_eq!(stdout(&out).trim(), format!("salud {}", env!("CARGO_PKG_VERSION")));
+    let head =
+        std::process::Command::new("git").args(["rev-parse", "--short", "HEAD"]).current_dir(repo_root()).output();
+    let commit = head.ok().filter(|o| o.status.success()).map_or("unknown".into(), |o| stdout(&o).trim().to_string());
+    assert_eq!(stdout(&out).trim(), format!("salud {} (commit {commit})", env!("CARGO_PKG_VERSION")));
 }
 
 #[test]
@@ -228,9 +248,34 @@ fn not_a_site_is_a_clear_error() {
     assert!(stderr(&out).contains("this folder is not a salud site: it has no data/ folder"), "{}", stderr(&out));
 }
 
+/// Set for a build, makes it swap its output in with the two renames macOS and Windows use, so
+/// that path runs on Linux too (src/output.rs).
+const FALLBACK_SWAP: &str = "SALUD_TEST_FALLBACK_SWAP";
+
+fn build_with_fallback_swap(site: &std::path::Path) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_salud"))
+        .current_dir(site)
+        .arg("build")
+        .env(FALLBACK_SWAP, "1")
+        .output()
+        .unwrap()
+}
+
 #[test]
 fn a_build_killed_at_any_moment_leaves_the_old_output_or_the_new_one_never_a_mix() {
-    let site = site_with("killed", None);
+    kill_builds_at_random("killed", false);
+}
+
+#[test]
+fn with_the_fallback_swap_a_killed_build_leaves_the_old_output_or_the_new_one_never_a_mix() {
+    kill_builds_at_random("killed-fallback", true);
+}
+
+/// Kills `salud build` at 20 moments spread over a whole build. What is left is the old output
+/// or the new one in public/; with the fallback swap, killed between its two renames, it may also
+/// be no public/ and the whole old output in .public.salud-old, which the next build puts back.
+fn kill_builds_at_random(name: &str, fallback: bool) {
+    let site = site_with(name, None);
     assert!(salud_in(&site, &["build"]).status.success());
     let old = snapshot(&site.join("public"));
     copy_dir(&site.join("public"), &site.join("old-copy"));
@@ -242,11 +287,15 @@ fn a_build_killed_at_any_moment_leaves_the_old_output_or_the_new_one_never_a_mix
 
     // Delays spread over a whole build, from before it reads anything to after it is done.
     let mut state: u64 = 12345;
-    let (mut saw_old, mut saw_new) = (0, 0);
+    let (mut saw_old, mut saw_new, mut saw_aside) = (0, 0, 0);
     for _ in 0..20 {
         state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
         let delay = std::time::Duration::from_micros((state >> 33) % 120_000);
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_salud"))
+        let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_salud"));
+        if fallback {
+            command.env(FALLBACK_SWAP, "1");
+        }
+        let mut child = command
             .current_dir(&site)
             .arg("build")
             .stdout(std::process::Stdio::null())
@@ -256,6 +305,16 @@ fn a_build_killed_at_any_moment_leaves_the_old_output_or_the_new_one_never_a_mix
         std::thread::sleep(delay);
         let _ = child.kill(); // SIGKILL
         let _ = child.wait();
+        if fallback && !site.join("public").exists() {
+            assert_eq!(
+                snapshot(&site.join(".public.salud-old")),
+                old,
+                "after a kill at {delay:?}, no public/ and no whole old output"
+            );
+            saw_aside += 1;
+            fs::rename(site.join(".public.salud-old"), site.join("public")).unwrap();
+            continue;
+        }
         let now = snapshot(&site.join("public"));
         if now == old {
             saw_old += 1;
@@ -268,7 +327,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_output_or_the_new_one_never_a_mix
             assert_eq!(snapshot(&site.join("public")), old);
         }
     }
-    eprintln!("20 kills: {saw_old} left the old output, {saw_new} the new one");
+    eprintln!("20 kills: {saw_old} left the old output, {saw_new} the new one, {saw_aside} the old one aside");
     // The next build after the kills still works and gives the new output.
     assert!(salud_in(&site, &["build"]).status.success());
     assert_eq!(snapshot(&site.join("public")), new);
@@ -357,4 +416,77 @@ fn a_rebuild_reuses_unchanged_files_and_never_changes_a_published_one() {
 
     assert!(salud_in(&site, &["build", "--no-cache", "--output", "fresh"]).status.success());
     assert_same_files(&public, &site.join("fresh"));
+
+#[test]
+fn with_the_fallback_swap_an_old_output_that_cannot_be_moved_aside_is_kept_and_the_build_fails() {
+    let site = site_with("fallback-stuck", None);
+    assert!(salud_in(&site, &["build"]).status.success());
+    let old = snapshot(&site.join("public"));
+    let narrative = site.join("content/testland/_index.md");
+    fs::write(&narrative, read(&narrative) + "\nA new sentence.\n").unwrap();
+    // Something in the way of the first rename, as on Windows a program holding a file of
+    // public/ open is.
+    fs::write(site.join(".public.salud-old"), "in the way").unwrap();
+    let out = build_with_fallback_swap(&site);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains("public as the output folder: salud could not move it aside")
+            && err.contains("close it and build again")
+            && err.contains("public/ is unchanged"),
+        "{err}"
+    );
+    assert_eq!(snapshot(&site.join("public")), old);
+    let staging: Vec<_> = fs::read_dir(&site)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("salud-new"))
+        .collect();
+    assert!(staging.is_empty(), "{staging:?}");
+    // Out of the way, the same build swaps the new output in.
+    fs::remove_file(site.join(".public.salud-old")).unwrap();
+    assert!(build_with_fallback_swap(&site).status.success());
+    assert!(read(&site.join("public/testland/index.html")).contains("A new sentence."));
+    assert!(!site.join(".public.salud-old").exists());
+}
+
+/// A site whose next build fails after it has started writing (a template that cannot render).
+fn break_a_template(site: &std::path::Path) {
+    fs::create_dir_all(site.join("templates")).unwrap();
+    fs::write(
+        site.join("templates/page.html"),
+        "{% extends \"base.html\" %}{% block main %}{{ nosuch.field }}{% endblock main %}",
+    )
+    .unwrap();
+}
+
+#[test]
+fn a_build_killed_between_the_two_renames_of_the_fallback_swap_loses_nothing() {
+    let site = site_with("fallback-between", None);
+    assert!(salud_in(&site, &["build"]).status.success());
+    let old = snapshot(&site.join("public"));
+    // What a kill between the renames leaves: no public/, the whole old output aside.
+    fs::rename(site.join("public"), site.join(".public.salud-old")).unwrap();
+    break_a_template(&site);
+    // The next build puts it back before anything else, even one that then fails.
+    let out = build_with_fallback_swap(&site);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(snapshot(&site.join("public")), old);
+    assert!(!site.join(".public.salud-old").exists());
+}
+
+#[test]
+fn an_old_output_left_half_removed_is_never_put_back_as_the_site() {
+    let site = site_with("fallback-half-removed", None);
+    assert!(salud_in(&site, &["build"]).status.success());
+    // A kill while the fallback swap removes the old output leaves part of it aside: its
+    // marker goes first, then the rest in any order. Here public/ has been deleted since.
+    fs::rename(site.join("public"), site.join(".public.salud-old")).unwrap();
+    fs::remove_file(site.join(".public.salud-old/.salud-output")).unwrap();
+    fs::remove_file(site.join(".public.salud-old/index.html")).unwrap();
+    break_a_template(&site);
+    let out = build_with_fallback_swap(&site);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!site.join("public").exists(), "a half-removed old output came back as public/");
+    assert!(!site.join(".public.salud-old").exists());
 }

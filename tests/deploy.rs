@@ -1,6 +1,8 @@
-//! The deploy recipes in docs/: each runs `salud build` with the host's address and publishes
-//! `public/`. This test reads every recipe, runs its build command (with the address a host
-//! would give) on a fixture site, and checks the folder it publishes holds the site.
+//! The deploy recipes for salud's own repository, in docs/deploy/for-salud-repo/: each compiles
+//! salud and runs `salud build` with the host's address, and publishes `public/`. This test
+//! reads every recipe, runs its salud arguments (with the address a host would give) on a
+//! fixture site, and checks the folder it publishes holds the site. The recipes for sites made
+//! by `salud new`, which install a released salud, are run whole by tests/release.rs.
 
 mod common;
 
@@ -44,7 +46,7 @@ fn builds_and_publishes(name: &str, args: &[String], published: &str, address: &
 
 #[test]
 fn the_github_pages_workflow_builds_what_it_uploads() {
-    let recipe = read(&repo_root().join("docs/deploy/github-pages.yml"));
+    let recipe = read(&repo_root().join("docs/deploy/for-salud-repo/github-pages.yml"));
     let args =
         salud_args(line_with(&recipe, "cargo run"), "steps.pages.outputs.base_url", "https://user.github.io/repo");
     assert_eq!(args, ["build", "--base-url", "https://user.github.io/repo/"]);
@@ -55,7 +57,7 @@ fn the_github_pages_workflow_builds_what_it_uploads() {
 
 #[test]
 fn the_gitlab_job_builds_what_it_publishes() {
-    let recipe = read(&repo_root().join("docs/deploy/gitlab-ci.yml"));
+    let recipe = read(&repo_root().join("docs/deploy/for-salud-repo/gitlab-ci.yml"));
     let args = salud_args(line_with(&recipe, "cargo run"), "CI_PAGES_URL", "https://group.gitlab.io/project");
     assert_eq!(line_with(&recipe, "publish:").trim(), "publish: public");
     builds_and_publishes("deploy-gitlab", &args, "public", "https://group.gitlab.io/project/");
@@ -63,7 +65,8 @@ fn the_gitlab_job_builds_what_it_publishes() {
 
 #[test]
 fn the_netlify_file_builds_what_it_publishes() {
-    let recipe: toml::Table = toml::from_str(&read(&repo_root().join("docs/deploy/netlify.toml"))).unwrap();
+    let recipe: toml::Table =
+        toml::from_str(&read(&repo_root().join("docs/deploy/for-salud-repo/netlify.toml"))).unwrap();
     let build = recipe["build"].as_table().unwrap();
     let args = salud_args(build["command"].as_str().unwrap(), "URL", "https://profiles.netlify.app");
     builds_and_publishes("deploy-netlify", &args, build["publish"].as_str().unwrap(), "https://profiles.netlify.app/");
@@ -71,7 +74,7 @@ fn the_netlify_file_builds_what_it_publishes() {
 
 #[test]
 fn the_cloudflare_settings_build_what_they_publish() {
-    let guide = read(&repo_root().join("docs/deploy.md"));
+    let guide = read(&repo_root().join("docs/deploy/for-salud-repo/README.md"));
     let section = &guide[guide.find("## Cloudflare Pages").unwrap()..];
     let args = salud_args(line_with(section, "| Build command |"), "CF_PAGES_URL", "https://profiles.pages.dev");
     let output = line_with(section, "| Build output directory |");
