@@ -416,6 +416,7 @@ fn a_rebuild_reuses_unchanged_files_and_never_changes_a_published_one() {
 
     assert!(salud_in(&site, &["build", "--no-cache", "--output", "fresh"]).status.success());
     assert_same_files(&public, &site.join("fresh"));
+}
 
 #[test]
 fn with_the_fallback_swap_an_old_output_that_cannot_be_moved_aside_is_kept_and_the_build_fails() {
