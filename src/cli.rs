@@ -75,7 +75,8 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Add indicator data from World Bank, WHO or ENDES CSV files to data/places/.
+    /// Add indicator data from World Bank, WHO or ENDES CSV files to data/places/; values
+    /// already there are never changed.
     Import {
         /// CSV files to read; their layout is recognised from their first lines.
         #[arg(required = true)]
@@ -93,6 +94,9 @@ pub enum Command {
         /// The folder of data/places/ to put new places in (e.g. `peru` for departments).
         #[arg(long)]
         parent: Option<String>,
+        /// Say, place by place, what would be added and what conflicts, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
     },
 }
 
@@ -175,8 +179,9 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             );
             (summary, Vec::new())
         }
-        Command::Import { files, root, source, include_aggregates, parent } => {
-            let report = import::import(&ImportOptions { root, files, source, include_aggregates, parent })?;
+        Command::Import { files, root, source, include_aggregates, parent, dry_run } => {
+            let options = ImportOptions { root, files, source, include_aggregates, parent, dry_run };
+            let report = import::import(&options)?;
             (report.summary(), report.into_warnings())
         }
     };
