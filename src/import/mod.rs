@@ -20,6 +20,7 @@
 
 mod cells;
 mod csv_input;
+pub(crate) mod sheet;
 mod store;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
