@@ -22,6 +22,7 @@ mod cells;
 mod csv_input;
 pub(crate) mod sheet;
 mod store;
+pub(crate) mod template;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -364,6 +365,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         .collect();
     let source_ids: Vec<String> = sources.keys().map(ToString::to_string).collect();
     let indicator_ids = catalogue.iter().map(|i| i.id.to_string()).collect();
+    let indicator_positions: HashMap<&str, u32> = catalogue.iter().zip(0..).map(|(i, n)| (i.id.as_str(), n)).collect();
     // Two imports into one site would each write place files from what they read before the
     // other's changes: the second waits, and reads the first one's result.
     // A dry run writes nothing, not even the lock.
@@ -380,6 +382,26 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
     let mut report = ImportReport::default();
     let mut without_values = BTreeMap::new();
     for file in &options.files {
+        if sheet::is_spreadsheet(file) {
+            let source = match &options.source {
+                None => None,
+                Some(given) => Some(source_ids.iter().position(|s| s == given).ok_or_else(|| {
+                    Error::Import(format!(
+                        "{}: the source `{given}` is not in data/sources.toml; add it there with its name and licence, or choose another with --source (this site's sources: {})",
+                        file.display(),
+                        source_ids.join(", ")
+                    ))
+                })? as u32),
+            };
+            let indicators = &indicator_positions;
+            let sources = &source_ids;
+            template::import(
+                file,
+                &mut template::Target { store: &mut store, report: &mut report, indicators, sources, source },
+            )?;
+            report.files += 1;
+            continue;
+        }
         let (input, first) = CsvInput::open(file)?;
         let layout = Layout::recognise(&first).ok_or_else(|| unknown_layout(file, &first))?;
         let source = options.source.clone().unwrap_or_else(|| layout.default_source().to_string());
