@@ -355,7 +355,8 @@ fn a_file_of_an_unknown_layout_is_refused_with_its_first_line_and_a_way_forward(
     }
     assert!(!err.contains("question_80"), "the first line is cut short: {err}");
 
-    let binary = dir.join("report.xls");
+    // (A spreadsheet's extension would have it read as one.)
+    let binary = dir.join("report.bin");
     fs::write(&binary, b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00\x00\x00").unwrap();
     let out = import(&site, &binary, &[]);
     assert_eq!(out.status.code(), Some(1));
