@@ -75,12 +75,18 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Add indicator data from World Bank, WHO or ENDES CSV files to data/places/; values
-    /// already there are never changed.
+    /// Add indicator data from World Bank, WHO or ENDES files (CSV or spreadsheets), from a
+    /// fill-in template, or from any table a recipe describes, to data/places/; values already
+    /// there are never changed.
     Import {
-        /// CSV files to read; their layout is recognised from their first lines.
+        /// Files to read (CSV, .xlsx, .xls, .ods); their layout is recognised from their first
+        /// row, unless --recipe says how to read them.
         #[arg(required = true)]
         files: Vec<PathBuf>,
+        /// A recipe (e.g. data/imports/tanzania-hrh.toml) saying how to read the files: where
+        /// their places, years, indicators and values are. See README.md.
+        #[arg(long)]
+        recipe: Option<PathBuf>,
         /// The site's folder.
         #[arg(long, default_value = ".")]
         root: PathBuf,
@@ -91,7 +97,8 @@ pub enum Command {
         /// Also import groups of countries (regions, income groups, the world).
         #[arg(long)]
         include_aggregates: bool,
-        /// The folder of data/places/ to put new places in (e.g. `peru` for departments).
+        /// The folder of data/places/ to put new places in (e.g. `peru` for departments); with
+        /// --recipe, the place whose places the file names (instead of the recipe's `within`).
         #[arg(long)]
         parent: Option<String>,
         /// Say, place by place, what would be added and what conflicts, and change nothing.
@@ -201,8 +208,8 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             );
             (summary, Vec::new())
         }
-        Command::Import { files, root, source, include_aggregates, parent, dry_run } => {
-            let options = ImportOptions { root, files, source, include_aggregates, parent, dry_run };
+        Command::Import { files, recipe, root, source, include_aggregates, parent, dry_run } => {
+            let options = ImportOptions { root, files, source, include_aggregates, parent, recipe, dry_run };
             let report = import::import(&options)?;
             (report.summary(), report.into_warnings())
         }

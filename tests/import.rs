@@ -37,7 +37,7 @@ fn imports_the_four_layouts_and_keeps_what_was_there() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(
         stdout(&out).trim(),
-        "Imported 3 files: 62 values added, 0 already present, 0 conflicts kept as they were; 1 places created, 1 changed; 6 rows of country groups skipped"
+        "Imported 3 files: 62 values added, 0 already present, 0 conflicts kept as they were; 1 places created, 1 changed; 6 rows of country groups skipped; 18 rows read"
     );
     let out = import(&site, &["endes.csv"], &["--parent", "peru"]);
     assert!(out.status.success(), "{}", stderr(&out));

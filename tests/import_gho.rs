@@ -349,7 +349,7 @@ fn a_file_of_an_unknown_layout_is_refused_with_its_first_line_and_a_way_forward(
         ),
         "…\")".to_string(),
         "salud import --recipe RECIPE.toml".to_string(),
-        "\"Import recipes\" in the README".to_string(),
+        "see \"Recipes\" under \"Importing data\" in README.md".to_string(),
     ] {
         assert!(err.contains(&part), "{part}\nnot in\n{err}");
     }

@@ -63,9 +63,10 @@ impl Data {
         Data { indicators, sources, groups: Groups::default(), places, broken, by_id }
     }
 
-    /// The catalogue alone, for commands that need no places (import).
-    pub fn load_catalogue(root: &Path, diags: &mut Diagnostics) -> Option<Vec<Indicator>> {
-        catalogue::load(root, diags).map(|c| c.indicators)
+    /// The catalogue alone (its indicators and the groups it adds to the built-in ones), for
+    /// commands that need no places (import).
+    pub fn load_catalogue_and_groups(root: &Path, diags: &mut Diagnostics) -> Option<(Vec<Indicator>, Groups)> {
+        catalogue::load(root, diags).map(|c| (c.indicators, c.groups))
     }
 
     pub fn load_sources(root: &Path, diags: &mut Diagnostics) -> Option<BTreeMap<SourceId, Source>> {

@@ -22,37 +22,104 @@ const MAX_PROBLEMS: usize = 10;
 
 type Source = QuoteWatch<Chain<Cursor<Vec<u8>>, BufReader<File>>>;
 
+/// How a file's bytes are characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub(super) enum Encoding {
+    /// UTF-8, with or without a byte-order mark; a byte that is not UTF-8 is shown as �.
+    #[default]
+    Utf8,
+    /// UTF-8, and a cell that is not UTF-8 is refused (a recipe said the file is UTF-8).
+    Utf8Strict,
+    /// Windows-1252, which files said to be Latin-1 (ISO-8859-1) almost always are: the two
+    /// differ only in 0x80-0x9F, control characters in Latin-1 and `€ ‚ ƒ „ … † ‡` and such
+    /// in Windows-1252.
+    Windows1252,
+}
+
+/// How to read a CSV file: its separator and its characters.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct CsvOptions {
+    pub delimiter: u8,
+    pub encoding: Encoding,
+}
+
+impl Default for CsvOptions {
+    fn default() -> CsvOptions {
+        CsvOptions { delimiter: b',', encoding: Encoding::Utf8 }
+    }
+}
+
 pub(super) struct CsvInput {
     path: PathBuf,
     /// The length of the byte-order mark, which the reader does not see.
     bom: u64,
+    options: CsvOptions,
     reader: csv::Reader<Source>,
+    /// A cell of the last row read that is not UTF-8 ([`Encoding::Utf8Strict`] only).
+    not_utf8: Option<usize>,
 }
 
 impl CsvInput {
     /// Opens `path` and returns it with its first line (without byte-order mark), from which
     /// the layout is recognised.
     pub fn open(path: &Path) -> Result<(CsvInput, String), Error> {
+        CsvInput::open_with(path, CsvOptions::default())
+    }
+
+    /// [`CsvInput::open`] with a separator and encoding other than the comma and UTF-8.
+    pub fn open_with(path: &Path, options: CsvOptions) -> Result<(CsvInput, String), Error> {
         let file = File::open(path).map_err(|e| Error::io(path, e))?;
         let mut buffered = BufReader::with_capacity(64 * 1024, file);
         let mut first = Vec::new();
         (&mut buffered).take(FIRST_LINE_BYTES).read_until(b'\n', &mut first).map_err(|e| Error::io(path, e))?;
         let bom = if first.starts_with(b"\xef\xbb\xbf") { 3 } else { 0 };
         first.drain(..bom);
-        let line = String::from_utf8_lossy(&first).trim_end_matches(['\r', '\n']).to_string();
-        let source = QuoteWatch::new(Cursor::new(first).chain(buffered));
-        let reader =
-            csv::ReaderBuilder::new().has_headers(false).flexible(true).buffer_capacity(64 * 1024).from_reader(source);
-        Ok((CsvInput { path: path.to_path_buf(), bom: bom as u64, reader }, line))
+        let line = options.encoding.decode(&first).trim_end_matches(['\r', '\n']).to_string();
+        let source = QuoteWatch::new(Cursor::new(first).chain(buffered), options.delimiter);
+        let reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(options.delimiter)
+            .buffer_capacity(64 * 1024)
+            .from_reader(source);
+        Ok((CsvInput { path: path.to_path_buf(), bom: bom as u64, options, reader, not_utf8: None }, line))
     }
 
     pub fn path(&self) -> &Path {
         &self.path
     }
 
-    /// Reads the next row into `record`; false at the end of the file. A file that ends
-    /// inside a quoted cell (a download cut short) is an error here, at its end.
+    /// The cell of the last row read whose bytes are not UTF-8, when the file is said to be.
+    pub fn not_utf8(&self) -> Option<usize> {
+        self.not_utf8
+    }
+
+    /// Reads the next row into `record`, its cells as UTF-8 whatever the file's encoding;
+    /// false at the end of the file. A file that ends inside a quoted cell (a download cut
+    /// short) is an error here, at its end.
     pub fn read(&mut self, record: &mut csv::ByteRecord) -> Result<bool, Error> {
+        let read = self.read_raw(record)?;
+        match self.options.encoding {
+            Encoding::Utf8 => {}
+            Encoding::Utf8Strict => {
+                self.not_utf8 = record.iter().position(|cell| std::str::from_utf8(cell).is_err());
+            }
+            // The CSV reader splits the file's own bytes (every separator, quote and line
+            // break is ASCII, the same in both), so positions stay those of the file; only
+            // the cells are decoded.
+            Encoding::Windows1252 if read && record.iter().any(|cell| !cell.is_ascii()) => {
+                let position = record.position().cloned();
+                let decoded: csv::ByteRecord =
+                    record.iter().map(|cell| Encoding::Windows1252.decode(cell).into_owned()).collect();
+                *record = decoded;
+                record.set_position(position);
+            }
+            Encoding::Windows1252 => {}
+        }
+        Ok(read)
+    }
+
+    fn read_raw(&mut self, record: &mut csv::ByteRecord) -> Result<bool, Error> {
         match self.reader.read_byte_record(record) {
             Ok(true) => Ok(true),
             Ok(false) => match self.reader.get_ref().open_quote() {
@@ -99,7 +166,7 @@ impl CsvInput {
         let d = Diagnostic::error(self.shown(), message).help(help);
         let Some(position) = record.position() else { return d };
         let (skipped, line_text) = self.row_text(position.byte());
-        let span = field.and_then(|f| field_span(&line_text, f)).unwrap_or(0..0);
+        let span = field.and_then(|f| field_span(&line_text, f, self.options.delimiter)).unwrap_or(0..0);
         let column = line_text[..span.start].chars().count() + 1;
         let width = line_text[span.clone()].chars().count().max(1);
         let line = (position.line() + skipped) as usize;
@@ -136,7 +203,32 @@ impl CsvInput {
             }
             Ok(line)
         };
-        String::from_utf8_lossy(&read().unwrap_or_default()).into_owned()
+        self.options.encoding.decode(&read().unwrap_or_default()).into_owned()
+    }
+}
+
+impl Encoding {
+    /// The text of `bytes`.
+    pub fn decode(self, bytes: &[u8]) -> Cow<'_, str> {
+        match self {
+            Encoding::Utf8 | Encoding::Utf8Strict => String::from_utf8_lossy(bytes),
+            Encoding::Windows1252 if bytes.is_ascii() => String::from_utf8_lossy(bytes),
+            Encoding::Windows1252 => Cow::Owned(bytes.iter().map(|&b| windows_1252(b)).collect()),
+        }
+    }
+}
+
+/// The character a byte of Windows-1252 stands for. A table of 32 (0x80-0x9F; every other
+/// byte is the Unicode character of the same number) decodes a cell where it is read, so the
+/// file's byte positions, which messages point at, never change.
+fn windows_1252(b: u8) -> char {
+    const HIGH: [char; 32] = [
+        '€', '\u{81}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{8d}', 'Ž', '\u{8f}', '\u{90}', '‘',
+        '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ', '\u{9d}', 'ž', 'Ÿ',
+    ];
+    match b {
+        0x80..=0x9f => HIGH[usize::from(b - 0x80)],
+        _ => char::from(b),
     }
 }
 
@@ -146,14 +238,14 @@ pub(super) fn cell(record: &csv::ByteRecord, i: usize) -> Cow<'_, str> {
 }
 
 /// Where cell `field` of a CSV line is, quotes included.
-fn field_span(line: &str, field: usize) -> Option<Range<usize>> {
+fn field_span(line: &str, field: usize, delimiter: u8) -> Option<Range<usize>> {
     let mut start = 0;
     let mut index = 0;
     let mut quoted = false;
     for (i, b) in line.bytes().enumerate() {
         match b {
             b'"' => quoted = !quoted,
-            b',' if !quoted => {
+            b if b == delimiter && !quoted => {
                 if index == field {
                     return Some(start..i);
                 }
@@ -230,12 +322,13 @@ struct QuoteWatch<R> {
     open: Mark,
     row_start: Mark,
     too_long: Option<Mark>,
+    delimiter: u8,
 }
 
 impl<R> QuoteWatch<R> {
-    fn new(inner: R) -> QuoteWatch<R> {
+    fn new(inner: R, delimiter: u8) -> QuoteWatch<R> {
         let start = Mark { offset: 0, line: 1, line_start: 0 };
-        QuoteWatch { inner, state: State::Start, here: start, open: start, row_start: start, too_long: None }
+        QuoteWatch { inner, state: State::Start, here: start, open: start, row_start: start, too_long: None, delimiter }
     }
 
     fn open_quote(&self) -> Option<Mark> {
@@ -257,7 +350,7 @@ impl<R> QuoteWatch<R> {
                 (State::Quoted, b'"') => State::QuoteInQuoted,
                 (State::Quoted, _) => State::Quoted,
                 (State::QuoteInQuoted, b'"') => State::Quoted,
-                (_, b',') => State::Start,
+                (_, b) if b == self.delimiter => State::Start,
                 (_, _) if end_of_line => State::Start,
                 _ => State::Unquoted,
             };
@@ -291,7 +384,7 @@ mod tests {
     use super::*;
 
     fn watch(text: &str) -> QuoteWatch<&[u8]> {
-        let mut w = QuoteWatch::new(text.as_bytes());
+        let mut w = QuoteWatch::new(text.as_bytes(), b',');
         w.follow(text.as_bytes());
         w
     }
@@ -311,10 +404,18 @@ mod tests {
     }
 
     #[test]
+    fn windows_1252_is_decoded_with_its_own_characters_in_0x80_to_0x9f() {
+        let bytes = b"Hu\xe1nuco \x80 \x93Jun\xedn\x94 \xc1";
+        assert_eq!(Encoding::Windows1252.decode(bytes), "Huánuco € “Junín” Á");
+        assert_eq!(Encoding::Utf8.decode("Huánuco".as_bytes()), "Huánuco");
+    }
+
+    #[test]
     fn a_cell_is_found_in_its_line() {
         let line = "\"Chile\",\"CHL\",\"1,234.5\",";
-        assert_eq!(field_span(line, 2).map(|r| &line[r]), Some("\"1,234.5\""));
-        assert_eq!(field_span(line, 3).map(|r| &line[r]), Some(""));
-        assert_eq!(field_span(line, 4), None);
+        assert_eq!(field_span("a;\"b;c\";d", 2, b';').map(|r| &"a;\"b;c\";d"[r]), Some("d"));
+        assert_eq!(field_span(line, 2, b',').map(|r| &line[r]), Some("\"1,234.5\""));
+        assert_eq!(field_span(line, 3, b',').map(|r| &line[r]), Some(""));
+        assert_eq!(field_span(line, 4, b','), None);
     }
 }

@@ -14,12 +14,21 @@
 //! - Peru's ENDES department series (`año,ambito,region_codigo,...`): one column per measure,
 //!   departments become regions inside `--parent`.
 //!
-//! Files are read row by row, so their size does not matter; what is kept is the values
+//! Each may be a CSV file or a sheet of a workbook (.xlsx, .xls, .ods): the first sheet
+//! whose first row is one of these layouts. Any other table is read by a recipe (`recipe`),
+//! `salud import --recipe FILE.toml DATA...`.
+//!
+//! CSV files are read row by row, so their size does not matter; what is kept is the values
 //! added (see `store`). Every cell is either imported, counted as "no data", or refused with
-//! its line: nothing is dropped without a word.
+//! its line (or sheet and cell): nothing is dropped without a word.
 
+mod apply;
 mod cells;
 mod csv_input;
+mod input;
+mod iso3166;
+mod places;
+mod recipe;
 pub(crate) mod sheet;
 mod store;
 pub(crate) mod template;
@@ -31,12 +40,14 @@ use std::path::{Path, PathBuf};
 use csv::ByteRecord;
 
 use cells::{read_cell, Cell};
-use csv_input::{cell, CsvInput, Problems};
+use csv_input::{cell, CsvInput, CsvOptions, Problems};
+use input::{Input, SheetInput};
+use recipe::Recipe;
 pub use store::TEMP_SUFFIX;
 use store::{Details, Number, PlacePlan, PlaceStore, Resolved, SeriesKey, Value, TOTAL};
 
 use crate::data::{Conversion, Data};
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::Error;
 use crate::format::{shift_decimal, slugify};
 
@@ -47,6 +58,8 @@ pub struct ImportOptions {
     pub source: Option<String>,
     pub include_aggregates: bool,
     pub parent: Option<String>,
+    /// A recipe that says how to read the files (`--recipe`), for a layout salud does not know.
+    pub recipe: Option<PathBuf>,
     /// Say what would be added and what conflicts, and write nothing.
     pub dry_run: bool,
 }
@@ -68,6 +81,14 @@ pub struct ImportReport {
     pub conflicts: Vec<Conflict>,
     /// One line per place the files name but give no value for, which was not created.
     pub places_without_values: Vec<String>,
+    /// Rows of data read (headers and blank rows not counted).
+    pub rows: usize,
+    /// Rows left out because a recipe lists their code under `skip`, by code.
+    pub skipped_codes: BTreeMap<String, usize>,
+    /// Columns left out because a recipe lists their code under `skip`.
+    pub skipped_columns: Vec<String>,
+    /// Rows left out because a recipe lists their place under `skip`, by place.
+    pub skipped_places: BTreeMap<String, usize>,
     /// Rows left out on purpose (codes the catalogue does not map, groups salud has no name
     /// for), by why.
     pub skipped: BTreeMap<Skip, Skipped>,
@@ -146,6 +167,14 @@ impl ImportReport {
             let what = shortened_list(&skipped.what, separator);
             summary.push_str(&format!("; {} rows {why} skipped ({what})", skipped.rows));
         }
+        let skipped: usize = self.skipped_codes.values().chain(self.skipped_places.values()).sum();
+        if skipped > 0 {
+            summary.push_str(&format!("; {skipped} rows skipped as the recipe says"));
+        }
+        if !self.skipped_columns.is_empty() {
+            summary.push_str(&format!("; {} columns skipped as the recipe says", self.skipped_columns.len()));
+        }
+        summary.push_str(&format!("; {} rows read", self.rows));
         match &self.plan {
             None => summary,
             Some(plan) if plan.is_empty() => {
@@ -157,12 +186,26 @@ impl ImportReport {
         }
     }
 
-    /// The lines to show below the summary: notices, places left out, then conflicts (which
-    /// a dry run lists with its places).
+    /// The lines to show below the summary: notices, places left out, what a recipe skipped,
+    /// then conflicts (which a dry run lists with its places).
     pub fn into_warnings(self) -> Vec<String> {
+        let skipped = |what: &str, list: BTreeMap<String, usize>| {
+            let what = what.to_string();
+            list.into_iter().map(move |(name, n)| {
+                format!(
+                    "skipped {n} {} with the {what} \"{name}\" (the recipe's skip list)",
+                    if n == 1 { "row" } else { "rows" }
+                )
+            })
+        };
+        let codes = skipped("code", self.skipped_codes);
+        let places = skipped("place", self.skipped_places);
+        let columns =
+            self.skipped_columns.into_iter().map(|c| format!("skipped the column \"{c}\" (the recipe's skip list)"));
         let conflicts = if self.plan.is_some() { Vec::new() } else { self.conflicts };
         let conflicts = conflicts.into_iter().map(|c| c.to_string());
-        self.notices.into_iter().chain(self.places_without_values).chain(conflicts).collect()
+        let notices = self.notices.into_iter().chain(self.places_without_values);
+        notices.chain(codes).chain(columns).chain(places).chain(conflicts).collect()
     }
 }
 
@@ -217,20 +260,22 @@ enum Layout {
 }
 
 impl Layout {
-    fn recognise(first: &str) -> Option<Layout> {
+    /// The layout whose first row is `first` (its cells, as in a CSV file or a sheet).
+    fn recognise(first: &[String]) -> Option<Layout> {
+        let starts =
+            |cells: &[&str]| first.len() >= cells.len() && first.iter().zip(cells).all(|(a, b)| a.trim() == *b);
         // The portal's columns may come in any order, with others among them.
-        let names = header_names(first);
-        let has = |name: &str| names.iter().any(|n| n == name);
+        let has = |name: &str| first.iter().any(|c| c.trim() == name);
         if has("IndicatorCode") && has("FactValueNumeric") {
             return Some(Layout::WhoGhoPortal);
         }
-        if first.starts_with("\"Data Source\"") {
+        if starts(&["Data Source"]) {
             Some(Layout::WorldBankWide)
-        } else if first.trim() == "Country Name,Country Code,Year,Value" {
+        } else if first.len() == 4 && starts(&["Country Name", "Country Code", "Year", "Value"]) {
             Some(Layout::WorldBankLong)
-        } else if first.starts_with("Id,IndicatorCode,SpatialDimension") {
+        } else if starts(&["Id", "IndicatorCode", "SpatialDimension"]) {
             Some(Layout::WhoGho)
-        } else if first.starts_with("año,ambito,region_codigo,region_nombre,area") {
+        } else if starts(&["año", "ambito", "region_codigo", "region_nombre", "area"]) {
             Some(Layout::EndesDepartments)
         } else {
             None
@@ -244,16 +289,6 @@ impl Layout {
             Layout::WhoGhoPortal => "who-gho",
             Layout::EndesDepartments => "endes",
         }
-    }
-}
-
-/// The cells of a CSV line, trimmed: a header's column names.
-fn header_names(line: &str) -> Vec<String> {
-    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
-    let mut record = csv::StringRecord::new();
-    match reader.read_record(&mut record) {
-        Ok(true) => record.iter().map(|c| c.trim().to_string()).collect(),
-        _ => Vec::new(),
     }
 }
 
@@ -272,7 +307,7 @@ fn unknown_layout(file: &Path, first: &str) -> Error {
         format!("it starts with {shown:?}")
     };
     Error::Import(format!(
-        "{}:1: salud does not recognise this file's layout ({start}). It reads, as they are published, World Bank downloads, WHO Global Health Observatory exports (API and data portal) and ENDES department series; for another layout, describe its columns in a recipe and import with salud import --recipe RECIPE.toml FILE (see \"Import recipes\" in the README)",
+        "{}:1: salud does not recognise this file's layout ({start}). It reads, as they are published, World Bank downloads, WHO Global Health Observatory exports (API and data portal) and ENDES department series; for another layout, describe its columns in a recipe and import with salud import --recipe RECIPE.toml FILE (see \"Recipes\" under \"Importing data\" in README.md)",
         file.display()
     ))
 }
@@ -346,9 +381,9 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
     }
     let root = &options.root;
     let mut diags = Diagnostics::default();
-    let catalogue = Data::load_catalogue(root, &mut diags);
+    let catalogue = Data::load_catalogue_and_groups(root, &mut diags);
     let sources = Data::load_sources(root, &mut diags);
-    let (Some(catalogue), Some(sources)) = (catalogue, sources) else {
+    let (Some((catalogue, groups)), Some(sources)) = (catalogue, sources) else {
         return Err(Error::Site(diags));
     };
     let codes: HashMap<&str, CodeInfo> = catalogue
@@ -364,11 +399,36 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         })
         .collect();
     let source_ids: Vec<String> = sources.keys().map(ToString::to_string).collect();
-    let indicator_ids = catalogue.iter().map(|i| i.id.to_string()).collect();
+    let indicator_ids: Vec<String> = catalogue.iter().map(|i| i.id.to_string()).collect();
     let indicator_positions: HashMap<&str, u32> = catalogue.iter().zip(0..).map(|(i, n)| (i.id.as_str(), n)).collect();
+    let place_exists = |name: &str| root.join(crate::data::PLACES_DIR).join(format!("{name}.toml")).is_file();
+    let vocabulary = recipe::Vocabulary {
+        indicators: &indicator_ids,
+        sources: &source_ids,
+        groups: &groups,
+        place_exists: &place_exists,
+    };
+    let recipe = options.recipe.as_deref().map(|path| Recipe::load(path, &vocabulary)).transpose()?;
+    let recipe_codes: HashMap<&str, CodeInfo> = recipe
+        .iter()
+        .flat_map(|r| &r.codes)
+        .map(|(folded, c)| {
+            let conversion =
+                (c.power > 0).then(|| Conversion { from_unit: c.from_unit.clone(), factor: 10u32.pow(c.power) });
+            (folded.as_str(), CodeInfo { indicator: c.indicator, power: c.power, conversion })
+        })
+        .collect();
+    let within = match (&options.parent, &recipe) {
+        (Some(parent), Some(_)) if !place_exists(parent) => {
+            return Err(Error::Import(format!("--parent {parent}: there is no place file data/places/{parent}.toml; give the file name, without .toml, of the place the file's places are inside")));
+        }
+        (Some(parent), _) => Some(parent.clone()),
+        (None, Some(r)) => r.place.within.clone(),
+        (None, None) => None,
+    };
     // Two imports into one site would each write place files from what they read before the
-    // other's changes: the second waits, and reads the first one's result.
-    // A dry run writes nothing, not even the lock.
+    // other's changes: the second waits, and reads the first one's result. A dry run writes
+    // nothing, not even the lock.
     let _lock = if options.dry_run {
         None
     } else {
@@ -378,11 +438,12 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
             eprintln!("Another salud import is adding data to this site; waiting for it to finish");
         })?)
     };
-    let mut store = PlaceStore::open(root, indicator_ids, source_ids.clone())?;
+    let mut store = PlaceStore::open(root, indicator_ids.clone(), source_ids.clone())?;
+    let places = recipe.as_ref().map(|r| places::PlaceIndex::new(&store, within.as_deref(), &r.place.aliases));
     let mut report = ImportReport::default();
     let mut without_values = BTreeMap::new();
     for file in &options.files {
-        if sheet::is_spreadsheet(file) {
+        if recipe.is_none() && sheet::is_spreadsheet(file) && template::is_template(file)? {
             let source = match &options.source {
                 None => None,
                 Some(given) => Some(source_ids.iter().position(|s| s == given).ok_or_else(|| {
@@ -402,9 +463,19 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
             report.files += 1;
             continue;
         }
-        let (input, first) = CsvInput::open(file)?;
-        let layout = Layout::recognise(&first).ok_or_else(|| unknown_layout(file, &first))?;
-        let source = options.source.clone().unwrap_or_else(|| layout.default_source().to_string());
+        let (input, layout) = match &recipe {
+            Some(r) => (open_for_recipe(file, r)?, None),
+            None => {
+                let (input, layout) = open_known(file)?;
+                (input, Some(layout))
+            }
+        };
+        let source = match (&options.source, &recipe, layout) {
+            (Some(s), ..) => s.clone(),
+            (None, Some(r), _) => r.source.clone(),
+            (None, None, Some(layout)) => layout.default_source().to_string(),
+            (None, None, None) => unreachable!("a file is read by a recipe or in a known layout"),
+        };
         let Some(source) = source_ids.iter().position(|s| *s == source) else {
             return Err(Error::Import(format!(
                 "{}: the source `{source}` is not in data/sources.toml; add it there with its name and licence, or choose another with --source (this site's sources: {})",
@@ -412,7 +483,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
                 source_ids.join(", ")
             )));
         };
-        if layout == Layout::EndesDepartments && options.parent.is_none() {
+        if layout == Some(Layout::EndesDepartments) && options.parent.is_none() {
             return Err(Error::Import(format!(
                 "{}: this file gives values by department; say which place they are inside with --parent (e.g. --parent peru)",
                 file.display()
@@ -420,7 +491,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         }
         let mut run = FileImport {
             options,
-            codes: &codes,
+            codes: if recipe.is_some() { &recipe_codes } else { &codes },
             source: source as u32,
             input,
             store: &mut store,
@@ -430,14 +501,21 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
             unknown: BTreeSet::new(),
             unknown_rows: BTreeMap::new(),
             known_rows: 0,
-            count_empty: matches!(layout, Layout::WorldBankLong | Layout::WhoGho | Layout::WhoGhoPortal),
+            once: BTreeMap::new(),
+            count_empty: match (&recipe, layout) {
+                (Some(r), _) => r.value.is_some(),
+                (None, layout) => matches!(layout, Some(Layout::WorldBankLong | Layout::WhoGho | Layout::WhoGhoPortal)),
+            },
+            no_data: recipe.iter().flat_map(|r| &r.read.no_data).map(|m| NoDataMark::new(m)).collect(),
         };
-        match layout {
-            Layout::WorldBankWide => run.world_bank_wide()?,
-            Layout::WorldBankLong => run.world_bank_long()?,
-            Layout::WhoGho => run.who_gho()?,
-            Layout::WhoGhoPortal => run.who_gho_portal()?,
-            Layout::EndesDepartments => run.endes()?,
+        match (&recipe, &places, layout) {
+            (Some(r), Some(places), _) => run.recipe(r, places)?,
+            (_, _, Some(Layout::WorldBankWide)) => run.world_bank_wide()?,
+            (_, _, Some(Layout::WorldBankLong)) => run.world_bank_long()?,
+            (_, _, Some(Layout::WhoGho)) => run.who_gho()?,
+            (_, _, Some(Layout::WhoGhoPortal)) => run.who_gho_portal()?,
+            (_, _, Some(Layout::EndesDepartments)) => run.endes()?,
+            _ => unreachable!("a file is read by a recipe or in a known layout"),
         }
         run.finish()?;
         report.files += 1;
@@ -466,6 +544,73 @@ fn check_parent(parent: &str) -> Result<(), Error> {
     )))
 }
 
+/// A file in a layout salud knows: a CSV file, or the first sheet of a workbook whose first
+/// row is one.
+fn open_known(file: &Path) -> Result<(Input, Layout), Error> {
+    if !sheet::is_spreadsheet(file) {
+        let (input, first) = CsvInput::open(file)?;
+        return match Layout::recognise(&csv_cells(&first)) {
+            Some(layout) => Ok((Input::Csv(Box::new(input)), layout)),
+            None => Err(unknown_layout(file, &first)),
+        };
+    }
+    let names = sheet::sheet_names(file)?;
+    for name in &names {
+        let sheet = sheet::read_sheet(file, Some(name))?;
+        let first: Vec<String> =
+            sheet.rows.first().map(|r| r.iter().map(|c| c.value.text()).collect()).unwrap_or_default();
+        if let Some(layout) = Layout::recognise(&first) {
+            return Ok((Input::Sheet(SheetInput::new(file, sheet, 1)), layout));
+        }
+    }
+    let list = names.iter().map(|n| format!("\"{n}\"")).collect::<Vec<_>>().join(", ");
+    let mut diags = Diagnostics::default();
+    diags.push(
+        Diagnostic::error(file.display().to_string(), format!("no sheet of this workbook starts with a layout salud knows (its sheets are {list})"))
+            .help("salud reads World Bank downloads, WHO GHO exports and ENDES department series from the first row of a sheet; for any other table write a recipe that names the sheet (salud import --recipe RECIPE.toml FILE; see README.md)"),
+    );
+    Err(Error::Site(diags))
+}
+
+/// A file read as a recipe says: the sheet it names of a workbook, or a CSV file with its
+/// separator and encoding.
+fn open_for_recipe(file: &Path, recipe: &Recipe) -> Result<Input, Error> {
+    if sheet::is_spreadsheet(file) {
+        let sheet = sheet::read_sheet(file, recipe.read.sheet.as_ref().map(|s| s.name.as_str()))?;
+        let header_rows = u32::try_from(recipe.read.header_row).unwrap_or(u32::MAX);
+        return Ok(Input::Sheet(SheetInput::new(file, sheet, header_rows)));
+    }
+    let options = CsvOptions { delimiter: recipe.read.delimiter, encoding: recipe.read.encoding };
+    Ok(Input::Csv(Box::new(CsvInput::open_with(file, options)?.0)))
+}
+
+/// The cells of a CSV file's first line.
+fn csv_cells(line: &str) -> Vec<String> {
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(line.as_bytes());
+    let mut record = csv::StringRecord::new();
+    match reader.read_record(&mut record) {
+        Ok(true) => record.iter().map(str::to_string).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// A cell a recipe says means "no data" (`0`, `x`): compared as text without case, and as a
+/// number when it is one (`0` is also `0.0`).
+struct NoDataMark {
+    text: String,
+    number: Option<String>,
+}
+
+impl NoDataMark {
+    fn new(mark: &str) -> NoDataMark {
+        let number = match read_cell(mark) {
+            Cell::Number(n) => Some(n),
+            _ => None,
+        };
+        NoDataMark { text: mark.trim().to_string(), number }
+    }
+}
+
 /// ISO 3166 alpha-3, as place files hold it: three capital letters.
 fn is_country_code(code: &str) -> bool {
     code.len() == 3 && code.bytes().all(|b| b.is_ascii_uppercase())
@@ -476,7 +621,7 @@ struct FileImport<'a> {
     options: &'a ImportOptions,
     codes: &'a HashMap<&'a str, CodeInfo>,
     source: u32,
-    input: CsvInput,
+    input: Input,
     store: &'a mut PlaceStore,
     report: &'a mut ImportReport,
     /// New places met so far, with the line that says where; those that get no value are
@@ -490,6 +635,11 @@ struct FileImport<'a> {
     unknown_rows: BTreeMap<String, (usize, String)>,
     /// Rows of codes an indicator has, in those layouts.
     known_rows: usize,
+    /// Problems told once however many rows have them (a name that matches no place), by
+    /// what they are about; added to the problems at the end.
+    once: BTreeMap<String, Diagnostic>,
+    /// Cells a recipe says mean "no data".
+    no_data: Vec<NoDataMark>,
     /// Whether an empty cell counts as "no data": in layouts with one value per row it does;
     /// in those with a column per year, empty cells are how they leave a year out.
     count_empty: bool,
@@ -511,6 +661,7 @@ impl FileImport<'_> {
         let needed = years.last().map_or(4, |(i, _)| i + 1);
         let regions = world_bank_regions(self.input.path())?;
         while self.input.read(&mut record)? {
+            self.report.rows += 1;
             let iso3 = cell(&record, 1).into_owned();
             let region = regions.get(&iso3).cloned();
             let aggregate = match &region {
@@ -540,6 +691,7 @@ impl FileImport<'_> {
         let mut record = ByteRecord::new();
         self.input.read(&mut record)?;
         while self.input.read(&mut record)? {
+            self.report.rows += 1;
             if record.len() != 4 {
                 self.short_row(&record, 4);
                 continue;
@@ -572,6 +724,7 @@ impl FileImport<'_> {
         let names = who_country_names(self.input.path())?;
         let mut record = ByteRecord::new();
         while self.input.read(&mut record)? {
+            self.report.rows += 1;
             if !self.complete(&record, needed, header.len()) {
                 continue;
             }
@@ -602,12 +755,13 @@ impl FileImport<'_> {
         self.input.read(&mut header)?;
         let columns = PortalColumns::find(&header).map_err(|missing| {
             Error::Import(format!(
-                "{}:1: this WHO GHO data portal export has no column {missing}; export the indicator again from the portal with all its columns (\"Export data\", CSV), without removing any",
-                self.input.path().display()
+                "{}: this WHO GHO data portal export has no column {missing}; export the indicator again from the portal with all its columns (\"Export data\", CSV), without removing any",
+                self.input.row_label(&header)
             ))
         })?;
         let mut record = ByteRecord::new();
         while self.input.read(&mut record)? {
+            self.report.rows += 1;
             if !self.complete(&record, columns.needed, header.len()) {
                 continue;
             }
@@ -673,6 +827,7 @@ impl FileImport<'_> {
         let (urban, rural) = (self.store.group("area", "urban"), self.store.group("area", "rural"));
         let mut record = ByteRecord::new();
         while self.input.read(&mut record)? {
+            self.report.rows += 1;
             if !self.complete(&record, needed, header.len()) {
                 continue;
             }
@@ -707,7 +862,7 @@ impl FileImport<'_> {
     }
 
     fn error(&self, what: &str) -> Error {
-        Error::Import(format!("{}: {what}", self.input.path().display()))
+        Error::Import(format!("{}: {what}", self.input.shown()))
     }
 
     /// Whether the row has the `needed` cells; a row cut short is a problem, not a row
@@ -732,6 +887,9 @@ impl FileImport<'_> {
     }
 
     fn year(&mut self, record: &ByteRecord, field: usize) -> Option<i32> {
+        if let Some(date) = self.input.date(record, field) {
+            return self.year_of_date(record, field, date);
+        }
         let text = cell(record, field);
         let year = text.trim().parse::<i32>().ok().filter(|y| (1000..=9999).contains(y));
         if year.is_none() {
@@ -740,6 +898,24 @@ impl FileImport<'_> {
             self.problems.push(d);
         }
         year
+    }
+
+    /// A year cell of a sheet shown as a date gives the date's year, unless the date is a year
+    /// typed as a number and then formatted as a date (2014 shown as 1905-07-06), which is refused.
+    fn year_of_date(&mut self, record: &ByteRecord, field: usize, date: sheet::SheetDate) -> Option<i32> {
+        match date.serial {
+            Some(serial) if serial.fract() == 0.0 && (1000.0..=9999.0).contains(&serial) => {
+                let d = self.input.problem(
+                    record,
+                    Some(field),
+                    format!("the cell shows the date {date}, which is the number {serial} formatted as a date"),
+                    format!("if {serial} is the year, format the cell as a number (Format Cells > Number) so it shows {serial}, then import again"),
+                );
+                self.problems.push(d);
+                None
+            }
+            _ => Some(i32::from(date.year)),
+        }
     }
 
     /// The place file a row's values go to, after checking what the file says of the place
@@ -794,12 +970,11 @@ impl FileImport<'_> {
         let new = new.filter(|_| !self.store.place_file(&rel));
         self.store.touch(&rel)?;
         if new.is_some() && !self.without_values.contains_key(&rel) {
-            let line = record.position().map_or(0, |p| p.line());
             self.without_values.insert(
                 rel.clone(),
                 format!(
-                    "{}:{line}: {label} has no values (each of its cells is empty or marks no data), so no place file was created for it",
-                    self.input.path().display()
+                    "{}: {label} has no values (each of its cells is empty or marks no data), so no place file was created for it",
+                    self.input.row_label(record)
                 ),
             );
         }
@@ -829,7 +1004,17 @@ impl FileImport<'_> {
     /// One cell of a value for a group, or with its number of observations in another cell.
     fn value_of(&mut self, record: &ByteRecord, at: &Resolved, cells: Cells) {
         let Cells { code, year, field, group, n_field, details } = cells;
-        let text = match read_cell(&cell(record, field)) {
+        if let Some((message, help)) = self.input.refused(record, field) {
+            let d = self.input.problem(record, Some(field), message, help);
+            self.problems.push(d);
+            return;
+        }
+        let read = read_cell(&cell(record, field));
+        if self.is_no_data_mark(record, field, &read) {
+            self.report.no_data += 1;
+            return;
+        }
+        let text = match read {
             Cell::Number(text) => text,
             Cell::NoData { empty } => {
                 if !empty || self.count_empty {
@@ -920,8 +1105,7 @@ impl FileImport<'_> {
             }
         };
         let (low, high) = (end(cells.low).ok()?, end(cells.high).ok()?);
-        let line = record.position().map_or(0, |p| p.line());
-        let at = format!("{}:{line}", self.input.path().display());
+        let at = self.input.row_label(record);
         let bounds = match (low, high) {
             (None, None) => None,
             (Some((low, l)), Some((high, h))) => {
@@ -946,8 +1130,23 @@ impl FileImport<'_> {
         Some(Details { qualifier: cells.qualifier, bounds, note })
     }
 
+    /// Whether a cell is one a recipe says means "no data".
+    fn is_no_data_mark(&self, record: &ByteRecord, field: usize, read: &Cell) -> bool {
+        if self.no_data.is_empty() {
+            return false;
+        }
+        let text = cell(record, field);
+        let text = text.trim();
+        self.no_data.iter().any(|m| {
+            m.text.eq_ignore_ascii_case(text) || matches!((&m.number, read), (Some(mark), Cell::Number(n)) if mark == n)
+        })
+    }
+
     /// The file's problems, then its unknown codes, as the error that refuses it.
-    fn finish(self) -> Result<(), Error> {
+    fn finish(mut self) -> Result<(), Error> {
+        for (_, d) in std::mem::take(&mut self.once) {
+            self.problems.push(d);
+        }
         let file = self.input.path();
         if let Some(err) = self.problems.into_error(file) {
             return Err(err);
@@ -1148,12 +1347,12 @@ mod tests {
     fn a_portal_export_is_recognised_by_its_columns_in_any_order() {
         let real = "IndicatorCode,Indicator,ValueType,ParentLocationCode,ParentLocation,Location type,SpatialDimValueCode,Location,Period type,Period,IsLatestYear,Dim1 type,Dim1,Dim1ValueCode,Dim2 type,Dim2,Dim2ValueCode,Dim3 type,Dim3,Dim3ValueCode,DataSourceDimValueCode,DataSource,FactValueNumericPrefix,FactValueNumeric,FactValueUoM,FactValueNumericLowPrefix,FactValueNumericLow,FactValueNumericHighPrefix,FactValueNumericHigh,Value,FactValueTranslationID,FactComments,Language,DateModified";
         for header in [real, "\"FactValueNumeric\",\"Period\",Notes,\"SpatialDimValueCode\",\"IndicatorCode\""] {
-            assert_eq!(Layout::recognise(header), Some(Layout::WhoGhoPortal), "{header}");
+            assert_eq!(Layout::recognise(&csv_cells(header)), Some(Layout::WhoGhoPortal), "{header}");
         }
         // The API's export has neither column name.
         let api = "Id,IndicatorCode,SpatialDimension,SpatialDimensionValueCode,TimeDimension,TimeDim,NumericValue";
-        assert_eq!(Layout::recognise(api), Some(Layout::WhoGho));
-        assert_eq!(Layout::recognise("IndicatorCode,Value"), None);
+        assert_eq!(Layout::recognise(&csv_cells(api)), Some(Layout::WhoGho));
+        assert_eq!(Layout::recognise(&csv_cells("IndicatorCode,Value")), None);
     }
 
     #[test]

@@ -5,9 +5,6 @@
 //! row by row with calamine); a health table is at most some thousands of rows. Big data
 //! comes as CSV, which stays streamed.
 
-// Parts the importer does not use yet are for the fill-in template (issue 17); removed once both use them.
-#![allow(dead_code)]
-
 use std::fmt;
 use std::path::Path;
 
@@ -97,17 +94,19 @@ pub(crate) enum CellValue {
 
 impl CellValue {
     /// The cell as text, as a CSV export of the sheet writes it: numbers in their shortest
-    /// exact form (`9184`, `19.5`), dates as `2014-07-01`, percentages as shown (`19.5%`),
-    /// errors as shown (`#DIV/0!`), empty and merged cells as nothing.
+    /// exact form (`9184`, `19.5`), dates as `2014-07-01`, percentages as the number shown
+    /// (0.195 shown as 19.5% is `19.5`), errors as shown (`#DIV/0!`), empty and merged cells
+    /// as nothing.
     pub fn text(&self) -> String {
         match self {
             CellValue::Empty | CellValue::Merged(_) => String::new(),
             CellValue::Text(t) => t.clone(),
             CellValue::Number(n) => number_text(*n),
-            CellValue::Percent(p) => match crate::format::shift_decimal(&number_text(*p), 2) {
-                Some(shown) => format!("{shown}%"),
-                None => format!("{}%", p * 100.0),
-            },
+            // The number the cell shows, exactly: 0.195 shown as 19.5% is 19.5, as a person
+            // reading the sheet reads it (and as the indicators' units, "% of ...", mean it).
+            CellValue::Percent(p) => {
+                crate::format::shift_decimal(&number_text(*p), 2).unwrap_or_else(|| number_text(p * 100.0))
+            }
             CellValue::Date(d) => d.to_string(),
             CellValue::Error(e) => e.clone(),
         }
@@ -331,7 +330,8 @@ mod tests {
         assert_eq!(CellValue::Number(19.5).text(), "19.5");
         assert_eq!(CellValue::Number(-0.0).text(), "0");
         assert_eq!(CellValue::Number(1e21).text(), "1000000000000000000000");
-        assert_eq!(CellValue::Percent(0.195).text(), "19.5%");
+        assert_eq!(CellValue::Percent(0.195).text(), "19.5");
+        assert_eq!(CellValue::Percent(-0.0005).text(), "-0.05");
         assert_eq!(CellValue::Error("#DIV/0!".into()).text(), "#DIV/0!");
         let date = SheetDate { year: 2014, month: 7, day: 1, seconds: 0, serial: Some(41821.0) };
         assert_eq!(CellValue::Date(date).text(), "2014-07-01");

@@ -166,6 +166,8 @@ pub(super) struct PlaceStore {
     /// Every place file of data/places, relative to the root.
     files: BTreeSet<String>,
     by_iso3: HashMap<String, String>,
+    /// Each place file's names: its `name`, then those of `names` (other languages).
+    names: BTreeMap<String, Vec<String>>,
     existing: HashMap<String, Existing>,
     created: BTreeMap<String, Vec<(&'static str, String)>>,
     added: BTreeMap<String, Additions>,
@@ -182,6 +184,7 @@ impl PlaceStore {
             groups: vec![(String::new(), String::new())],
             files: BTreeSet::new(),
             by_iso3: HashMap::new(),
+            names: BTreeMap::new(),
             existing: HashMap::new(),
             created: BTreeMap::new(),
             added: BTreeMap::new(),
@@ -200,6 +203,13 @@ impl PlaceStore {
             if let Some(iso3) = doc.get("iso3").and_then(Item::as_str) {
                 store.by_iso3.insert(iso3.to_string(), rel.clone());
             }
+            let name = doc.get("name").and_then(Item::as_str).map(str::to_string);
+            let others = doc
+                .get("names")
+                .and_then(Item::as_table_like)
+                .into_iter()
+                .flat_map(|t| t.iter().filter_map(|(_, v)| v.as_str().map(str::to_string)).collect::<Vec<_>>());
+            store.names.insert(rel.clone(), name.into_iter().chain(others).collect());
             store.files.insert(rel);
         }
         Ok(store)
@@ -221,6 +231,17 @@ impl PlaceStore {
 
     pub fn by_iso3(&self, iso3: &str) -> Option<&String> {
         self.by_iso3.get(iso3)
+    }
+
+    /// Country codes (`iso3`) with the place file that has each.
+    pub fn codes(&self) -> impl Iterator<Item = (&String, &String)> {
+        self.by_iso3.iter()
+    }
+
+    /// Every place file there was when the store was opened, with its names in each language
+    /// (the first is its `name`).
+    pub fn names(&self) -> &BTreeMap<String, Vec<String>> {
+        &self.names
     }
 
     /// The number [`SeriesKey`]s give the group `dimension = value`.

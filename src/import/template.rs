@@ -377,18 +377,17 @@ pub(super) struct Target<'a> {
     pub source: Option<u32>,
 }
 
-/// Adds the values typed into a template; a workbook that is not one is refused, with the way
-/// to import it.
+/// Whether the workbook is a salud template: it has the marker sheet, saying so.
+pub(super) fn is_template(path: &Path) -> Result<bool, Error> {
+    if !sheet::sheet_names(path)?.iter().any(|n| n == MARKER_SHEET) {
+        return Ok(false);
+    }
+    Ok(sheet::read_sheet(path, Some(MARKER_SHEET))?.get(CellRef { row: 0, col: 0 }).text() == MARKER)
+}
+
+/// Adds the values typed into a template (see [`is_template`]).
 pub(super) fn import(path: &Path, target: &mut Target) -> Result<(), Error> {
     let names = sheet::sheet_names(path)?;
-    let marked = names.iter().any(|n| n == MARKER_SHEET)
-        && sheet::read_sheet(path, Some(MARKER_SHEET))?.get(CellRef { row: 0, col: 0 }).text() == MARKER;
-    if !marked {
-        return Err(Error::Import(format!(
-            "{}: this workbook is not a salud fill-in template (salud template makes those); to import another spreadsheet, describe its columns in a recipe and run salud import --recipe RECIPE.toml FILE (see \"Import recipes\" in the README)",
-            path.display()
-        )));
-    }
     let mut problems = Problems::default();
     for name in names.iter().filter(|n| *n != MARKER_SHEET) {
         let sheet = sheet::read_sheet(path, Some(name))?;
@@ -494,6 +493,9 @@ impl SheetImport<'_> {
             .filter(|(.., text)| !text.is_empty())
             .collect();
         let id = self.text(row, 1);
+        if !id.is_empty() || !typed.is_empty() {
+            target.report.rows += 1;
+        }
         if typed.is_empty() {
             return Ok(());
         }
