@@ -83,8 +83,9 @@ pub enum Command {
         #[arg(long)]
         strict: bool,
     },
-    /// Add indicator data from World Bank, WHO or ENDES files (CSV or spreadsheets), or from
-    /// any table a recipe describes, to data/places/.
+    /// Add indicator data from World Bank, WHO or ENDES files (CSV or spreadsheets), from a
+    /// fill-in template, or from any table a recipe describes, to data/places/; values already
+    /// there are never changed.
     Import {
         /// Files to read (CSV, .xlsx, .xls, .ods); their layout is recognised from their first
         /// row, unless --recipe says how to read them.
@@ -108,6 +109,31 @@ pub enum Command {
         /// --recipe, the place whose places the file names (instead of the recipe's `within`).
         #[arg(long)]
         parent: Option<String>,
+        /// Say, place by place, what would be added and what conflicts, and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// Write a workbook (.xlsx) for field staff to type values into: one sheet per indicator,
+    /// the place and its regions as rows, years as columns. salud import reads it back.
+    Template {
+        /// The workbook to write, ending in .xlsx; it must not exist yet.
+        file: PathBuf,
+        /// The site's folder.
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The place, by its file in data/places/ without .toml (e.g. peru); its regions are rows too.
+        #[arg(long)]
+        place: String,
+        /// The indicators' ids, separated by commas (e.g. child_stunting,child_anaemia).
+        #[arg(long, required = true, value_delimiter = ',')]
+        indicators: Vec<String>,
+        /// The years, first-last (e.g. 2015-2025) [default: the ten years up to the edition's].
+        #[arg(long)]
+        years: Option<String>,
+        /// The source id (data/sources.toml) the typed values are recorded under [default: that
+        /// of the values already there].
+        #[arg(long)]
+        source: Option<String>,
     },
 }
 
@@ -193,9 +219,14 @@ pub fn run(cli: Cli) -> Result<Outcome, Error> {
             );
             (summary, Vec::new())
         }
-        Command::Import { files, recipe, root, source, include_aggregates, parent } => {
-            let report = import::import(&ImportOptions { root, files, source, include_aggregates, parent, recipe })?;
+        Command::Import { files, recipe, root, source, include_aggregates, parent, dry_run } => {
+            let options = ImportOptions { root, files, source, include_aggregates, parent, recipe, dry_run };
+            let report = import::import(&options)?;
             (report.summary(), report.into_warnings())
+        }
+        Command::Template { file, root, place, indicators, years, source } => {
+            let options = import::template::TemplateOptions { root, file, place, indicators, years, source };
+            (import::template::write(&options)?.summary(), Vec::new())
         }
     };
     let warnings = if cli.quiet { Vec::new() } else { warnings };

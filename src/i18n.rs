@@ -58,6 +58,8 @@ pub struct Locale {
     pub name: String,
     /// Where its pages go below the site root: "" for the site's main language, "es/".
     pub prefix: String,
+    /// The code of the site's main language, in which authors write what they do not translate.
+    pub main: String,
     pub numbers: NumberFormat,
     /// The theme's strings for this language over the main language's, so a string the
     /// translation lacks still reads (in the main language) rather than showing a key.
@@ -96,6 +98,7 @@ impl Locale {
             code: code.to_string(),
             name: strings.get("language_name").and_then(|v| v.as_str()).unwrap_or(code).to_string(),
             prefix: if code == main { String::new() } else { format!("{code}/") },
+            main: main.to_string(),
             numbers,
             strings,
         })

@@ -157,7 +157,8 @@ fn peru_has_the_three_families_of_charts_and_a_bar_chart_of_its_departments() {
         // Drawn from chart_start_year (1990); the tables keep every year.
         ("mortality-per-1-000-live-births", "per 1,000 live births", "1990–2024"),
         ("mortality-per-100-000-live-births", "per 100,000 live births", "1990–2023"),
-        ("workforce-per-10-000-population", "per 10,000 population", "1990–2018"),
+        // Dentists, from WHO, reach 2021.
+        ("workforce-per-10-000-population", "per 10,000 population", "1990–2021"),
         ("expenditure-of-gdp", "% of GDP", "2000–2022"),
     ] {
         assert!(html.contains(&format!("src=\"../peru/charts/{file}.svg\"")), "Peru's page lacks {file}");
@@ -182,6 +183,25 @@ fn peru_has_the_three_families_of_charts_and_a_bar_chart_of_its_departments() {
         assert!(bars.contains(&format!(">{department}</text>")), "{department} missing from the bar chart");
     }
     assert!(bars.contains(">Peru: "), "the country's value is marked");
+}
+
+#[test]
+fn dentists_come_from_the_who_portal_export_with_its_credit_and_terms() {
+    let who = "World Health Organization, National Health Workforce Accounts, Global Health Observatory";
+    let html = read(&built().join("peru/index.html"));
+    let text = visible_text(&html);
+    // The latest value, with WHO's comment on it as its note.
+    assert!(text.contains(&format!("2.14 2021 {who} Value obtained from Professionally Active")), "{text}");
+    assert!(html.contains("WHO terms of use for data compilations (reuse for public health purposes, with attribution to WHO and the reporting countries); not CC BY"));
+    // Beside the other health workers on the chart, credited there too.
+    let chart = read(&built().join("peru/charts/workforce-per-10-000-population.svg"));
+    // (Its source line wraps after "World".)
+    assert!(chart.contains("Health Organization, National Health Workforce Accounts, Global Health Observatory."));
+    // Every country with a value on the indicator's page; the Spanish pages keep WHO's credit.
+    let page = visible_text(&read(&built().join("indicators/dentists_density/index.html")));
+    assert!(page.contains("Chile 14.81 2021 World Health Organization"), "{page}");
+    let es = read(&built().join("es/peru/index.html"));
+    assert!(es.contains(who) && es.contains("no es CC BY"));
 }
 
 #[test]

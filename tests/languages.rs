@@ -410,7 +410,12 @@ fn json_strings(value: &serde_json::Value, key: &str, out: &mut String) {
             out.push('\n');
         }
         serde_json::Value::Array(items) => items.iter().for_each(|v| json_strings(v, key, out)),
-        serde_json::Value::Object(map) => map.iter().for_each(|(k, v)| json_strings(v, k, out)),
+        // A note marked as another language (`note_lang`, as HTML's `lang`) is its author's
+        // words, left as written for want of a translation.
+        serde_json::Value::Object(map) => map
+            .iter()
+            .filter(|(k, _)| !(*k == "note" && map.contains_key("note_lang")))
+            .for_each(|(k, v)| json_strings(v, k, out)),
         _ => {}
     }
 }
@@ -530,6 +535,26 @@ fn a_sources_licence_is_shown_in_the_language_its_translation_gives() {
     let text = std::process::Command::new("pdftotext").arg(&pdf).arg("-").output().expect("pdftotext runs");
     let text = String::from_utf8_lossy(&text.stdout).split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(text.contains("Licencia: Condiciones de uso de la OMS"), "{text}");
+}
+
+#[test]
+fn a_value_note_without_a_translation_is_marked_as_the_main_language() {
+    let site = bilingual("languages-untranslated-note", None);
+    let place = read(&site.join("data/places/testland.toml")).replacen(
+        "2021 = 4.53341627",
+        "2021 = { value = 4.53341627, note = \"Data Source: a survey.\" }",
+        1,
+    );
+    fs::write(site.join("data/places/testland.toml"), place).unwrap();
+    build(&site);
+    let public = site.join("public");
+    let es = read(&public.join("es/testland/index.html"));
+    assert!(es.contains("<span class=\"note\" lang=\"en\">Data Source: a survey.</span>"), "{es}");
+    let en = read(&public.join("testland/index.html"));
+    assert!(en.contains("<span class=\"note\">Data Source: a survey.</span>"), "{en}");
+    let json = read(&public.join("es/testland/salud-data-testland.json"));
+    assert!(json.contains("\"note\":\"Data Source: a survey.\",\"note_lang\":\"en\""), "{json}");
+    assert!(!read(&public.join("testland/salud-data-testland.json")).contains("note_lang"));
 }
 
 #[test]

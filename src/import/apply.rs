@@ -252,7 +252,11 @@ impl FileImport<'_> {
         let Some(group) = self.row_group(recipe, fields, record) else { return Ok(()) };
         if let Some(field) = fields.value {
             let (Some(rel), Some(year), Some(code)) = (place, year, code) else { return Ok(()) };
-            return self.recipe_value(record, &rel, Cells { code: &code, year, field, group, n_field: fields.n });
+            return self.recipe_value(
+                record,
+                &rel,
+                Cells { code: &code, year, field, group, n_field: fields.n, details: None },
+            );
         }
         for (field, key) in &fields.across {
             let (rel, year, code) = match key {
@@ -262,7 +266,11 @@ impl FileImport<'_> {
                 Key::Code(Some(c)) => (place.as_ref(), year, Some(c.as_str())),
             };
             let (Some(rel), Some(year), Some(code)) = (rel, year, code) else { continue };
-            self.recipe_value(record, rel, Cells { code, year, field: *field, group, n_field: fields.n })?;
+            self.recipe_value(
+                record,
+                rel,
+                Cells { code, year, field: *field, group, n_field: fields.n, details: None },
+            )?;
         }
         Ok(())
     }

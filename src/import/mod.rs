@@ -8,6 +8,9 @@
 //!   indicator code comes from the `datapackage.json` beside it.
 //! - WHO Global Health Observatory export (`Id,IndicatorCode,...,NumericValue,...`); country
 //!   names from `../codes/COUNTRY.csv` when present.
+//! - WHO Global Health Observatory data portal export (`IndicatorCode,...,FactValueNumeric,...`),
+//!   recognised by its columns' names wherever they are: any indicator, breakdowns by sex,
+//!   residence and wealth, intervals and comments.
 //! - Peru's ENDES department series (`año,ambito,region_codigo,...`): one column per measure,
 //!   departments become regions inside `--parent`.
 //!
@@ -28,6 +31,7 @@ mod places;
 mod recipe;
 pub(crate) mod sheet;
 mod store;
+pub(crate) mod template;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fs;
@@ -40,7 +44,7 @@ use csv_input::{cell, CsvInput, CsvOptions, Problems};
 use input::{Input, SheetInput};
 use recipe::Recipe;
 pub use store::TEMP_SUFFIX;
-use store::{Number, PlaceStore, Resolved, SeriesKey, Value, TOTAL};
+use store::{Details, Number, PlacePlan, PlaceStore, Resolved, SeriesKey, Value, TOTAL};
 
 use crate::data::{Conversion, Data};
 use crate::diagnostic::{Diagnostic, Diagnostics};
@@ -56,6 +60,8 @@ pub struct ImportOptions {
     pub parent: Option<String>,
     /// A recipe that says how to read the files (`--recipe`), for a layout salud does not know.
     pub recipe: Option<PathBuf>,
+    /// Say what would be added and what conflicts, and write nothing.
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Default)]
@@ -71,8 +77,8 @@ pub struct ImportReport {
     /// Cells that are empty or mark a missing value (`..`, `n/a`); empty cells only where a
     /// row holds one value (a file with a column per year leaves most of them empty).
     pub no_data: usize,
-    /// One line per value that differs from the one already in the data, which was kept.
-    pub conflicts: Vec<String>,
+    /// Every value that differs from the one already in the data, which was kept.
+    pub conflicts: Vec<Conflict>,
     /// One line per place the files name but give no value for, which was not created.
     pub places_without_values: Vec<String>,
     /// Rows of data read (headers and blank rows not counted).
@@ -83,12 +89,62 @@ pub struct ImportReport {
     pub skipped_columns: Vec<String>,
     /// Rows left out because a recipe lists their place under `skip`, by place.
     pub skipped_places: BTreeMap<String, usize>,
+    /// Rows left out on purpose (codes the catalogue does not map, groups salud has no name
+    /// for), by why.
+    pub skipped: BTreeMap<Skip, Skipped>,
+    /// What was done with a value that the user should know of (an interval left out), and how
+    /// to import rows that were skipped.
+    pub notices: Vec<String>,
+    /// For `--dry-run`: per place, what would be added and what conflicts.
+    pub plan: Option<Vec<String>>,
+}
+
+/// A value of the input that differs from the one already in a place file.
+#[derive(Debug)]
+pub struct Conflict {
+    pub place: String,
+    pub what: String,
+}
+
+impl std::fmt::Display for Conflict {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "conflict: {}: {}", self.place, self.what)
+    }
+}
+
+/// Why rows were left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Skip {
+    /// Their indicator code is in no indicator's `codes`.
+    Code,
+    /// They are about a group salud has no name for (an age group), or two groups at once.
+    Group,
+    /// Their value has a prefix salud cannot say in words.
+    Prefix,
+}
+
+impl Skip {
+    fn words(self) -> (&'static str, &'static str) {
+        match self {
+            Skip::Code => ("of codes not in data/indicators.toml", ", "),
+            Skip::Group => ("for groups salud does not know", "; "),
+            Skip::Prefix => ("with a prefix salud cannot show", ", "),
+        }
+    }
+}
+
+#[derive(Debug, Default)]
+pub struct Skipped {
+    pub rows: usize,
+    /// The codes or groups met, for the summary.
+    pub what: BTreeSet<String>,
 }
 
 impl ImportReport {
     pub fn summary(&self) -> String {
         let mut summary = format!(
-            "Imported {} {}: {} values added, {} already present, {} conflicts kept as they were; {} places created, {} changed; {} rows of country groups skipped",
+            "{} {} {}: {} values added, {} already present, {} conflicts kept as they were; {} places created, {} changed; {} rows of country groups skipped",
+            if self.plan.is_some() { "Would import" } else { "Imported" },
             self.files,
             if self.files == 1 { "file" } else { "files" },
             self.added, self.unchanged, self.conflicts.len(), self.places_created, self.places_changed, self.skipped_aggregates
@@ -106,6 +162,11 @@ impl ImportReport {
                 if empty == 1 { "place" } else { "places" }
             ));
         }
+        for (skip, skipped) in &self.skipped {
+            let (why, separator) = skip.words();
+            let what = shortened_list(&skipped.what, separator);
+            summary.push_str(&format!("; {} rows {why} skipped ({what})", skipped.rows));
+        }
         let skipped: usize = self.skipped_codes.values().chain(self.skipped_places.values()).sum();
         if skipped > 0 {
             summary.push_str(&format!("; {skipped} rows skipped as the recipe says"));
@@ -114,10 +175,19 @@ impl ImportReport {
             summary.push_str(&format!("; {} columns skipped as the recipe says", self.skipped_columns.len()));
         }
         summary.push_str(&format!("; {} rows read", self.rows));
-        summary
+        match &self.plan {
+            None => summary,
+            Some(plan) if plan.is_empty() => {
+                format!("Dry run: nothing was written. The import would change nothing.\n{summary}")
+            }
+            Some(plan) => {
+                format!("Dry run: nothing was written. What the import would change:\n{}\n{summary}", plan.join("\n"))
+            }
+        }
     }
 
-    /// The lines to show below the summary: places left out, what a recipe skipped, then conflicts.
+    /// The lines to show below the summary: notices, places left out, what a recipe skipped,
+    /// then conflicts (which a dry run lists with its places).
     pub fn into_warnings(self) -> Vec<String> {
         let skipped = |what: &str, list: BTreeMap<String, usize>| {
             let what = what.to_string();
@@ -132,8 +202,52 @@ impl ImportReport {
         let places = skipped("place", self.skipped_places);
         let columns =
             self.skipped_columns.into_iter().map(|c| format!("skipped the column \"{c}\" (the recipe's skip list)"));
-        self.places_without_values.into_iter().chain(codes).chain(columns).chain(places).chain(self.conflicts).collect()
+        let conflicts = if self.plan.is_some() { Vec::new() } else { self.conflicts };
+        let conflicts = conflicts.into_iter().map(|c| c.to_string());
+        let notices = self.notices.into_iter().chain(self.places_without_values);
+        notices.chain(codes).chain(columns).chain(places).chain(conflicts).collect()
     }
+}
+
+/// `a, b, c and 4 more`: the first few of a list for a one-line summary.
+fn shortened_list(items: &BTreeSet<String>, separator: &str) -> String {
+    const SHOWN: usize = 6;
+    let mut text = items.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(separator);
+    if items.len() > SHOWN {
+        text.push_str(&format!(" and {} more", items.len() - SHOWN));
+    }
+    text
+}
+
+/// A dry run's lines: each place's additions, then its conflicts, by place file.
+fn plan_lines(plans: &[PlacePlan], conflicts: &[Conflict]) -> Vec<String> {
+    let mut by_place: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for plan in plans {
+        let mut shown = String::new();
+        let mut last = None;
+        for (series, value) in &plan.first {
+            if last.is_some() {
+                shown.push_str(", ");
+            }
+            if last != Some(series) {
+                shown.push_str(series);
+                shown.push(' ');
+            }
+            shown.push_str(value);
+            last = Some(series);
+        }
+        let more = plan.values.saturating_sub(plan.first.len());
+        if more > 0 {
+            shown.push_str(&format!(" and {more} more"));
+        }
+        let new = if plan.new { " (new place)" } else { "" };
+        let count = if plan.values == 1 { "1 value".to_string() } else { format!("{} values", plan.values) };
+        by_place.entry(&plan.rel).or_default().push(format!("{}{new}: {count} to add: {shown}", plan.rel));
+    }
+    for c in conflicts {
+        by_place.entry(&c.place).or_default().push(format!("{}: conflict: {}", c.place, c.what));
+    }
+    by_place.into_values().flatten().collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,6 +255,7 @@ enum Layout {
     WorldBankWide,
     WorldBankLong,
     WhoGho,
+    WhoGhoPortal,
     EndesDepartments,
 }
 
@@ -149,6 +264,11 @@ impl Layout {
     fn recognise(first: &[String]) -> Option<Layout> {
         let starts =
             |cells: &[&str]| first.len() >= cells.len() && first.iter().zip(cells).all(|(a, b)| a.trim() == *b);
+        // The portal's columns may come in any order, with others among them.
+        let has = |name: &str| first.iter().any(|c| c.trim() == name);
+        if has("IndicatorCode") && has("FactValueNumeric") {
+            return Some(Layout::WhoGhoPortal);
+        }
         if starts(&["Data Source"]) {
             Some(Layout::WorldBankWide)
         } else if first.len() == 4 && starts(&["Country Name", "Country Code", "Year", "Value"]) {
@@ -166,9 +286,30 @@ impl Layout {
         match self {
             Layout::WorldBankWide | Layout::WorldBankLong => "wdi",
             Layout::WhoGho => "who-ghed",
+            Layout::WhoGhoPortal => "who-gho",
             Layout::EndesDepartments => "endes",
         }
     }
+}
+
+/// The refusal of a file salud has no reader for, with its first line to recognise it by.
+fn unknown_layout(file: &Path, first: &str) -> Error {
+    const SHOWN: usize = 100;
+    let start = if first.trim().is_empty() {
+        "it is empty".to_string()
+    } else if first.chars().any(|c| c == '\u{FFFD}' || (c.is_control() && c != '\t')) {
+        "it is not text: a spreadsheet or another kind of file, not CSV".to_string()
+    } else {
+        let mut shown: String = first.chars().take(SHOWN).collect();
+        if first.chars().count() > SHOWN {
+            shown.push('…');
+        }
+        format!("it starts with {shown:?}")
+    };
+    Error::Import(format!(
+        "{}:1: salud does not recognise this file's layout ({start}). It reads, as they are published, World Bank downloads, WHO Global Health Observatory exports (API and data portal) and ENDES department series; for another layout, describe its columns in a recipe and import with salud import --recipe RECIPE.toml FILE (see \"Recipes\" under \"Importing data\" in README.md)",
+        file.display()
+    ))
 }
 
 /// Where a row's values belong.
@@ -196,6 +337,17 @@ struct Cells<'a> {
     field: usize,
     group: u32,
     n_field: Option<usize>,
+    /// The cells that say more of the value, in layouts that have them.
+    details: Option<DetailCells>,
+}
+
+/// The cells of a row that say more of its value than its number.
+#[derive(Debug, Clone, Copy, Default)]
+struct DetailCells {
+    qualifier: Option<&'static str>,
+    low: Option<usize>,
+    high: Option<usize>,
+    note: Option<usize>,
 }
 
 /// The cells of a row that name its place, for messages about them.
@@ -248,6 +400,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         .collect();
     let source_ids: Vec<String> = sources.keys().map(ToString::to_string).collect();
     let indicator_ids: Vec<String> = catalogue.iter().map(|i| i.id.to_string()).collect();
+    let indicator_positions: HashMap<&str, u32> = catalogue.iter().zip(0..).map(|(i, n)| (i.id.as_str(), n)).collect();
     let place_exists = |name: &str| root.join(crate::data::PLACES_DIR).join(format!("{name}.toml")).is_file();
     let vocabulary = recipe::Vocabulary {
         indicators: &indicator_ids,
@@ -274,17 +427,42 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         (None, None) => None,
     };
     // Two imports into one site would each write place files from what they read before the
-    // other's changes: the second waits, and reads the first one's result.
-    let cache = root.join(".salud-cache");
-    std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
-    let _lock = crate::lock::exclusive(&cache.join("import.lock"), &|| {
-        eprintln!("Another salud import is adding data to this site; waiting for it to finish");
-    })?;
+    // other's changes: the second waits, and reads the first one's result. A dry run writes
+    // nothing, not even the lock.
+    let _lock = if options.dry_run {
+        None
+    } else {
+        let cache = root.join(".salud-cache");
+        std::fs::create_dir_all(&cache).map_err(|e| Error::io(&cache, e))?;
+        Some(crate::lock::exclusive(&cache.join("import.lock"), &|| {
+            eprintln!("Another salud import is adding data to this site; waiting for it to finish");
+        })?)
+    };
     let mut store = PlaceStore::open(root, indicator_ids.clone(), source_ids.clone())?;
     let places = recipe.as_ref().map(|r| places::PlaceIndex::new(&store, within.as_deref(), &r.place.aliases));
     let mut report = ImportReport::default();
     let mut without_values = BTreeMap::new();
     for file in &options.files {
+        if recipe.is_none() && sheet::is_spreadsheet(file) && template::is_template(file)? {
+            let source = match &options.source {
+                None => None,
+                Some(given) => Some(source_ids.iter().position(|s| s == given).ok_or_else(|| {
+                    Error::Import(format!(
+                        "{}: the source `{given}` is not in data/sources.toml; add it there with its name and licence, or choose another with --source (this site's sources: {})",
+                        file.display(),
+                        source_ids.join(", ")
+                    ))
+                })? as u32),
+            };
+            let indicators = &indicator_positions;
+            let sources = &source_ids;
+            template::import(
+                file,
+                &mut template::Target { store: &mut store, report: &mut report, indicators, sources, source },
+            )?;
+            report.files += 1;
+            continue;
+        }
         let (input, layout) = match &recipe {
             Some(r) => (open_for_recipe(file, r)?, None),
             None => {
@@ -300,8 +478,9 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
         };
         let Some(source) = source_ids.iter().position(|s| *s == source) else {
             return Err(Error::Import(format!(
-                "{}: the source `{source}` is not in data/sources.toml; add it there with its name and licence, or choose another with --source",
-                file.display()
+                "{}: the source `{source}` is not in data/sources.toml; add it there with its name and licence, or choose another with --source (this site's sources: {})",
+                file.display(),
+                source_ids.join(", ")
             )));
         };
         if layout == Some(Layout::EndesDepartments) && options.parent.is_none() {
@@ -320,10 +499,12 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
             without_values: &mut without_values,
             problems: Problems::default(),
             unknown: BTreeSet::new(),
+            unknown_rows: BTreeMap::new(),
+            known_rows: 0,
             once: BTreeMap::new(),
             count_empty: match (&recipe, layout) {
                 (Some(r), _) => r.value.is_some(),
-                (None, layout) => matches!(layout, Some(Layout::WorldBankLong | Layout::WhoGho)),
+                (None, layout) => matches!(layout, Some(Layout::WorldBankLong | Layout::WhoGho | Layout::WhoGhoPortal)),
             },
             no_data: recipe.iter().flat_map(|r| &r.read.no_data).map(|m| NoDataMark::new(m)).collect(),
         };
@@ -332,6 +513,7 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
             (_, _, Some(Layout::WorldBankWide)) => run.world_bank_wide()?,
             (_, _, Some(Layout::WorldBankLong)) => run.world_bank_long()?,
             (_, _, Some(Layout::WhoGho)) => run.who_gho()?,
+            (_, _, Some(Layout::WhoGhoPortal)) => run.who_gho_portal()?,
             (_, _, Some(Layout::EndesDepartments)) => run.endes()?,
             _ => unreachable!("a file is read by a recipe or in a known layout"),
         }
@@ -341,7 +523,11 @@ pub fn import(options: &ImportOptions) -> Result<ImportReport, Error> {
     report.places_changed = store.changed();
     report.places_without_values =
         without_values.into_iter().filter(|(rel, _)| !store.place_file(rel)).map(|(_, line)| line).collect();
-    store.write()?;
+    if options.dry_run {
+        report.plan = Some(plan_lines(&store.plan(3), &report.conflicts));
+    } else {
+        store.write()?;
+    }
     Ok(report)
 }
 
@@ -365,13 +551,7 @@ fn open_known(file: &Path) -> Result<(Input, Layout), Error> {
         let (input, first) = CsvInput::open(file)?;
         return match Layout::recognise(&csv_cells(&first)) {
             Some(layout) => Ok((Input::Csv(Box::new(input)), layout)),
-            None => {
-                let first: String = first.chars().take(200).collect();
-                Err(Error::Import(format!(
-                    "{}: salud does not recognise this file's layout (it starts with {first:?}); it reads World Bank downloads, WHO GHO exports and ENDES department series, and any other table with a recipe (salud import --recipe RECIPE.toml FILE; see README.md)",
-                    file.display()
-                )))
-            }
+            None => Err(unknown_layout(file, &first)),
         };
     }
     let names = sheet::sheet_names(file)?;
@@ -450,6 +630,11 @@ struct FileImport<'a> {
     problems: Problems,
     /// Codes of the file no indicator of the catalogue has.
     unknown: BTreeSet<String>,
+    /// In layouts that may hold several indicators, the rows of codes no indicator has, by
+    /// code, with the indicator's name in the file: skipped, unless no code is known.
+    unknown_rows: BTreeMap<String, (usize, String)>,
+    /// Rows of codes an indicator has, in those layouts.
+    known_rows: usize,
     /// Problems told once however many rows have them (a name that matches no place), by
     /// what they are about; added to the problems at the end.
     once: BTreeMap<String, Diagnostic>,
@@ -561,6 +746,70 @@ impl FileImport<'_> {
         Ok(())
     }
 
+    /// A WHO GHO data portal export: one row per indicator, place, year and group, with
+    /// `FactValueNumeric` as the number (`Value` is display text, "11 593"), the interval in
+    /// `FactValueNumericLow`/`High` and a comment in `FactComments`. Rows of codes the catalogue
+    /// does not map, of groups salud has no name for, or of WHO regions are counted and left out.
+    fn who_gho_portal(&mut self) -> Result<(), Error> {
+        let mut header = ByteRecord::new();
+        self.input.read(&mut header)?;
+        let columns = PortalColumns::find(&header).map_err(|missing| {
+            Error::Import(format!(
+                "{}: this WHO GHO data portal export has no column {missing}; export the indicator again from the portal with all its columns (\"Export data\", CSV), without removing any",
+                self.input.row_label(&header)
+            ))
+        })?;
+        let mut record = ByteRecord::new();
+        while self.input.read(&mut record)? {
+            self.report.rows += 1;
+            if !self.complete(&record, columns.needed, header.len()) {
+                continue;
+            }
+            let code = cell(&record, columns.code).trim().to_string();
+            if !self.codes.contains_key(code.as_str()) {
+                let name = columns.indicator.map(|i| cell(&record, i).trim().to_string()).unwrap_or_default();
+                self.unknown_rows.entry(code).or_insert((0, name)).0 += 1;
+                continue;
+            }
+            self.known_rows += 1;
+            let aggregate =
+                columns.location_type.is_some_and(|i| !cell(&record, i).trim().eq_ignore_ascii_case("country"));
+            if aggregate && !self.options.include_aggregates {
+                self.report.skipped_aggregates += 1;
+                continue;
+            }
+            let group = match columns.group(&record) {
+                Ok(None) => TOTAL,
+                Ok(Some((dimension, value))) => self.store.group(dimension, value),
+                Err(what) => {
+                    self.skip(Skip::Group, what);
+                    continue;
+                }
+            };
+            let prefix = columns.prefix.map(|i| cell(&record, i).trim().to_string()).unwrap_or_default();
+            let Some(qualifier) = qualifier_of(&prefix) else {
+                self.skip(Skip::Prefix, prefix);
+                continue;
+            };
+            let Some(year) = self.year(&record, columns.year) else { continue };
+            let iso3 = cell(&record, columns.place).trim().to_string();
+            let name = columns.location.map(|i| cell(&record, i).trim().to_string()).filter(|n| !n.is_empty());
+            let target = Target::Country { name: name.unwrap_or_else(|| iso3.clone()), iso3, region: None, aggregate };
+            let cells = PlaceCells { name: columns.location.unwrap_or(columns.place), code: columns.place };
+            let Some(at) = self.place(&record, &target, cells)? else { continue };
+            let details = DetailCells { qualifier, low: columns.low, high: columns.high, note: columns.comments };
+            let cells = Cells { code: &code, year, field: columns.value, group, n_field: None, details: Some(details) };
+            self.value_of(&record, &at, cells);
+        }
+        Ok(())
+    }
+
+    fn skip(&mut self, why: Skip, what: String) {
+        let skipped = self.report.skipped.entry(why).or_default();
+        skipped.rows += 1;
+        skipped.what.insert(what);
+    }
+
     /// ENDES rows are Total, Urbano or Rural (the `area` column); each measure's number of
     /// observations is the nearest `n_` column before it (`n_dci` for `dci_menores5_pct` and
     /// `dci_severa_menores5_pct`).
@@ -605,7 +854,8 @@ impl FileImport<'_> {
             };
             let Some(at) = self.place(&record, &target, PlaceCells { name: 3, code: 2 })? else { continue };
             for (field, code, n_field) in &measures {
-                self.value_of(&record, &at, Cells { code, year, field: *field, group, n_field: *n_field });
+                let cells = Cells { code, year, field: *field, group, n_field: *n_field, details: None };
+                self.value_of(&record, &at, cells);
             }
         }
         Ok(())
@@ -748,12 +998,12 @@ impl FileImport<'_> {
 
     /// One cell: imported, counted as no data, or noted as a problem.
     fn value(&mut self, record: &ByteRecord, at: &Resolved, code: &str, year: i32, field: usize) {
-        self.value_of(record, at, Cells { code, year, field, group: TOTAL, n_field: None });
+        self.value_of(record, at, Cells { code, year, field, group: TOTAL, n_field: None, details: None });
     }
 
     /// One cell of a value for a group, or with its number of observations in another cell.
     fn value_of(&mut self, record: &ByteRecord, at: &Resolved, cells: Cells) {
-        let Cells { code, year, field, group, n_field } = cells;
+        let Cells { code, year, field, group, n_field, details } = cells;
         if let Some((message, help)) = self.input.refused(record, field) {
             let d = self.input.problem(record, Some(field), message, help);
             self.problems.push(d);
@@ -815,9 +1065,69 @@ impl FileImport<'_> {
                 }
             },
         };
+        let details = match details {
+            None => Details::default(),
+            Some(cells) => match self.details(record, cells, (number, &text), info.power, year) {
+                Some(details) => details,
+                None => return,
+            },
+        };
         let key = SeriesKey { indicator: info.indicator, source: self.source, group };
-        let value = Value { key, conversion: info.conversion.as_ref(), year, number, n, text: &text };
+        let value = Value { key, conversion: info.conversion.as_ref(), year, number, n, details, text: &text };
         self.store.merge(at, &value, self.input.path(), self.report);
+    }
+
+    /// The interval, comment and qualifier of a value whose number is read, or None (with the
+    /// problem noted) when a cell is not what it should be. An interval that cannot be shown
+    /// (one end missing, or not holding its value) is left out, with a word.
+    fn details(
+        &mut self,
+        record: &ByteRecord,
+        cells: DetailCells,
+        (number, text): (Number, &str),
+        power: u32,
+        year: i32,
+    ) -> Option<Details> {
+        let note = cells.note.map(|i| cell(record, i).trim().to_string()).filter(|n| !n.is_empty());
+        let mut end = |field: Option<usize>| -> Result<Option<(Number, String)>, ()> {
+            let Some(field) = field else { return Ok(None) };
+            match read_cell(&cell(record, field)) {
+                Cell::Number(t) => {
+                    let t = shift_decimal(&t, power).expect("read_cell gives plain decimal text");
+                    Ok(Number::parse(&t).map(|n| (n, t)))
+                }
+                Cell::NoData { .. } => Ok(None),
+                Cell::Bad { message, help } => {
+                    let d = self.input.problem(record, Some(field), message, help);
+                    self.problems.push(d);
+                    Err(())
+                }
+            }
+        };
+        let (low, high) = (end(cells.low).ok()?, end(cells.high).ok()?);
+        let at = self.input.row_label(record);
+        let bounds = match (low, high) {
+            (None, None) => None,
+            (Some((low, l)), Some((high, h))) => {
+                let value = number.as_f64();
+                if low.as_f64() <= value && value <= high.as_f64() {
+                    Some((low, high))
+                } else {
+                    self.report.notices.push(format!(
+                        "{at}: the interval {l} to {h} does not hold the value {text} for {year}, so the value was imported without it"
+                    ));
+                    None
+                }
+            }
+            (low, _) => {
+                let given = if low.is_some() { "low" } else { "high" };
+                self.report.notices.push(format!(
+                    "{at}: the value {text} for {year} has only the {given} end of its interval, so it was imported without it"
+                ));
+                None
+            }
+        };
+        Some(Details { qualifier: cells.qualifier, bounds, note })
     }
 
     /// Whether a cell is one a recipe says means "no data".
@@ -841,6 +1151,31 @@ impl FileImport<'_> {
         if let Some(err) = self.problems.into_error(file) {
             return Err(err);
         }
+        if !self.unknown_rows.is_empty() {
+            if self.known_rows == 0 {
+                let list = self
+                    .unknown_rows
+                    .iter()
+                    .map(|(code, (_, name))| if name.is_empty() { code.clone() } else { format!("{code} ({name})") })
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let first = self.unknown_rows.keys().next().expect("not empty");
+                return Err(Error::Import(format!(
+                    "{}: no indicator of data/indicators.toml has any of its codes: {list}. To import one, add the code to the `codes` of the matching indicator in data/indicators.toml, e.g. codes = [\"{first}\"], then import again",
+                    file.display()
+                )));
+            }
+            for (code, (rows, name)) in self.unknown_rows {
+                let named = if name.is_empty() { code.clone() } else { format!("{code} ({name})") };
+                self.report.notices.push(format!(
+                    "{}: {named}: {rows} rows skipped; to import them, add \"{code}\" to the `codes` of an indicator in data/indicators.toml",
+                    file.display()
+                ));
+                let skipped = self.report.skipped.entry(Skip::Code).or_default();
+                skipped.rows += rows;
+                skipped.what.insert(code);
+            }
+        }
         if !self.unknown.is_empty() {
             let list = self.unknown.iter().map(|c| format!("\"{c}\"")).collect::<Vec<_>>().join(", ");
             return Err(Error::Import(format!(
@@ -851,6 +1186,110 @@ impl FileImport<'_> {
         }
         Ok(())
     }
+}
+
+/// Where the columns of a WHO GHO data portal export are.
+struct PortalColumns {
+    code: usize,
+    place: usize,
+    year: usize,
+    value: usize,
+    /// How many cells a row needs to hold all the columns above.
+    needed: usize,
+    indicator: Option<usize>,
+    location_type: Option<usize>,
+    location: Option<usize>,
+    prefix: Option<usize>,
+    low: Option<usize>,
+    high: Option<usize>,
+    comments: Option<usize>,
+    /// `Dim1 type` and `Dim1ValueCode`, then `Dim2...`.
+    dimensions: Vec<(Option<usize>, usize)>,
+}
+
+impl PortalColumns {
+    /// The columns, or the name of one salud cannot do without.
+    fn find(header: &ByteRecord) -> Result<PortalColumns, &'static str> {
+        let col = |name: &str| (0..header.len()).find(|&i| cell(header, i).trim() == name);
+        let needed = |name: &'static str| col(name).ok_or(name);
+        let (code, place) = (needed("IndicatorCode")?, needed("SpatialDimValueCode")?);
+        let (year, value) = (needed("Period")?, needed("FactValueNumeric")?);
+        let dimensions =
+            (1..).map_while(|i| col(&format!("Dim{i}ValueCode")).map(|v| (col(&format!("Dim{i} type")), v))).collect();
+        Ok(PortalColumns {
+            code,
+            place,
+            year,
+            value,
+            needed: [code, place, year, value].into_iter().max().map_or(0, |m| m + 1),
+            indicator: col("Indicator"),
+            location_type: col("Location type"),
+            location: col("Location"),
+            prefix: col("FactValueNumericPrefix"),
+            low: col("FactValueNumericLow"),
+            high: col("FactValueNumericHigh"),
+            comments: col("FactComments"),
+            dimensions,
+        })
+    }
+
+    /// The group a row's value is for: None for everyone, or what salud cannot name (an
+    /// unknown breakdown, or two at once) for the report.
+    fn group(&self, record: &ByteRecord) -> Result<Option<(&'static str, &'static str)>, String> {
+        let mut found = Vec::new();
+        for (i, &(kind, code)) in self.dimensions.iter().enumerate() {
+            let code = cell(record, code);
+            let code = code.trim();
+            if code.is_empty() {
+                continue;
+            }
+            let kind = kind.map(|k| cell(record, k).trim().to_string()).filter(|k| !k.is_empty());
+            let kind = kind.unwrap_or_else(|| format!("Dim{}", i + 1));
+            match who_group(code) {
+                Some(Some(group)) => found.push((group, kind)),
+                Some(None) => {}
+                None => return Err(format!("{kind}: {code}")),
+            }
+        }
+        match found.as_slice() {
+            [] => Ok(None),
+            [(group, _)] => Ok(Some(*group)),
+            [(_, a), (_, b), ..] => Err(format!("two groups at once: {a} and {b}")),
+        }
+    }
+}
+
+/// A WHO dimension value as salud's group: `Some(None)` for everyone (both sexes, all areas),
+/// None for one salud has no name for.
+fn who_group(code: &str) -> Option<Option<(&'static str, &'static str)>> {
+    let group = match code {
+        "SEX_BTSX" | "RESIDENCEAREATYPE_TOTL" | "WEALTHQUINTILE_TOTL" => return Some(None),
+        "SEX_FMLE" => ("sex", "female"),
+        "SEX_MLE" => ("sex", "male"),
+        "RESIDENCEAREATYPE_URB" => ("area", "urban"),
+        "RESIDENCEAREATYPE_RUR" => ("area", "rural"),
+        "WEALTHQUINTILE_WQ1" => ("wealth", "q1"),
+        "WEALTHQUINTILE_WQ2" => ("wealth", "q2"),
+        "WEALTHQUINTILE_WQ3" => ("wealth", "q3"),
+        "WEALTHQUINTILE_WQ4" => ("wealth", "q4"),
+        "WEALTHQUINTILE_WQ5" => ("wealth", "q5"),
+        _ => return None,
+    };
+    Some(Some(group))
+}
+
+/// A value's prefix in a WHO export (`<`) as a qualifier place files know: `Some(None)`
+/// without one, None for a prefix salud cannot say.
+fn qualifier_of(prefix: &str) -> Option<Option<&'static str>> {
+    Some(match prefix {
+        "" => None,
+        "<" => Some("less than"),
+        ">" => Some("more than"),
+        "<=" | "≤" => Some("up to"),
+        ">=" | "≥" => Some("at least"),
+        "~" | "≈" => Some("about"),
+        _ => return None,
+    })
 }
 
 /// Country code to World Bank region ("" for aggregates), from `Metadata_Country_*.csv`.
@@ -903,6 +1342,33 @@ fn pairs(path: &Path, key: usize, value: usize) -> Result<BTreeMap<String, Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_portal_export_is_recognised_by_its_columns_in_any_order() {
+        let real = "IndicatorCode,Indicator,ValueType,ParentLocationCode,ParentLocation,Location type,SpatialDimValueCode,Location,Period type,Period,IsLatestYear,Dim1 type,Dim1,Dim1ValueCode,Dim2 type,Dim2,Dim2ValueCode,Dim3 type,Dim3,Dim3ValueCode,DataSourceDimValueCode,DataSource,FactValueNumericPrefix,FactValueNumeric,FactValueUoM,FactValueNumericLowPrefix,FactValueNumericLow,FactValueNumericHighPrefix,FactValueNumericHigh,Value,FactValueTranslationID,FactComments,Language,DateModified";
+        for header in [real, "\"FactValueNumeric\",\"Period\",Notes,\"SpatialDimValueCode\",\"IndicatorCode\""] {
+            assert_eq!(Layout::recognise(&csv_cells(header)), Some(Layout::WhoGhoPortal), "{header}");
+        }
+        // The API's export has neither column name.
+        let api = "Id,IndicatorCode,SpatialDimension,SpatialDimensionValueCode,TimeDimension,TimeDim,NumericValue";
+        assert_eq!(Layout::recognise(&csv_cells(api)), Some(Layout::WhoGho));
+        assert_eq!(Layout::recognise(&csv_cells("IndicatorCode,Value")), None);
+    }
+
+    #[test]
+    fn who_groups_and_prefixes_become_salud_words() {
+        assert_eq!(who_group("SEX_FMLE"), Some(Some(("sex", "female"))));
+        assert_eq!(who_group("RESIDENCEAREATYPE_RUR"), Some(Some(("area", "rural"))));
+        assert_eq!(who_group("WEALTHQUINTILE_WQ5"), Some(Some(("wealth", "q5"))));
+        for everyone in ["SEX_BTSX", "RESIDENCEAREATYPE_TOTL", "WEALTHQUINTILE_TOTL"] {
+            assert_eq!(who_group(everyone), Some(None), "{everyone}");
+        }
+        assert_eq!(who_group("AGEGROUP_YEARS15-19"), None);
+        assert_eq!(qualifier_of(""), Some(None));
+        assert_eq!(qualifier_of("<"), Some(Some("less than")));
+        assert_eq!(qualifier_of("≥"), Some(Some("at least")));
+        assert_eq!(qualifier_of("*"), None);
+    }
 
     #[test]
     fn a_parent_is_a_place_name_never_a_way_out() {

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 
 use toml_edit::{value, ArrayOfTables, DocumentMut, InlineTable, Item, Table};
 
-use super::ImportReport;
+use super::{Conflict, ImportReport};
 use crate::data::Conversion;
 use crate::error::Error;
 
@@ -44,7 +44,7 @@ impl Number {
         }
     }
 
-    fn as_f64(self) -> f64 {
+    pub fn as_f64(self) -> f64 {
         match self {
             Number::Int(i) => i as f64,
             Number::Float(f) => f,
@@ -52,10 +52,29 @@ impl Number {
     }
 
     fn item(self) -> Item {
+        Item::Value(self.value())
+    }
+
+    fn value(self) -> toml_edit::Value {
         match self {
-            Number::Int(i) => value(i),
-            Number::Float(f) => value(f),
+            Number::Int(i) => i.into(),
+            Number::Float(f) => f.into(),
         }
+    }
+}
+
+/// What a value may say beside its number, as its source gives it: a qualifier ("less
+/// than"), the interval around it, a note.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub(super) struct Details {
+    pub qualifier: Option<&'static str>,
+    pub bounds: Option<(Number, Number)>,
+    pub note: Option<String>,
+}
+
+impl Details {
+    fn is_empty(&self) -> bool {
+        self.qualifier.is_none() && self.bounds.is_none() && self.note.is_none()
     }
 }
 
@@ -69,14 +88,15 @@ pub(super) struct Resolved {
     pub iso3: Option<String>,
 }
 
-/// One value to merge: where, what, how many observations it comes from (0: not said), and
-/// its text for messages.
+/// One value to merge: where, what, how many observations it comes from (0: not said), what
+/// else its source says of it, and its text for messages.
 pub(super) struct Value<'a> {
     pub key: SeriesKey,
     pub conversion: Option<&'a Conversion>,
     pub year: i32,
     pub number: Number,
     pub n: u32,
+    pub details: Details,
     pub text: &'a str,
 }
 
@@ -95,6 +115,8 @@ struct NewSeries {
     /// By year, with the number of observations (0: not said): a sorted list takes a third
     /// of the memory of a map, and files give years in order.
     values: Vec<(i32, u32, Number)>,
+    /// The details of the few values that have any, by year.
+    details: BTreeMap<i32, Details>,
 }
 
 impl NewSeries {
@@ -102,9 +124,14 @@ impl NewSeries {
         self.values.binary_search_by_key(&year, |(y, ..)| *y).ok().map(|i| (self.values[i].2, self.values[i].1))
     }
 
-    fn insert(&mut self, year: i32, number: Number, n: u32) {
+    fn insert(&mut self, year: i32, number: Number, n: u32, details: &Details) {
         match self.values.binary_search_by_key(&year, |(y, ..)| *y) {
-            Err(i) => self.values.insert(i, (year, n, number)),
+            Err(i) => {
+                self.values.insert(i, (year, n, number));
+                if !details.is_empty() {
+                    self.details.insert(year, details.clone());
+                }
+            }
             // The same value met again with its n.
             Ok(i) if self.values[i].1 == 0 => self.values[i].1 = n,
             Ok(_) => {}
@@ -116,6 +143,18 @@ impl NewSeries {
 /// observations (0: not said); NaN stands for a value that is not a number (half the memory
 /// of an Option).
 type Existing = HashMap<SeriesKey, Vec<(i32, u32, f64)>>;
+
+/// What an import would add to one place file.
+#[derive(Debug, Default)]
+pub(super) struct PlacePlan {
+    pub rel: String,
+    /// The place file does not exist yet.
+    pub new: bool,
+    /// Values added, and numbers of observations given to values already there.
+    pub values: usize,
+    /// The first few, as (series, `year = value`).
+    pub first: Vec<(String, String)>,
+}
 
 pub(super) struct PlaceStore {
     root: PathBuf,
@@ -290,12 +329,13 @@ impl PlaceStore {
             let label = format!("{indicator}{} {} from `{source}`", self.group_label(v.key.group), v.year);
             let keep = format!("kept the value in {rel} (change it by hand to take the new one)");
             if old != Some(v.number.as_f64()) {
-                report.conflicts.push(format!(
-                    "conflict: {rel}: {label} is {} there but {} in {}; {keep}",
+                let what = format!(
+                    "{label} is {} there but {} in {}; {keep}",
                     old.map_or_else(|| "not a number".to_string(), |v| v.to_string()),
                     v.text,
                     file.display()
-                ));
+                );
+                report.conflicts.push(Conflict { place: rel.to_string(), what });
                 return;
             }
             report.unchanged += 1;
@@ -303,17 +343,15 @@ impl PlaceStore {
                 return;
             }
             if old_n != 0 {
-                report.conflicts.push(format!(
-                    "conflict: {rel}: {label} was measured on n = {old_n} there but n = {} in {}; {keep}",
-                    v.n,
-                    file.display()
-                ));
+                let what =
+                    format!("{label} was measured on n = {old_n} there but n = {} in {}; {keep}", v.n, file.display());
+                report.conflicts.push(Conflict { place: rel.to_string(), what });
                 return;
             }
             // The value as it was, now with the number of observations it comes from.
             let additions = self.added.entry(rel.to_string()).or_default();
             if is_added {
-                additions.series.get_mut(&v.key).expect("met above").insert(v.year, v.number, v.n);
+                additions.series.get_mut(&v.key).expect("met above").insert(v.year, v.number, v.n, &v.details);
             } else {
                 additions.sizes.push((v.key, v.year, v.n));
                 report.sizes_added += 1;
@@ -337,15 +375,43 @@ impl PlaceStore {
         let additions = self.added.entry(rel.to_string()).or_default();
         let series = additions.series.entry(v.key).or_insert_with(|| {
             additions.order.push(v.key);
-            NewSeries { conversion: v.conversion.cloned(), values: Vec::new() }
+            NewSeries { conversion: v.conversion.cloned(), values: Vec::new(), details: BTreeMap::new() }
         });
-        series.insert(v.year, v.number, v.n);
+        series.insert(v.year, v.number, v.n, &v.details);
         report.added += 1;
     }
 
     /// How many existing place files get values.
     pub fn changed(&self) -> usize {
         self.added.keys().filter(|rel| !self.created.contains_key(*rel)).count()
+    }
+
+    /// What [`PlaceStore::write`] would write, place by place, for `--dry-run`: how many values
+    /// each place gets, and the first few.
+    pub fn plan(&self, shown: usize) -> Vec<PlacePlan> {
+        let mut plans = Vec::new();
+        for (rel, additions) in &self.added {
+            let label =
+                |key: &SeriesKey| format!("{}{}", self.indicators[key.indicator as usize], self.group_label(key.group));
+            let mut plan = PlacePlan { rel: rel.clone(), new: self.created.contains_key(rel), ..PlacePlan::default() };
+            for key in &additions.order {
+                let series = &additions.series[key];
+                plan.values += series.values.len();
+                for (year, _, number) in series.values.iter().take(shown.saturating_sub(plan.first.len())) {
+                    let number = match number {
+                        Number::Int(i) => i.to_string(),
+                        Number::Float(f) => f.to_string(),
+                    };
+                    plan.first.push((label(key), format!("{year} = {number}")));
+                }
+            }
+            plan.values += additions.sizes.len();
+            for (key, year, n) in additions.sizes.iter().take(shown.saturating_sub(plan.first.len())) {
+                plan.first.push((label(key), format!("{year}: n = {n}")));
+            }
+            plans.push(plan);
+        }
+        plans
     }
 
     /// Writes every place file that gets values: first each beside itself, then, when all
@@ -484,16 +550,44 @@ impl PlaceStore {
             }
             let values = series["values"].as_table_like_mut().ok_or_else(not_series)?;
             for (year, n, number) in &new.values {
-                let mut item = number.item();
-                if *n > 0 {
-                    with_n(&mut item, *n);
-                }
+                let item = match new.details.get(year) {
+                    Some(details) => detailed(*number, *n, details),
+                    None => {
+                        let mut item = number.item();
+                        if *n > 0 {
+                            with_n(&mut item, *n);
+                        }
+                        item
+                    }
+                };
                 values.insert(&year.to_string(), item);
             }
             values.sort_values();
         }
         Ok(doc.to_string())
     }
+}
+
+/// A value with what its source says of it, as place files write it:
+/// `{ value = 2.14, low = 2.01, high = 2.3, note = "..." }`.
+fn detailed(number: Number, n: u32, details: &Details) -> Item {
+    let mut t = InlineTable::new();
+    t.insert("value", number.value());
+    if let Some(q) = details.qualifier {
+        t.insert("qualifier", q.into());
+    }
+    if let Some((low, high)) = details.bounds {
+        t.insert("low", low.value());
+        t.insert("high", high.value());
+    }
+    if n > 0 {
+        t.insert("n", i64::from(n).into());
+    }
+    if let Some(note) = &details.note {
+        t.insert("note", note.as_str().into());
+    }
+    t.fmt();
+    value(t)
 }
 
 /// Renames each written file over its place file; if one fails, the rest are not renamed.
@@ -578,7 +672,8 @@ mod tests {
         {
             let at = Resolved { rel: rel.into(), new, iso3: None };
             store.touch(rel).unwrap();
-            let v = Value { key, conversion: None, year: 2020, number: Number::Int(7), n: 0, text: "7" };
+            let details = Details::default();
+            let v = Value { key, conversion: None, year: 2020, number: Number::Int(7), n: 0, details, text: "7" };
             store.merge(&at, &v, Path::new("in.csv"), &mut report);
         }
         assert_eq!((report.added, report.places_created), (2, 1));

@@ -35,6 +35,15 @@ pub fn series_note(locale: &Locale, series: &Series) -> Option<String> {
     (!parts.is_empty()).then(|| parts.join(" "))
 }
 
+/// The language of a value's note when it is shown in another language's page as its author
+/// wrote it, for want of a translation (the comments a WHO export gives each value): the
+/// site's main language, for pages to mark it (`lang="en"`). None when the page's language is
+/// the note's.
+pub fn untranslated_note<'a>(locale: &'a Locale, series: &Series, obs: &Observation) -> Option<&'a str> {
+    let translated = series.note_translations.iter().any(|t| t.year == Some(obs.year) && t.lang == locale.code);
+    (obs.note.is_some() && locale.code != locale.main && !translated).then_some(locale.main.as_str())
+}
+
 /// "Country", or "Region of Peru".
 pub fn kind_name(locale: &Locale, data: &Data, place: &Place) -> String {
     let kind = locale.t(&format!("kind.{}", place.kind.as_str())).to_string();

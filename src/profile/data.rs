@@ -133,6 +133,10 @@ struct JsonObservation<'a> {
     qualifier: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     note: Option<std::borrow::Cow<'a, str>>,
+    /// The note's language when it is not the file's: a value's note its author did not
+    /// translate, as the HTML marks it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    note_lang: Option<&'a str>,
     /// `{"area": "rural"}`, as place files write it; left out for the total.
     #[serde(skip_serializing_if = "Option::is_none")]
     group: Option<std::collections::BTreeMap<&'static str, &'a str>>,
@@ -162,7 +166,7 @@ struct JsonRest<'a> {
     sources: std::collections::BTreeMap<&'a str, &'a Source>,
 }
 
-fn json_place<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> JsonPlace<'a> {
+fn json_place<'a>(locale: &'a Locale, data: &'a Data, place: &'a Place) -> JsonPlace<'a> {
     let mut observations = Vec::new();
     for series in &place.series {
         let Some(indicator): Option<&Indicator> = data.indicator(&series.indicator) else { continue };
@@ -177,6 +181,7 @@ fn json_place<'a>(locale: &Locale, data: &'a Data, place: &'a Place) -> JsonPlac
                 source: &series.source,
                 qualifier: obs.qualifier.as_deref(),
                 note: obs.note.as_deref().map(Into::into).or_else(|| series_note.clone().map(Into::into)),
+                note_lang: crate::present::untranslated_note(locale, series, obs),
                 group: group.clone(),
                 n: obs.n.map(|n| n.get()),
                 low: obs.bounds.as_ref().map(|b| b.low),

@@ -314,6 +314,8 @@ struct KeyRow<'a> {
     few: bool,
     source: SourceView<'a>,
     note: Option<String>,
+    /// The note's language when it is not the page's (a value's note not translated).
+    note_lang: Option<&'a str>,
     /// Other sources' values for the same year, shown beside it, never averaged.
     same_year: Vec<(String, SourceView<'a>)>,
 }
@@ -352,7 +354,7 @@ struct YearCell {
     unusual: bool,
 }
 
-fn key_figures<'a>(site: &'a Site, locale: &Locale, place: &'a Place) -> Vec<KeyGroup<'a>> {
+fn key_figures<'a>(site: &'a Site, locale: &'a Locale, place: &'a Place) -> Vec<KeyGroup<'a>> {
     let (data, options) = (&site.data, tile_options(site));
     let mut groups: Vec<KeyGroup> = Vec::new();
     for indicator in &data.indicators {
@@ -374,8 +376,10 @@ fn key_figures<'a>(site: &'a Site, locale: &Locale, place: &'a Place) -> Vec<Key
                         Some((value_text(locale, indicator, o), source_view(data.sources.get(&other.source)?)))
                     })
                     .collect();
-                let note =
-                    [series_note(locale, s), obs.note.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
+                let series_note = series_note(locale, s);
+                // Marked only when it is all the note: salud's words beside it are the page's.
+                let note_lang = crate::present::untranslated_note(locale, s, obs).filter(|_| series_note.is_none());
+                let note = [series_note, obs.note.clone()].into_iter().flatten().collect::<Vec<_>>().join(" ");
                 Some(KeyRow {
                     value: value_text(locale, indicator, obs),
                     year: obs.year,
@@ -385,6 +389,7 @@ fn key_figures<'a>(site: &'a Site, locale: &Locale, place: &'a Place) -> Vec<Key
                     few: obs.few(indicator.few_observations(site.config.few_observations)),
                     source: source_view(source),
                     note: (!note.is_empty()).then_some(note),
+                    note_lang,
                     same_year,
                 })
             })
