@@ -302,7 +302,7 @@ impl Sink {
         // Only a plain file of the same size is read; a link planted in the output is never
         // followed.
         let same_size = fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-        same_size && fs::read(&old).is_ok_and(|old_bytes| old_bytes == bytes) && fs::hard_link(&old, path).is_ok()
+        same_size && holds(&old, bytes).unwrap_or(false) && fs::hard_link(&old, path).is_ok()
     }
 
     /// Notes a file as written with its size, or its error as the build's first if none came
@@ -333,6 +333,25 @@ impl Sink {
                 0
             }
         }
+    }
+}
+
+/// Whether the file at `path` holds exactly `bytes`, read a block at a time: a rebuild
+/// compares hundreds of megabytes, which read whole would be allocated and zeroed for nothing.
+fn holds(path: &Path, bytes: &[u8]) -> io::Result<bool> {
+    use std::io::Read;
+    let mut file = fs::File::open(path)?;
+    let mut block = [0u8; 16 * 1024];
+    let mut rest = bytes;
+    loop {
+        let read = file.read(&mut block[..rest.len().clamp(1, 16 * 1024)])?;
+        if read == 0 {
+            return Ok(rest.is_empty());
+        }
+        if read > rest.len() || block[..read] != rest[..read] {
+            return Ok(false);
+        }
+        rest = &rest[read..];
     }
 }
 
@@ -560,6 +579,26 @@ pub fn copy_tree(dir: &Path, prefix: &str, output: &mut Output) -> io::Result<us
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_holds_exactly_its_bytes_or_not() {
+        let dir = std::env::temp_dir().join(format!("salud-holds-{}", std::process::id()));
+        fs::create_dir_all(&dir).unwrap();
+        let file = dir.join("f");
+        let bytes: Vec<u8> = (0..40_000u32).map(|i| (i % 253) as u8).collect();
+        fs::write(&file, &bytes).unwrap();
+        assert!(holds(&file, &bytes).unwrap());
+        assert!(!holds(&file, &bytes[..39_999]).unwrap(), "the file is longer");
+        let mut longer = bytes.clone();
+        longer.push(0);
+        assert!(!holds(&file, &longer).unwrap(), "the file is shorter");
+        let mut changed = bytes.clone();
+        changed[20_000] ^= 1;
+        assert!(!holds(&file, &changed).unwrap());
+        fs::write(&file, b"").unwrap();
+        assert!(holds(&file, b"").unwrap() && !holds(&file, b"x").unwrap());
+        fs::remove_dir_all(&dir).unwrap();
+    }
 
     #[test]
     fn parts_are_written_in_number_order_whatever_order_they_arrive_in() {

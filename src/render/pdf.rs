@@ -229,7 +229,7 @@ impl PdfProfile {
     pub(super) fn new(theme: &crate::theme::Theme, fonts: &[Vec<u8>], cache_root: Option<&Path>) -> PdfProfile {
         let mut shared_key = theme.profile.as_bytes().to_vec();
         for font in fonts {
-            shared_key.extend(crate::cache::fnv1a(&[font]).to_le_bytes());
+            shared_key.extend(crate::cache::fast_hash(&[font]).to_le_bytes());
         }
         PdfProfile {
             typesetter: Typesetter::new(&theme.profile, &theme.profile_origin, fonts),
@@ -278,7 +278,7 @@ impl PdfProfile {
         // the key, every file by its path and bytes.
         files.insert("/data.json".into(), profile::template_data(site, view.locale, &brief));
         let parts: Vec<&[u8]> = files.iter().flat_map(|(path, bytes)| [path.as_bytes(), bytes.as_slice()]).collect();
-        let files_key = crate::cache::fnv1a(&parts).to_le_bytes();
+        let files_key = crate::cache::fast_hash(&parts).to_le_bytes();
         let pdf = self.cache.get_or_make(&[&self.shared_key, &files_key], || {
             let typeset = fit(trends > 2 || gaps, |fit| {
                 brief.fit = fit;

@@ -26,7 +26,7 @@ impl Raster {
         let mut fonts_key = PNG_ENCODING.as_bytes().to_vec();
         fonts_key.extend(CHART_SCALE.to_le_bytes());
         for font in fonts {
-            fonts_key.extend(crate::cache::fnv1a(&[font]).to_le_bytes());
+            fonts_key.extend(crate::cache::fast_hash(&[font]).to_le_bytes());
         }
         Raster {
             rasteriser: Rasteriser::new(fonts, family),
