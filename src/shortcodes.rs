@@ -211,21 +211,8 @@ pub fn validate(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
     if code.name == "gap" {
         return validate_gap(code, data, code.arg("place").or(place));
     }
-    let slug = match code.arg("place").or(place) {
-        Some(s) => s,
-        None => {
-            return Err((
-                format!("{}() here needs to know which place it is about", code.name),
-                "add place=\"...\" with the place's path, e.g. place=\"peru\"".into(),
-            ))
-        }
-    };
-    let Some(target) = data.places.get(slug) else {
-        return Err((
-            format!("there is no place `{slug}`"),
-            "use a place's path as in data/places/, e.g. \"peru/huanuco\"".into(),
-        ));
-    };
+    let slug = code.arg("place").or(place).ok_or_else(|| needs_place(&code.name, "peru"))?;
+    let target = known_place(data, slug, "peru/huanuco")?;
     let kind = match code.arg("kind") {
         None | Some("trend") => ChartKind::Trend,
         Some("regions") => ChartKind::Regions,
@@ -341,6 +328,25 @@ fn known_indicator<'a>(code: &'a Shortcode, data: &crate::data::Data) -> Result<
     Ok(id)
 }
 
+/// The error of a shortcode that needs a place and has none: `example` is a place's path.
+fn needs_place(name: &str, example: &str) -> (String, String) {
+    (
+        format!("{name}() here needs to know which place it is about"),
+        format!("add place=\"...\" with the place's path, e.g. place=\"{example}\""),
+    )
+}
+
+/// The place at `slug`, or the error naming it.
+fn known_place<'a>(
+    data: &'a crate::data::Data,
+    slug: &str,
+    example: &str,
+) -> Result<&'a crate::data::Place, (String, String)> {
+    data.places.get(slug).ok_or_else(|| {
+        (format!("there is no place `{slug}`"), format!("use a place's path as in data/places/, e.g. \"{example}\""))
+    })
+}
+
 /// `map(indicator, place?)`: a place's regions need values to colour; a page of no place
 /// draws the world, whose countries need them.
 fn validate_map(code: &Shortcode, data: &crate::data::Data, place: Option<&str>) -> Result<Call, (String, String)> {
@@ -353,12 +359,7 @@ fn validate_map(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
         }
         return Ok(Call::Map { place: String::new(), indicator });
     };
-    let Some(target) = data.places.get(slug) else {
-        return Err((
-            format!("there is no place `{slug}`"),
-            "use a place's path as in data/places/, e.g. \"peru\"".into(),
-        ));
-    };
+    let target = known_place(data, slug, "peru")?;
     let with_data = data
         .children_of(slug)
         .filter(|c| c.parent.as_deref() == Some(slug) && c.series_of(id).next().is_some())
@@ -387,18 +388,8 @@ fn validate_progress(
             "progress() needs a reference with a year and a `better` in data/indicators.toml, e.g. year = 2030".into(),
         ));
     }
-    let Some(slug) = place else {
-        return Err((
-            "progress() here needs to know which place it is about".into(),
-            "add place=\"...\" with the place's path, e.g. place=\"peru\"".into(),
-        ));
-    };
-    let Some(target) = data.places.get(slug) else {
-        return Err((
-            format!("there is no place `{slug}`"),
-            "use a place's path as in data/places/, e.g. \"peru\"".into(),
-        ));
-    };
+    let slug = place.ok_or_else(|| needs_place("progress", "peru"))?;
+    let target = known_place(data, slug, "peru")?;
     if target.series_of(id).next().is_none() {
         return Err((
             format!("{} has no data for `{id}`", target.name),
@@ -418,18 +409,8 @@ fn validate_gap(code: &Shortcode, data: &crate::data::Data, place: Option<&str>)
         let known: Vec<&str> = Dimension::ALL.iter().map(|d| d.as_str()).collect();
         return Err((format!("`{name}` is not a dimension of groups"), format!("use one of {}", known.join(", "))));
     };
-    let Some(slug) = place else {
-        return Err((
-            "gap() here needs to know which place it is about".into(),
-            "add place=\"...\" with the place's path, e.g. place=\"peru/huanuco\"".into(),
-        ));
-    };
-    let Some(target) = data.places.get(slug) else {
-        return Err((
-            format!("there is no place `{slug}`"),
-            "use a place's path as in data/places/, e.g. \"peru\"".into(),
-        ));
-    };
+    let slug = place.ok_or_else(|| needs_place("gap", "peru/huanuco"))?;
+    let target = known_place(data, slug, "peru")?;
     let groups = target.groups_of(id).filter(|s| s.group.as_ref().is_some_and(|g| g.dimension == dimension)).count();
     if groups < 2 {
         return Err((

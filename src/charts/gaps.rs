@@ -182,13 +182,7 @@ pub fn sentence(
         .groups
         .iter()
         .zip(&row.dots)
-        .map(|(group, dot)| {
-            let name = lower_first(&data.groups.name(group, locale));
-            let n =
-                dot.n.map(|n| format!(" ({})", locale.fill("gaps.n", &[("n", &n.to_string())]))).unwrap_or_default();
-            let few = if dot.few { format!(", {}", locale.t("gaps.few_short")) } else { String::new() };
-            format!("{name} {}{n}{few}", dot.text)
-        })
+        .map(|(group, dot)| format!("{} {}", lower_first(&data.groups.name(group, locale)), value_text(locale, dot)))
         .collect();
     let text = locale.fill(
         "gaps.sentence",
@@ -407,7 +401,7 @@ fn value_text(locale: &Locale, dot: &Dot) -> String {
     match dot.n {
         None => dot.text.clone(),
         Some(n) => {
-            let n = locale.fill("gaps.n", &[("n", &locale.number(f64::from(n), 0))]);
+            let n = crate::present::n_text(locale, n);
             if dot.few {
                 format!("{} ({n}, {})", dot.text, locale.t("gaps.few_short"))
             } else {

@@ -332,10 +332,7 @@ impl Chart {
                                 },
                                 unusual: l.unusual.contains(&y),
                                 few: l.few.contains(&y),
-                                n: l.sizes
-                                    .iter()
-                                    .find(|s| s.0 == y)
-                                    .map(|s| locale.fill("gaps.n", &[("n", &locale.number(f64::from(s.1), 0))])),
+                                n: l.sizes.iter().find(|s| s.0 == y).map(|s| crate::present::n_text(locale, s.1)),
                             }
                         }));
                         row

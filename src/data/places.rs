@@ -53,9 +53,19 @@ impl Place {
     /// The most recent total value of an indicator across sources; on a tie, the source
     /// listed first in sources.toml.
     pub fn latest(&self, indicator: &str, sources: &BTreeMap<SourceId, Source>) -> Option<(&Series, &Observation)> {
+        self.latest_of(indicator, None, sources)
+    }
+
+    /// [`Place::latest`] of a group of the population (`None`: the total).
+    pub fn latest_of(
+        &self,
+        indicator: &str,
+        group: Option<&Group>,
+        sources: &BTreeMap<SourceId, Source>,
+    ) -> Option<(&Series, &Observation)> {
         self.series
             .iter()
-            .filter(|s| s.indicator == indicator && s.is_total())
+            .filter(|s| s.indicator == indicator && s.group.as_ref() == group)
             .filter_map(|s| s.latest().map(|o| (s, o)))
             .max_by_key(|(s, o)| (o.year, std::cmp::Reverse(sources.get(&s.source).map_or(usize::MAX, |x| x.rank))))
     }

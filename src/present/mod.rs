@@ -15,6 +15,11 @@ pub fn value_text(locale: &Locale, indicator: &Indicator, obs: &Observation) -> 
     }
 }
 
+/// "n = 13,180": a value's number of observations, in the reader's language.
+pub fn n_text(locale: &Locale, n: u32) -> String {
+    locale.fill("gaps.n", &[("n", &locale.number(f64::from(n), 0))])
+}
+
 /// The short form of a source's name, for legends and tiles: the part before the first comma
 /// ("World Bank" for "World Bank, World Development Indicators").
 pub fn short_source(name: &str) -> &str {

@@ -155,7 +155,9 @@ impl Renderer {
     pub fn new(theme: &Theme, cache_root: Option<&std::path::Path>) -> Result<Renderer, Error> {
         let style = theme.chart_style()?;
         let fonts: Vec<Vec<u8>> = theme.fonts.values().cloned().collect();
-        let raster = Arc::new(Raster::new(&fonts, &style.font_family, cache_root));
+        // What every PNG and PDF depends on: the fonts, whole.
+        let fonts_hash = crate::cache::fast_hash(&fonts.iter().map(Vec::as_slice).collect::<Vec<_>>()).to_le_bytes();
+        let raster = Arc::new(Raster::new(&fonts, &fonts_hash, &style.font_family, cache_root));
         Ok(Renderer {
             pages: Pages::new(theme)?,
             charts: ChartFiles { style: style.clone(), raster: raster.clone() },
@@ -165,7 +167,7 @@ impl Renderer {
                     .map_err(|message| Error::Template { name: "theme.toml".into(), message })?,
                 raster: raster.clone(),
             },
-            pdf: PdfProfile::new(theme, &fonts, cache_root),
+            pdf: PdfProfile::new(theme, &fonts, &fonts_hash, cache_root),
             social: SocialImages { style, raster: raster.clone() },
             raster,
             i18n: theme.i18n.clone(),

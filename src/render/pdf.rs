@@ -226,11 +226,15 @@ pub(super) struct PdfProfile {
 
 impl PdfProfile {
     /// `cache_root`: the site folder whose `.salud-cache/` keeps PDFs between builds.
-    pub(super) fn new(theme: &crate::theme::Theme, fonts: &[Vec<u8>], cache_root: Option<&Path>) -> PdfProfile {
+    /// `fonts_hash`: the fonts' [`crate::cache::fast_hash`].
+    pub(super) fn new(
+        theme: &crate::theme::Theme,
+        fonts: &[Vec<u8>],
+        fonts_hash: &[u8],
+        cache_root: Option<&Path>,
+    ) -> PdfProfile {
         let mut shared_key = theme.profile.as_bytes().to_vec();
-        for font in fonts {
-            shared_key.extend(crate::cache::fast_hash(&[font]).to_le_bytes());
-        }
+        shared_key.extend(fonts_hash);
         PdfProfile {
             typesetter: Typesetter::new(&theme.profile, &theme.profile_origin, fonts),
             cache: FileCache::new(cache_root, Store::Profiles),

@@ -22,12 +22,16 @@ pub(super) struct Raster {
 
 impl Raster {
     /// `cache_root`: the site folder whose `.salud-cache/` keeps PNGs between builds.
-    pub(super) fn new(fonts: &[Vec<u8>], family: &str, cache_root: Option<&std::path::Path>) -> Raster {
+    /// `fonts_hash`: the fonts' [`crate::cache::fast_hash`].
+    pub(super) fn new(
+        fonts: &[Vec<u8>],
+        fonts_hash: &[u8],
+        family: &str,
+        cache_root: Option<&std::path::Path>,
+    ) -> Raster {
         let mut fonts_key = PNG_ENCODING.as_bytes().to_vec();
         fonts_key.extend(CHART_SCALE.to_le_bytes());
-        for font in fonts {
-            fonts_key.extend(crate::cache::fast_hash(&[font]).to_le_bytes());
-        }
+        fonts_key.extend(fonts_hash);
         Raster {
             rasteriser: Rasteriser::new(fonts, family),
             cache: FileCache::new(cache_root, Store::Charts),

@@ -49,19 +49,9 @@ pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: Quoted) -> F
     match call {
         Call::Value { indicator: id, source, group, .. } => {
             let Some(indicator) = data.indicator(id) else { return Filled::Text(String::new()) };
-            let found = match (source, group) {
-                (Some(source), _) => {
-                    place.series_for(id, source, group.as_ref()).and_then(|s| s.latest().map(|o| (s, o)))
-                }
-                (None, None) => place.latest(id, &data.sources),
-                // A group's latest value, from the source ranked first among those of its year.
-                (None, Some(group)) => place
-                    .groups_of(id)
-                    .filter(|s| s.group.as_ref() == Some(group))
-                    .filter_map(|s| s.latest().map(|o| (s, o)))
-                    .max_by_key(|(s, o)| {
-                        (o.year, std::cmp::Reverse(data.sources.get(&s.source).map_or(usize::MAX, |x| x.rank)))
-                    }),
+            let found = match source {
+                Some(source) => place.series_for(id, source, group.as_ref()).and_then(|s| s.latest().map(|o| (s, o))),
+                None => place.latest_of(id, group.as_ref(), &data.sources),
             };
             let Some((series, obs)) = found else { return Filled::Text(String::new()) };
             let unit = &indicator.unit;
@@ -71,7 +61,7 @@ pub fn fill(code: &Shortcode, data: &Data, locale: &Locale, charts: Quoted) -> F
             let mut about: Vec<String> = group.iter().map(|g| data.groups.name(g, locale).to_lowercase()).collect();
             about.push(obs.year.to_string());
             if let Some(n) = obs.n {
-                about.push(locale.fill("gaps.n", &[("n", &locale.number(f64::from(n.get()), 0))]));
+                about.push(crate::present::n_text(locale, n.get()));
             }
             if obs.few(indicator.few_observations(charts.tiles.few_observations)) {
                 about.push(locale.t("gaps.few_short").to_string());
