@@ -170,9 +170,11 @@ def main():
     parser.add_argument("--pdf-max", type=int, default=None, help="build with PDFs only sites of up to this many places")
     parser.add_argument("--rebuild-pdf-max", type=int, default=2000, help="rebuild with PDFs on sites of up to this many places")
     parser.add_argument("--work", type=Path, default=WORK, help="where the sites are generated and built (e.g. /dev/shm/salud-bench to leave the disk out)")
+    parser.add_argument("--salud", type=Path, default=REPO / "target/release/salud", help="the salud program to measure (e.g. one built with other settings, to compare two)")
+    parser.add_argument("--out", type=Path, default=HERE / "RESULTS.md", help="where the results go")
     args = parser.parse_args()
     WORK = args.work
-    salud = REPO / "target/release/salud"
+    salud = args.salud.resolve()
     if not salud.exists():
         subprocess.run(["cargo", "build", "--release", "--locked"], cwd=REPO, check=True)
     hugo = hugo_binary()
@@ -194,7 +196,9 @@ def main():
         results = {k: [] for k in kinds}
         for run in range(runs):
             for name, (command, cwd) in kinds.items():
+                # Builds from nothing: no output to link from, no cache to reuse.
                 shutil.rmtree(cwd / "public", ignore_errors=True)
+                shutil.rmtree(cwd / ".salud-cache", ignore_errors=True)
                 binary = hugo if command[0] == "hugo" else str(salud)
                 results[name].append(timed([binary, *command[1:]], cwd))
             print(f"  run {run + 1}: " + ", ".join(f"{k} {v[-1][0]:.2f} s" for k, v in results.items()), flush=True)
@@ -207,6 +211,7 @@ def main():
             del results["salud, data + charts + PDFs"]
         for run in range(pdf_runs):
             shutil.rmtree(root / "salud/public", ignore_errors=True)
+            shutil.rmtree(root / "salud/.salud-cache", ignore_errors=True)
             results["salud, data + charts + PDFs"].append(timed([str(salud), "build", "--quiet"], root / "salud"))
             print(f"  PDFs run {run + 1}: {results['salud, data + charts + PDFs'][-1][0]:.2f} s", flush=True)
         # Rebuilds of the site just built (PDFs on up to --rebuild-pdf-max places): nothing
@@ -283,7 +288,7 @@ def write_results(rows, versions, args):
         hugo = m["hugo, plain pages"]
         lines.append(f"| {size:,} | {m['salud, plain pages'] / hugo:.2f} | {m['salud, data + charts'] / hugo:.2f} |")
     text = "\n".join(lines) + "\n"
-    (HERE / "RESULTS.md").write_text(text)
+    args.out.write_text(text)
     print(text)
 
 
