@@ -271,12 +271,15 @@ fn with_the_fallback_swap_a_killed_build_leaves_the_old_output_or_the_new_one_ne
     kill_builds_at_random("killed-fallback", true);
 }
 
-/// Kills `salud build` at 20 moments spread over a whole build. What is left is the old output
-/// or the new one in public/; with the fallback swap, killed between its two renames, it may also
-/// be no public/ and the whole old output in .public.salud-old, which the next build puts back.
+/// Kills `salud build` at 20 moments spread over a whole build, each with the cache of the
+/// builds before (some killed while writing an entry). What is left is the old output or the new
+/// one in public/; with the fallback swap, killed between its two renames, it may also be no
+/// public/ and the whole old output in .public.salud-old, which the next build puts back.
 fn kill_builds_at_random(name: &str, fallback: bool) {
     let site = site_with(name, None);
     assert!(salud_in(&site, &["build"]).status.success());
+    let warm = |store: &str| fs::read_dir(site.join(".salud-cache").join(store)).is_ok_and(|mut d| d.next().is_some());
+    assert!(warm("profiles") && warm("charts"), "the kills are meant to meet a warm cache");
     let old = snapshot(&site.join("public"));
     copy_dir(&site.join("public"), &site.join("old-copy"));
     let narrative = site.join("content/testland/_index.md");
