@@ -53,17 +53,21 @@ impl Rect {
     }
 }
 
+/// A straight piece of a line, from one point to the next.
+pub type Segment = ((i32, i32), (i32, i32));
+
 /// The labels placed so far, the markers and the lines of one chart.
 pub struct Placer {
     bounds: Rect,
     taken: Vec<Rect>,
-    segments: Vec<((i32, i32), (i32, i32))>,
+    segments: Vec<Segment>,
+    rules: Vec<Segment>,
 }
 
 impl Placer {
     /// Labels must stay inside `bounds`.
     pub fn new(bounds: Rect) -> Placer {
-        Placer { bounds, taken: Vec::new(), segments: Vec::new() }
+        Placer { bounds, taken: Vec::new(), segments: Vec::new(), rules: Vec::new() }
     }
 
     /// Something no label may cover: a marker, a label drawn elsewhere.
@@ -87,12 +91,33 @@ impl Placer {
 
     /// [`Placer::place`] for a label that may sit on its own line (`own`, a segment given to
     /// [`Placer::avoid_line`]), interrupting it.
-    pub fn place_on(&mut self, candidates: &[Rect], own: Option<((i32, i32), (i32, i32))>) -> Option<usize> {
-        let clear = |r: &Rect| !self.segments.iter().any(|s| Some(*s) != own && r.crosses(s.0, s.1));
-        let best = candidates.iter().position(|r| self.free(r) && clear(r));
+    pub fn place_on(&mut self, candidates: &[Rect], own: Option<Segment>) -> Option<usize> {
+        let best = candidates.iter().position(|r| self.free(r) && self.clear(r, own));
         let chosen = best.or_else(|| candidates.iter().position(|r| self.free(r)))?;
         self.taken.push(candidates[chosen]);
         Some(chosen)
+    }
+
+    /// [`Placer::place_on`], but never a candidate across a rule other than `own`: a label
+    /// across another target's line reads as that line's. Crossing a data line is the lesser
+    /// harm, taken when nothing else is free.
+    pub fn place_off_rules(&mut self, candidates: &[Rect], own: Option<Segment>) -> Option<usize> {
+        let off_rules = |r: &Rect| !self.rules.iter().any(|s| Some(*s) != own && r.crosses(s.0, s.1));
+        let best = candidates.iter().position(|r| self.free(r) && self.clear(r, own));
+        let chosen = best.or_else(|| candidates.iter().position(|r| self.free(r) && off_rules(r)))?;
+        self.taken.push(candidates[chosen]);
+        Some(chosen)
+    }
+
+    /// A line across the plot that is labelled (a target): labels should not cross it, and
+    /// [`Placer::place_off_rules`] never does.
+    pub fn rule(&mut self, segment: Segment) {
+        self.segments.push(segment);
+        self.rules.push(segment);
+    }
+
+    fn clear(&self, r: &Rect, own: Option<Segment>) -> bool {
+        !self.segments.iter().any(|s| Some(*s) != own && r.crosses(s.0, s.1))
     }
 }
 

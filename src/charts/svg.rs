@@ -521,7 +521,7 @@ impl<'a> Layout<'a> {
         for (y, _) in &refs {
             pen.line(vec![(left, *y), (right, *y)], &s.reference, 2, Some((6, 4)));
             pen.tag_last("polyline", "reference");
-            placer.avoid_line(&[(left, *y), (right, *y)]);
+            placer.rule(((left, *y), (right, *y)));
         }
         // Each line's last drawn point: where, its text, and whether the series goes on to the
         // chart's last year.
@@ -681,13 +681,18 @@ impl<'a> Layout<'a> {
                     .map(move |(x, ty)| (x, ty, text_box(x, ty, w, n, small)))
                     .collect::<Vec<_>>()
             };
-            // Far from its line, only a label with its name says which line it is.
+            // Far from its line, only a label with its name says which line it is. Any place
+            // off the other targets' lines goes first, then one across them.
             let named = variants.len() - 1;
-            'away: for away in 0..10 {
+            let own = Some(((left, *y), (right, *y)));
+            let tries = [true, false].into_iter().flat_map(|strict| (0..10).map(move |away| (away, strict)));
+            'away: for (away, strict) in tries {
                 for text in &variants[..if away < 4 { variants.len() } else { named }] {
                     let spots = spots_of(text, away);
                     let boxes: Vec<Rect> = spots.iter().map(|(_, _, b)| *b).collect();
-                    if let Some(k) = placer.place_on(&boxes, Some(((left, *y), (right, *y)))) {
+                    let placed =
+                        if strict { placer.place_off_rules(&boxes, own) } else { placer.place_on(&boxes, own) };
+                    if let Some(k) = placed {
                         let (x, ty, b) = spots[k];
                         let label = Label { size: small, fill: &s.reference, bold: false, anchor: Anchor::Start };
                         pen.placed(text, (x, ty), label, b, Some("reference"));
@@ -1444,6 +1449,22 @@ mod tests {
             let references: Vec<&String> = boxes.iter().filter(|b| b.2 == "reference").map(|b| &b.1).collect();
             assert_eq!(references.len(), 2, "{references:?}");
             assert!(references.iter().any(|r| r.ends_with("25")) && references.iter().any(|r| r.ends_with("12")));
+            // No label sits across the other target's line, where it would read as that one's.
+            let mut rules: Vec<i32> = svg
+                .lines()
+                .filter(|l| l.starts_with("<polyline class=\"reference\""))
+                .map(|l| l.split("points=\"").nth(1).unwrap().split([',', ' ']).nth(1).unwrap().parse().unwrap())
+                .collect();
+            rules.sort();
+            let [y25, y12] = rules[..] else { panic!("two target lines: {rules:?}") };
+            for (b, text, _) in boxes.iter().filter(|b| b.2 == "reference") {
+                let across = |y: i32| b.y0 < y && y < b.y1;
+                assert!(
+                    !(across(y12) && (text.contains("under-five") || text.ends_with("25"))),
+                    "{text} on the 12 line"
+                );
+                assert!(!(across(y25) && (text.contains("neonatal") || text.ends_with("12"))), "{text} on the 25 line");
+            }
             // The survey's single points keep their labels.
             assert!(boxes.iter().any(|b| b.1 == "18") && boxes.iter().any(|b| b.1 == "9"), "{svg}");
         }
