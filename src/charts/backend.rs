@@ -42,28 +42,40 @@ impl CompactSvg {
     /// elements, and most of them are tick labels alike (a tenth of a place page's weight).
     pub fn finish_hoisted(&mut self) -> (String, String) {
         let body = self.finish();
-        let texts =
-            || body.lines().filter_map(|l| l.strip_prefix("<text ")).filter_map(|l| l.split_once('>')).map(|t| t.0);
-        let common = |name: &str| -> Option<String> {
-            let mut counts: std::collections::BTreeMap<&str, usize> = std::collections::BTreeMap::new();
-            for tag in texts() {
-                if let Some(value) = attribute(tag, name) {
+        // Built once per chart, not once per text: a rebuild of 2,000 places spent a seventh
+        // of its time here, in small allocations and searches.
+        let names = ["font-size", "fill"].map(|name| (name, Attribute::new(name)));
+        let mut counts: [std::collections::BTreeMap<&str, usize>; 2] = Default::default();
+        for (tag, _) in body.lines().filter_map(text_tag) {
+            for ((_, attribute), counts) in names.iter().zip(&mut counts) {
+                if let Some(value) = attribute.value_in(tag) {
                     *counts.entry(value).or_default() += 1;
                 }
             }
-            let (value, _) = counts.into_iter().rev().max_by_key(|(_, n)| *n)?;
-            Some(format!(" {name}=\"{value}\""))
-        };
-        let hoisted: Vec<String> = ["font-size", "fill"].into_iter().filter_map(common).collect();
+        }
+        let hoisted: Vec<String> = names
+            .iter()
+            .zip(counts)
+            .filter_map(|((name, _), counts)| {
+                let (value, _) = counts.into_iter().rev().max_by_key(|(_, n)| *n)?;
+                Some(format!(" {name}=\"{value}\""))
+            })
+            .collect();
         let mut out = String::with_capacity(body.len());
+        let mut kept = String::new();
         for line in body.lines() {
-            match line.strip_prefix("<text ").and_then(|l| l.split_once('>')) {
+            match text_tag(line) {
                 Some((tag, rest)) => {
-                    let mut tag = tag.to_string();
+                    kept.clear();
+                    kept.push_str(tag);
                     for attr in &hoisted {
-                        tag = tag.replacen(attr.as_str(), "", 1);
+                        if let Some(at) = kept.find(attr.as_str()) {
+                            kept.replace_range(at..at + attr.len(), "");
+                        }
                     }
-                    let _ = writeln!(out, "<text {}>{rest}", tag.trim_start());
+                    for piece in ["<text ", kept.trim_start(), ">", rest, "\n"] {
+                        out.push_str(piece);
+                    }
                 }
                 None => {
                     out.push_str(line);
@@ -115,12 +127,29 @@ impl CompactSvg {
 }
 
 /// The value of `name` in an element's attributes.
-fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
-    let start = tag
-        .find(&format!(" {name}=\""))
-        .map(|i| i + name.len() + 3)
-        .or_else(|| tag.starts_with(&format!("{name}=\"")).then_some(name.len() + 2))?;
-    tag[start..].split('"').next()
+/// A `<text>` line's tag (its attributes) and what follows it.
+fn text_tag(line: &str) -> Option<(&str, &str)> {
+    line.strip_prefix("<text ")?.split_once('>')
+}
+
+/// An attribute looked up in tags: ` name="` inside one, `name="` at its start.
+struct Attribute {
+    inside: String,
+    first: String,
+}
+
+impl Attribute {
+    fn new(name: &str) -> Attribute {
+        Attribute { inside: format!(" {name}=\""), first: format!("{name}=\"") }
+    }
+
+    fn value_in<'a>(&self, tag: &'a str) -> Option<&'a str> {
+        let start = tag
+            .find(self.inside.as_str())
+            .map(|i| i + self.inside.len())
+            .or_else(|| tag.starts_with(self.first.as_str()).then_some(self.first.len()))?;
+        tag[start..].split('"').next()
+    }
 }
 
 /// A colour as SVG writes it: `#0072B2`.
