@@ -42,8 +42,8 @@ impl CompactSvg {
     /// elements, and most of them are tick labels alike (a tenth of a place page's weight).
     pub fn finish_hoisted(&mut self) -> (String, String) {
         let body = self.finish();
-        // Built once per chart, not once per text: a rebuild of 2,000 places spent a seventh
-        // of its time here, in small allocations and searches.
+        // Built once per chart, not once per text: a build of 2,000 places spent a seventh of
+        // its time here, in small allocations and searches.
         let names = ["font-size", "fill"].map(|name| (name, Attribute::new(name)));
         let mut counts: [std::collections::BTreeMap<&str, usize>; 2] = Default::default();
         for (tag, _) in body.lines().filter_map(text_tag) {
@@ -126,7 +126,6 @@ impl CompactSvg {
     }
 }
 
-/// The value of `name` in an element's attributes.
 /// A `<text>` line's tag (its attributes) and what follows it.
 fn text_tag(line: &str) -> Option<(&str, &str)> {
     line.strip_prefix("<text ")?.split_once('>')

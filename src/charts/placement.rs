@@ -90,7 +90,7 @@ impl Placer {
     }
 
     /// [`Placer::place`] for a label that may sit on its own line (`own`, a segment given to
-    /// [`Placer::avoid_line`]), interrupting it.
+    /// [`Placer::avoid_line`] or [`Placer::rule`]), interrupting it.
     pub fn place_on(&mut self, candidates: &[Rect], own: Option<Segment>) -> Option<usize> {
         let best = candidates.iter().position(|r| self.free(r) && self.clear(r, own));
         let chosen = best.or_else(|| candidates.iter().position(|r| self.free(r)))?;
