@@ -14,7 +14,7 @@ use common::*;
 /// What one build left: the output's files and the cache's entries of each store.
 struct Built {
     files: BTreeMap<String, Vec<u8>>,
-    entries: BTreeMap<&'static str, BTreeSet<String>>,
+    entries: BTreeMap<&'static str, BTreeSet<PathBuf>>,
 }
 
 fn build(program: &Path, site: &Path, args: &[&str]) -> Built {
@@ -23,12 +23,7 @@ fn build(program: &Path, site: &Path, args: &[&str]) -> Built {
     let output = args.iter().position(|a| *a == "--output").map_or("public", |i| args[i + 1]);
     let entries = ["charts", "profiles"]
         .into_iter()
-        .map(|store| {
-            let names = fs::read_dir(site.join(".salud-cache").join(store))
-                .map(|dir| dir.map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).collect())
-                .unwrap_or_default();
-            (store, names)
-        })
+        .map(|store| (store, cache_entries(site, store).into_iter().collect()))
         .collect();
     Built { files: snapshot(&site.join(output)).into_iter().collect(), entries }
 }

@@ -92,19 +92,23 @@ impl Placer {
     /// [`Placer::place`] for a label that may sit on its own line (`own`, a segment given to
     /// [`Placer::avoid_line`] or [`Placer::rule`]), interrupting it.
     pub fn place_on(&mut self, candidates: &[Rect], own: Option<Segment>) -> Option<usize> {
-        let best = candidates.iter().position(|r| self.free(r) && self.clear(r, own));
-        let chosen = best.or_else(|| candidates.iter().position(|r| self.free(r)))?;
-        self.taken.push(candidates[chosen]);
-        Some(chosen)
+        self.take(candidates, own, false)
     }
 
     /// [`Placer::place_on`], but never a candidate across a rule other than `own`: a label
     /// across another target's line reads as that line's. Crossing a data line is the lesser
     /// harm, taken when nothing else is free.
     pub fn place_off_rules(&mut self, candidates: &[Rect], own: Option<Segment>) -> Option<usize> {
-        let off_rules = |r: &Rect| !self.rules.iter().any(|s| Some(*s) != own && r.crosses(s.0, s.1));
-        let best = candidates.iter().position(|r| self.free(r) && self.clear(r, own));
-        let chosen = best.or_else(|| candidates.iter().position(|r| self.free(r) && off_rules(r)))?;
+        self.take(candidates, own, true)
+    }
+
+    /// The first free candidate that crosses no line but `own`, else the first free one (off
+    /// the rules but `own`, if `off_rules`), now taken.
+    fn take(&mut self, candidates: &[Rect], own: Option<Segment>, off_rules: bool) -> Option<usize> {
+        let crosses = |lines: &[Segment], r: &Rect| lines.iter().any(|s| Some(*s) != own && r.crosses(s.0, s.1));
+        let best = candidates.iter().position(|r| self.free(r) && !crosses(&self.segments, r));
+        let fallback = |r: &Rect| self.free(r) && !(off_rules && crosses(&self.rules, r));
+        let chosen = best.or_else(|| candidates.iter().position(fallback))?;
         self.taken.push(candidates[chosen]);
         Some(chosen)
     }
@@ -114,10 +118,6 @@ impl Placer {
     pub fn rule(&mut self, segment: Segment) {
         self.segments.push(segment);
         self.rules.push(segment);
-    }
-
-    fn clear(&self, r: &Rect, own: Option<Segment>) -> bool {
-        !self.segments.iter().any(|s| Some(*s) != own && r.crosses(s.0, s.1))
     }
 }
 

@@ -80,6 +80,16 @@ pub fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// The entries of one store of a site's build cache (`charts`, `profiles`), sorted; none when
+/// the store does not exist.
+pub fn cache_entries(site: &Path, store: &str) -> Vec<PathBuf> {
+    let mut entries: Vec<PathBuf> = fs::read_dir(site.join(".salud-cache").join(store))
+        .map(|dir| dir.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    entries.sort();
+    entries
+}
+
 /// Fails with the list of files that differ between two folders (not their bytes).
 pub fn assert_same_files(a: &Path, b: &Path) {
     let (a, b) = (snapshot(a), snapshot(b));
