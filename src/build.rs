@@ -124,7 +124,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, Error> {
             eprintln!("Another salud build is writing {}; waiting for it to finish", display_path(root, &out_dir));
         }
     };
-    let mut output = Output::streaming_into(&out_dir, &waiting)?;
+    let records = options.cache.then(|| output::Records::new(&root.join(crate::cache::ROOT), &out_dir));
+    let mut output = Output::streaming_into(&out_dir, output::Streaming { waiting: &waiting, records })?;
     let counts = render_into(&site, options, &mut output)?;
     let (files, bytes) = (output.count(), output.bytes());
     let rendered = started.elapsed();

@@ -61,6 +61,7 @@ impl FileCache {
         parts.push(build_identity());
         let name = format!("{:016x}.{}", fast_hash(&parts), self.store.extension());
         self.used.lock().expect("cache lock").insert(name.clone());
+        RECORDING.with(|r| r.borrow_mut().as_mut().map(|names| names.push(name.clone())));
         let path = dir.join(&name);
         if let Some(bytes) = fs::read(&path).ok().and_then(checked) {
             return Ok(bytes);
@@ -78,6 +79,13 @@ impl FileCache {
             }
         }
         Ok(bytes)
+    }
+
+    /// Counts the entries named `names` (see [`recording`]) of this cache's kind as used:
+    /// the files of a unit a build did not make again still need them the next time it does.
+    pub fn keep(&self, names: &[String]) {
+        let mine = names.iter().filter(|n| n.ends_with(self.store.extension())).cloned();
+        self.used.lock().expect("cache lock").extend(mine);
     }
 
     /// Removes the entries this build did not use. A build that made no file of this kind
@@ -103,6 +111,22 @@ impl FileCache {
     }
 }
 
+thread_local! {
+    /// The entries named while [`recording`] runs on this thread.
+    static RECORDING: std::cell::RefCell<Option<Vec<String>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Runs `work` and returns the cache entries it named, in every store: a unit of a build
+/// (one place's files) is made on one thread, so these are the entries it depends on.
+pub fn recording<T>(work: impl FnOnce() -> T) -> (T, Vec<String>) {
+    let outer = RECORDING.with(|r| r.borrow_mut().replace(Vec::new()));
+    let result = work();
+    let names = RECORDING.with(|r| std::mem::replace(&mut *r.borrow_mut(), outer)).unwrap_or_default();
+    // A recording inside another: the outer one names these too.
+    RECORDING.with(|r| r.borrow_mut().as_mut().map(|outer| outer.extend(names.iter().cloned())));
+    (result, names)
+}
+
 /// An entry's file, if its checksum holds.
 fn checked(mut entry: Vec<u8>) -> Option<Vec<u8>> {
     let at = entry.len().checked_sub(CHECKSUM)?;
@@ -113,7 +137,7 @@ fn checked(mut entry: Vec<u8>) -> Option<Vec<u8>> {
 
 /// Which salud made an entry: its version and a hash of its program file, so that a salud
 /// rebuilt from changed code never reuses files an earlier one drew.
-fn build_identity() -> &'static [u8] {
+pub(crate) fn build_identity() -> &'static [u8] {
     static IDENTITY: OnceLock<Vec<u8>> = OnceLock::new();
     IDENTITY.get_or_init(|| {
         let program = std::env::current_exe().and_then(fs::read).unwrap_or_default();

@@ -18,7 +18,9 @@ const FILES: &[(&str, &str)] = &[
     ("content/about.md", include_str!("scaffold/about.md")),
     ("content/peru/_index.md", include_str!("scaffold/peru.md")),
     ("content/peru/huanuco.md", include_str!("scaffold/huanuco_narrative.md")),
-    (".gitignore", "/public\n.salud-cache/\n"),
+    // What a build writes besides the site: the output, the cache, and beside the output its
+    // lock and the spare output the next build makes over.
+    (".gitignore", "/public\n/.public.salud-*\n.salud-cache/\n"),
     // How to publish it: GitHub Pages and Netlify install this version of salud and build.
     (".github/workflows/publish.yml", include_str!("scaffold/publish.yml")),
     ("netlify.toml", include_str!("scaffold/netlify.toml")),

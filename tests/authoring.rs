@@ -20,6 +20,20 @@ fn a_new_site_builds_at_once() {
     assert!(peru.contains("12.9 per 1,000 live births (2024)"), "the sample narrative quotes its data");
     assert!(dir.join("public/peru/huanuco/index.html").is_file());
     assert!(dir.join("public/peru/salud-profile-peru.pdf").is_file());
+    // What builds leave beside the site's own files (the output, its lock and spare, the
+    // cache) is all in the .gitignore salud new wrote, so that none of it is committed.
+    assert!(salud(&["build", "--root", &dir.to_string_lossy()]).status.success());
+    let ignored = read(&dir.join(".gitignore"));
+    let sources = ["config.toml", "README.md", "data", "content", ".gitignore", ".github", "netlify.toml"];
+    for entry in fs::read_dir(&dir).unwrap() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        let covered = ignored.lines().map(|l| l.trim_matches('/')).any(|pattern| match pattern.strip_suffix('*') {
+            Some(prefix) => name.starts_with(prefix),
+            None => name == pattern,
+        });
+        assert!(sources.contains(&name.as_str()) || covered, "{name} is not in .gitignore:\n{ignored}");
+    }
+    assert!(dir.join(".public.salud-spare").is_dir());
 }
 
 #[test]

@@ -414,6 +414,42 @@ fn a_rebuild_reuses_unchanged_files_and_never_changes_a_published_one() {
 
     assert!(salud_in(&site, &["build", "--no-cache", "--output", "fresh"]).status.success());
     assert_same_files(&public, &site.join("fresh"));
+
+    // The next build makes the first output over (the spare beside public/, whose files are
+    // those held open): what changed is written as new files, never into the held ones.
+    assert!(site.join(".public.salud-spare").is_dir());
+    let narrative = site.join("content/testland/_index.md");
+    fs::write(&narrative, read(&narrative) + "\nOne more sentence.\n").unwrap();
+    assert!(salud_in(&site, &["build"]).status.success());
+    for (i, (path, bytes)) in kept.iter().enumerate() {
+        assert!(fs::read(held.join(i.to_string())).unwrap() == *bytes, "{path} was changed in place");
+    }
+    assert!(salud_in(&site, &["build", "--no-cache", "--output", "fresh"]).status.success());
+    assert_same_files(&public, &site.join("fresh"));
+}
+
+#[test]
+#[cfg(unix)]
+fn a_rebuild_with_nothing_changed_writes_no_file() {
+    use std::os::unix::fs::MetadataExt;
+    let site = site_with("nothing-changed", None);
+    let public = site.join("public");
+    let inodes = || -> Vec<(String, u64)> {
+        let files = snapshot(&public).into_iter().filter(|(p, _)| p != ".salud-output");
+        files.map(|(p, _)| (p.clone(), fs::metadata(public.join(&p)).unwrap().ino())).collect()
+    };
+    assert!(salud_in(&site, &["build"]).status.success());
+    let first = inodes();
+    // The second build links every file from the first output; the third makes the first
+    // over, and finds every file already there.
+    for _ in 0..2 {
+        let out = salud_in(&site, &["build"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        assert_eq!(inodes(), first);
+    }
+    // Without the cache no spare is kept either.
+    assert!(salud_in(&site, &["build", "--no-cache"]).status.success());
+    assert!(!site.join(".public.salud-spare").exists());
 }
 
 #[test]

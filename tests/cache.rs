@@ -1,6 +1,9 @@
 //! The build cache's keys are complete: for each kind of input a build depends on, a change
 //! makes a warm build write exactly what a build from an empty cache writes, and the cache
-//! makes again exactly the PNGs and PDFs whose bytes changed, reusing every other one.
+//! makes again exactly the PNGs and PDFs whose bytes changed, reusing every other one. The
+//! same holds for the record of units a build skips (a place whose inputs did not change),
+//! both when the build links them from the output it replaces and when it makes over the
+//! spare output beside it.
 
 mod common;
 
@@ -31,6 +34,8 @@ fn build(program: &Path, site: &Path, args: &[&str]) -> Built {
 /// One kind of input and how it is changed.
 struct Change {
     name: &'static str,
+    /// What the site is given before its first build, if anything.
+    setup: Option<fn(&Path)>,
     edit: fn(&Path),
     /// Files that must change.
     changes: &'static [&'static str],
@@ -49,12 +54,14 @@ const OTHERLAND_PDF: &str = "otherland/salud-profile-otherland.pdf";
 
 const CHANGES: &[Change] = &[
     Change {
+        setup: None,
         name: "a value",
         edit: |site| replace_in(&site.join("data/places/testland.toml"), "2023 = 17", "2023 = 16"),
         changes: &["testland/index.html", TESTLAND_PDF, "testland/charts/mortality-per-1-000-live-births.png"],
         keeps: &[OTHERLAND_PDF, "otherland/index.html", "about/index.html"],
     },
     Change {
+        setup: None,
         name: "a narrative",
         edit: |site| {
             let story = site.join("content/testland/_index.md");
@@ -64,6 +71,7 @@ const CHANGES: &[Change] = &[
         keeps: &[TESTLAND_PDF, "otherland/index.html", "about/index.html", "salud-data-all.json"],
     },
     Change {
+        setup: None,
         name: "a catalogue name",
         edit: |site| {
             replace_in(&site.join("data/indicators.toml"), "Under-five mortality rate", "Under-5 mortality rate")
@@ -72,6 +80,7 @@ const CHANGES: &[Change] = &[
         keeps: &["about/index.html"],
     },
     Change {
+        setup: None,
         name: "a source's licence",
         edit: |site| {
             replace_in(
@@ -84,6 +93,7 @@ const CHANGES: &[Change] = &[
         keeps: &[],
     },
     Change {
+        setup: None,
         name: "a template",
         edit: |site| {
             let theme = site.join("themes/default");
@@ -104,6 +114,7 @@ const CHANGES: &[Change] = &[
         keeps: &["about/index.html"],
     },
     Change {
+        setup: None,
         name: "a font",
         edit: |site| {
             let fonts = site.join("themes/default/fonts");
@@ -117,12 +128,61 @@ const CHANGES: &[Change] = &[
         keeps: &["about/index.html", "testland/charts/mortality-per-1-000-live-births.svg"],
     },
     Change {
+        setup: None,
         name: "a config key",
         edit: |site| replace_in(&site.join("config.toml"), "publisher = \"Test NGO\"", "publisher = \"Another NGO\""),
         changes: &["testland/index.html", "about/index.html", TESTLAND_PDF],
         keeps: &[],
     },
+    Change {
+        setup: None,
+        name: "a region's value",
+        edit: |site| replace_in(&site.join("data/places/testland/south.toml"), "2023 = 12.2", "2023 = 12.4"),
+        // The country's page compares its regions, and each region's shows where it stands
+        // among them.
+        changes: &[
+            "testland/south/index.html",
+            "testland/index.html",
+            "testland/north/index.html",
+            "salud-data-all.csv",
+        ],
+        keeps: &["otherland/index.html", OTHERLAND_PDF, "testland/north/centre/index.html"],
+    },
+    Change {
+        setup: Some(|site| {
+            fs::write(
+                site.join("content/otherland.md"),
+                "Testland's under-five mortality: {{ value(indicator=\"under5_mortality\", place=\"testland\") }}.\n",
+            )
+            .unwrap()
+        }),
+        name: "a value another narrative quotes",
+        edit: |site| replace_in(&site.join("data/places/testland.toml"), "2023 = 17", "2023 = 16"),
+        changes: &["testland/index.html", "otherland/index.html"],
+        keeps: &["testland/north/index.html"],
+    },
 ];
+
+/// The site's own files (not its output, cache or spare), to put back after an edit.
+fn read_tree(site: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    for top in ["config.toml", "content", "data", "themes", "templates"] {
+        for entry in walkdir::WalkDir::new(site.join(top)).into_iter().flatten().filter(|e| e.file_type().is_file()) {
+            files.insert(entry.path().to_path_buf(), fs::read(entry.path()).unwrap());
+        }
+    }
+    files
+}
+
+fn write_tree(site: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) {
+    let now = read_tree(site);
+    for path in now.keys().filter(|p| !files.contains_key(*p)) {
+        fs::remove_file(path).unwrap();
+    }
+    for (path, bytes) in files {
+        fs::write(path, bytes).unwrap();
+    }
+}
 
 /// `changed`: the output's files whose bytes differ between two builds, or that one of them
 /// lacks.
@@ -141,13 +201,25 @@ fn each_kind_of_input_changes_exactly_the_files_that_depend_on_it() {
     let program = PathBuf::from(env!("CARGO_BIN_EXE_salud"));
     for change in CHANGES {
         let site = site_with(&format!("keys-{}", change.name.replace([' ', '\''], "-")), None);
+        if let Some(setup) = change.setup {
+            setup(&site);
+        }
         let before = build(&program, &site, &[]);
         assert!(!before.entries["profiles"].is_empty() && !before.entries["charts"].is_empty());
+        // A second build leaves a spare output beside the first, which the next makes over.
+        assert_eq!(build(&program, &site, &[]).files, before.files, "{}: nothing changed", change.name);
+        assert!(site.join(".public.salud-spare").is_dir());
+        let original = read_tree(&site);
         (change.edit)(&site);
         let after = build(&program, &site, &[]);
         let fresh = build(&program, &site, &["--no-cache", "--output", "fresh"]);
         assert_same_files(&site.join("public"), &site.join("fresh"));
         assert_eq!(after.files.len(), fresh.files.len());
+        // Undone, the edit gives the first site back, byte for byte: the units it changed
+        // come back from the spare's record or are made again, never left as they were.
+        write_tree(&site, &original);
+        assert_eq!(build(&program, &site, &[]).files, before.files, "{}: undone", change.name);
+        fs::remove_dir_all(site.join("fresh")).unwrap();
 
         let changed = changed(&before, &after);
         for path in change.changes {

@@ -39,6 +39,17 @@ impl Peers {
         Peers { values }
     }
 
+    /// For each world region, a hash of every value its places are compared with: what a
+    /// place's chart of its peers depends on besides the place itself.
+    pub fn digests(&self) -> BTreeMap<&str, u64> {
+        let mut by_region: BTreeMap<&str, String> = BTreeMap::new();
+        for ((region, indicator, year), values) in &self.values {
+            let text = by_region.entry(region).or_default();
+            text.push_str(&format!("{indicator:?} {year} {values:?}\n"));
+        }
+        by_region.into_iter().map(|(region, text)| (region, crate::cache::fast_hash(&[text.as_bytes()]))).collect()
+    }
+
     /// The median and the number of countries it is taken over.
     pub fn median(&self, region: &str, indicator: &str, year: i32) -> Option<(f64, usize)> {
         let v = self.values.get(&(region.to_string(), IndicatorId::from(indicator), year))?;

@@ -30,6 +30,9 @@ pub struct Place {
     pub series: Vec<Series>,
     /// The place's name in other languages ("es" -> "Perú").
     pub names: BTreeMap<String, String>,
+    /// A hash of its file's text, from which its series are read: what a build's keys take
+    /// instead of the series themselves, which are slow to spell out (see `render::keys`).
+    pub source: u64,
 }
 
 impl Place {
@@ -600,6 +603,7 @@ fn validate(
                 file: rel.to_string(),
                 series,
                 names: file.names,
+                source: crate::cache::fast_hash(&[text.as_bytes()]),
             },
             iso3_span,
         )

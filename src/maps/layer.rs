@@ -450,6 +450,7 @@ mod tests {
             parent: slug.rsplit_once('/').map(|(p, _)| p.to_string()),
             file: format!("data/places/{slug}.toml"),
             series: Vec::new(),
+            source: 0,
             names: BTreeMap::new(),
         }
     }

@@ -404,6 +404,7 @@ mod tests {
             parent: None,
             file: "p.toml".into(),
             series: vec![series(&[(2014, 19.9), (2024, 12.9)])],
+            source: 0,
             names: Default::default(),
         };
         let data = Data::new(vec![i], Default::default(), Default::default(), Default::default());

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::chart_files::PrintChart;
 use super::raster::{Raster, CHART_SCALE};
@@ -31,7 +31,7 @@ pub(super) struct MapFiles {
 }
 
 /// A map as a page shows it: its files, its words and its data as a table.
-#[derive(Serialize, Clone, Debug)]
+#[derive(Serialize, Deserialize, Clone, Debug)]
 pub(super) struct MapView {
     /// The files without extension, from the site root: `peru/maps/regions-child-stunting`.
     pub(super) url: String,

@@ -22,10 +22,12 @@ mod chart_files;
 mod context;
 mod data_files;
 mod indicators;
+mod keys;
 mod map_files;
 mod pages;
 mod pdf;
 mod raster;
+mod record;
 mod resolve;
 mod search;
 mod social;
@@ -33,10 +35,12 @@ mod view;
 
 use chart_files::ChartFiles;
 use context::LanguageLink;
+use keys::Keys;
 use map_files::{MapFiles, MapView};
 use pages::{language_links, PageSetting, Pages, PlacePage};
 use pdf::PdfProfile;
 use raster::Raster;
+use record::{DataRecord, PlaceRecord, SiteRecord};
 use social::SocialImages;
 use view::{Downloads, FamilyView, Link, PlaceView};
 
@@ -69,6 +73,23 @@ struct PlaceDrawing {
     page_written: bool,
 }
 
+impl PlaceDrawing {
+    /// What the build's record keeps of it; `cache`: the cache entries it was made from.
+    fn record(&self, cache: Vec<String>) -> PlaceRecord {
+        let d = &self.downloads;
+        PlaceRecord {
+            charts: self.charts,
+            maps: self.maps.clone(),
+            pdf: d.pdf.clone(),
+            csv: d.csv.clone(),
+            json: d.json.clone(),
+            social: d.social.clone(),
+            page: self.page_written,
+            cache,
+        }
+    }
+}
+
 /// One language's share of drawing the site.
 struct LanguageJob<'a> {
     /// The site in the language.
@@ -81,6 +102,11 @@ struct LanguageJob<'a> {
     /// In a full build, which place pages to write as soon as their place is drawn, and the
     /// language switcher they show.
     early: Option<(&'a EarlyPages, &'a [LanguageLink])>,
+    /// The keys of the build's units, and the language's index among them, when the output
+    /// keeps records.
+    keys: Option<(&'a Keys, usize)>,
+    /// Whether the pages and files not made place by place are kept from the last build.
+    site_kept: bool,
 }
 
 /// What [`Renderer::draw`] made that pages refer to: chart figures and download links, for
@@ -90,6 +116,12 @@ pub struct Drawn {
     counts: Counts,
     /// Place pages written while drawing (a full build), which [`Renderer::pages`] skips.
     written: std::collections::BTreeSet<String>,
+    keys: Option<Keys>,
+    /// The record of the site's other pages, when they are kept from the last build.
+    site_kept: Option<SiteRecord>,
+    /// The cache entries the site's other files were made from, and its world maps.
+    site_cache: Vec<String>,
+    world_maps: usize,
 }
 
 /// In a full build each place's page is written as soon as the place is drawn, and its chart
@@ -185,39 +217,103 @@ impl Renderer {
     }
 
     /// Renders the whole site: charts, downloads and place pages place by place, then the
-    /// other pages.
+    /// other pages. With a streaming output that keeps records, a unit of work whose inputs
+    /// are unchanged (see [`keys`]) is not made again: its files are kept.
     pub fn render_site(&self, site: &Site, output: &mut Output) -> Result<Counts, Error> {
-        let drawn = self.draw_with(site, output, Some(&EarlyPages::for_site(site)))?;
-        let pages = self.pages.all(site, &drawn, &|_| true, output)?;
-        Ok(Counts { pages: pages + drawn.written.len(), places: site.data.places.len(), ..drawn.counts })
+        let mut site_files = output.unit(record::SITE);
+        let drawn = self.draw_with(site, output, &mut site_files, Some(&EarlyPages::for_site(site)))?;
+        let (pages, maps) = match &drawn.site_kept {
+            Some(kept) => (kept.pages, kept.maps),
+            None => {
+                let pages = self.pages.all(site, &drawn, &|_| true, &mut site_files)?;
+                if let Some(keys) = &drawn.keys {
+                    let kept = SiteRecord { pages, maps: 0, cache: drawn.site_cache.clone() };
+                    site_files.finish_unit(keys.site(), record::write(&SiteRecord { maps: drawn.world_maps, ..kept }));
+                }
+                (pages, drawn.world_maps)
+            }
+        };
+        output.absorb(site_files);
+        let counts = drawn.counts;
+        Ok(Counts {
+            pages: pages + drawn.written.len(),
+            places: site.data.places.len(),
+            maps: counts.maps + maps,
+            ..counts
+        })
     }
 
     /// Everything but the HTML pages, in every language: charts, PDF profiles, data
     /// downloads, social images, the search index. Its result lets [`Renderer::pages`] run
     /// again alone when only narratives change.
     pub fn draw(&self, site: &Site, output: &mut Output) -> Result<Drawn, Error> {
-        self.draw_with(site, output, None)
+        let mut site_files = output.part();
+        let drawn = self.draw_with(site, output, &mut site_files, None)?;
+        output.absorb(site_files);
+        Ok(drawn)
     }
 
-    fn draw_with(&self, site: &Site, output: &mut Output, early: Option<&EarlyPages>) -> Result<Drawn, Error> {
+    /// Draws every place in every language into `output`, and the site's other files (world
+    /// maps, the search index...) into `site_files`.
+    fn draw_with(
+        &self,
+        site: &Site,
+        output: &mut Output,
+        site_files: &mut Output,
+        early: Option<&EarlyPages>,
+    ) -> Result<Drawn, Error> {
         let locales = self.locales(site)?;
         let languages = language_links(&locales);
         // Medians are of values, which no language changes: computed once.
         let peers = Peers::compute(&site.data);
+        let keys = output.keeps_records().then(|| Keys::compute(site, &locales, &peers));
+        let site_kept = match keys.as_ref().and_then(|k| output.reuse(record::SITE, k.site())) {
+            Some(text) => Some(record::read::<SiteRecord>(record::SITE, &text)?),
+            None => None,
+        };
+        if let Some(kept) = &site_kept {
+            self.keep_cached(&kept.cache);
+        }
         let total = site.data.places.len() * locales.len();
         let done = AtomicUsize::new(0);
-        let mut drawn = Drawn { langs: Vec::new(), counts: Counts::default(), written: Default::default() };
-        for locale in locales {
+        let mut drawn = Drawn {
+            langs: Vec::new(),
+            counts: Counts::default(),
+            written: Default::default(),
+            keys: None,
+            site_kept: None,
+            site_cache: Vec::new(),
+            world_maps: 0,
+        };
+        for (index, locale) in locales.into_iter().enumerate() {
             let local = site.localized(&locale.code);
-            let early = early.map(|plan| (plan, languages.as_slice()));
-            let job = LanguageJob { site: &local, locale, peers: &peers, done: &done, total, early };
-            let lang = self.draw_language(job, &mut drawn, output)?;
+            let job = LanguageJob {
+                site: &local,
+                locale,
+                peers: &peers,
+                done: &done,
+                total,
+                early: early.map(|plan| (plan, languages.as_slice())),
+                keys: keys.as_ref().map(|k| (k, index)),
+                site_kept: site_kept.is_some(),
+            };
+            let lang = self.draw_language(job, &mut drawn, output, site_files)?;
             drawn.langs.push(lang);
         }
         self.raster.prune();
         self.pdf.prune();
-        output.add("search-index.js", search::index(site, &drawn.langs.iter().map(|l| &l.locale).collect::<Vec<_>>()));
+        if site_kept.is_none() {
+            let locales: Vec<&Locale> = drawn.langs.iter().map(|l| &l.locale).collect();
+            site_files.add("search-index.js", search::index(site, &locales));
+        }
+        (drawn.keys, drawn.site_kept) = (keys, site_kept);
         Ok(drawn)
+    }
+
+    /// Counts the cache entries of a unit not made again as used, so they stay cached.
+    fn keep_cached(&self, names: &[String]) {
+        self.raster.keep(names);
+        self.pdf.keep(names);
     }
 
     fn draw_language(
@@ -225,66 +321,76 @@ impl Renderer {
         job: LanguageJob,
         drawn_so_far: &mut Drawn,
         output: &mut Output,
+        site_files: &mut Output,
     ) -> Result<DrawnLanguage, Error> {
-        let LanguageJob { site, locale, peers, done, total, early } = job;
-        let counts = &mut drawn_so_far.counts;
-        let setting = early.map(|(_, languages)| PageSetting::new(site, &locale, languages));
+        let LanguageJob { site, ref locale, peers, done, total, early, keys, site_kept } = job;
+        let setting = early.map(|(_, languages)| PageSetting::new(site, locale, languages));
         let data = &site.data;
         let places: Vec<&Place> = data.places.values().collect();
         let sink = output.part();
         // The site-wide downloads are the places' parts in order: part 0 the head, then one
-        // part per place, then (for the JSON) the tail.
+        // part per place, then (for the JSON) the tail. Unchanged, they are kept as they are.
         let (csv, json) =
             (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
-        let (csv_all, json_all) = (output.assemble(&csv), output.assemble(&json));
-        csv_all.put(0, profile::data::csv_header());
-        json_all.put(0, profile::data::json_head(places.is_empty()).to_vec());
+        let data_unit = record::data_unit(&locale.prefix);
+        let data_kept = match keys.and_then(|(k, i)| output.reuse(&data_unit, k.data_all(i))) {
+            Some(text) => Some(record::read::<DataRecord>(&data_unit, &text)?),
+            None => None,
+        };
+        let mut data_files = output.unit(&data_unit);
+        let assembly = data_kept.is_none().then(|| {
+            let (csv_all, json_all) = (data_files.assemble(&csv), data_files.assemble(&json));
+            csv_all.put(0, profile::data::csv_header());
+            json_all.put(0, profile::data::json_head(places.is_empty()).to_vec());
+            (csv_all, json_all)
+        });
         let numbered: Vec<(usize, &Place)> = places.iter().copied().enumerate().collect();
         // Places draw in parallel; collecting in map order keeps the output deterministic.
         let drawn: Vec<Result<PlaceDrawing, Error>> = parallel::map(&numbered, |&(i, place)| {
-            // Given first, so a place that fails cannot hold back the places after it.
-            let place_data = profile::data::PlaceData::new(&locale, data, place);
-            let separator = if i > 0 { profile::data::JSON_SEPARATOR } else { b"" };
-            json_all.put(i + 1, [separator, &place_data.json_entry].concat());
-            csv_all.put(i + 1, place_data.csv_rows.clone());
-            let view = PlaceView { site, locale: &locale, place, peers };
-            let mut files = sink.part();
-            let mut charts = self.charts.place(&view, &mut files)?;
-            let maps = self.maps.place(&view, &mut files)?;
-            // Each bar chart of the regions has their map beside it.
-            for chart in charts.families.iter_mut().flat_map(|f| f.charts.iter_mut()) {
-                if chart.kind == crate::data::ChartKind::Regions {
-                    chart.map = chart.indicators.first().and_then(|i| maps.views.get(i)).cloned();
-                }
-            }
-            charts.print.extend(maps.print.into_iter().map(|(_, print)| print));
-            let chart_count = charts.families.iter().map(|f| f.charts.len()).sum();
-            let data_links = data_files::place(&view, &place_data, &mut files);
-            let downloads = Downloads {
-                pdf: self.pdf.place(&view, charts.print, &mut files)?,
-                csv: data_links.csv,
-                json: data_links.json,
-                social: self.social.place(&view, &mut files)?,
+            let unit = record::place_unit(&locale.prefix, &place.slug);
+            let key = keys.map(|(k, index)| k.place(index, &place.slug));
+            // A place another page quotes a chart of, or whose narrative quotes one, is drawn
+            // whenever those pages are: they show its figures.
+            let quoting =
+                early.is_some_and(|(p, _)| p.quoted.contains(&place.slug) || p.deferred.contains(&place.slug));
+            let reused = match key.filter(|_| site_kept || !quoting).and_then(|key| sink.reuse(&unit, key)) {
+                Some(text) => Some(record::read::<PlaceRecord>(&unit, &text)?),
+                None => None,
             };
-            let mut kept = charts.families;
-            let mut page_written = false;
-            if let (Some((plan, _)), Some(setting)) = (early, &setting) {
-                if !plan.deferred.contains(&place.slug) {
-                    let own = BTreeMap::from([(place.slug.clone(), kept)]);
-                    let page = PlacePage { site, locale: &locale, setting, place, charts: &own, downloads: &downloads };
-                    files.add(page_path(&locale.prefix, &place.slug), self.pages.place_page(&page)?);
-                    kept = if plan.quoted.contains(&place.slug) {
-                        own.into_values().next().unwrap_or_default()
-                    } else {
-                        Vec::new()
-                    };
-                    page_written = true;
-                }
+            // Its parts of the site-wide downloads are given first, so a place that fails
+            // cannot hold back the places after it.
+            let place_data =
+                (assembly.is_some() || reused.is_none()).then(|| profile::data::PlaceData::new(locale, data, place));
+            if let (Some((csv_all, json_all)), Some(place_data)) = (&assembly, &place_data) {
+                let separator = if i > 0 { profile::data::JSON_SEPARATOR } else { b"" };
+                json_all.put(i + 1, [separator, &place_data.json_entry].concat());
+                csv_all.put(i + 1, place_data.csv_rows.clone());
             }
+            let drawing = match (reused, place_data) {
+                (Some(kept), _) => {
+                    self.keep_cached(&kept.cache);
+                    let downloads = kept.downloads();
+                    let files = Output::default();
+                    let (charts, maps, page_written) = (kept.charts, kept.maps, kept.page);
+                    PlaceDrawing { files, families: Vec::new(), charts, maps, downloads, page_written }
+                }
+                (None, Some(place_data)) => {
+                    let view = PlaceView { site, locale, place, peers };
+                    let page = early.zip(setting.as_ref()).map(|((plan, _), setting)| (plan, setting));
+                    let (drawing, cache) =
+                        crate::cache::recording(|| self.draw_place(&view, &place_data, sink.unit(&unit), page));
+                    let drawing = drawing?;
+                    if let Some(key) = key {
+                        drawing.files.finish_unit(key, record::write(&drawing.record(cache)));
+                    }
+                    drawing
+                }
+                (None, None) => unreachable!("a place not reused has its data"),
+            };
             if let Some(report) = &self.progress {
                 report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
             }
-            Ok(PlaceDrawing { files, families: kept, charts: chart_count, maps: maps.views, downloads, page_written })
+            Ok(drawing)
         });
         let mut result = DrawnLanguage {
             charts: BTreeMap::new(),
@@ -294,6 +400,7 @@ impl Renderer {
             region_maps: BTreeMap::new(),
             locale: locale.clone(),
         };
+        let counts = &mut drawn_so_far.counts;
         for (place, item) in places.iter().zip(drawn) {
             let place_drawing = item?;
             counts.charts += place_drawing.charts;
@@ -309,21 +416,83 @@ impl Renderer {
             result.charts.insert(place.slug.clone(), place_drawing.families);
             result.downloads.insert(place.slug.clone(), place_drawing.downloads);
         }
-        for indicator in &data.indicators {
-            if let Some(map) = self.maps.world(site, &locale, indicator, output)? {
-                result.world_maps.insert(indicator.id.clone(), map);
-                counts.maps += 1;
+        let (csv_link, json_link) = match (data_kept, assembly) {
+            (Some(kept), _) => (kept.csv, kept.json),
+            (None, Some((csv_all, json_all))) => {
+                json_all
+                    .put(places.len() + 1, profile::data::json_tail(data, places.iter().copied(), places.is_empty()));
+                let (csv_size, json_size) = (csv_all.finish(&mut data_files), json_all.finish(&mut data_files));
+                let links = DataRecord { csv: Link::new(&csv, csv_size), json: Link::new(&json, json_size) };
+                if let Some((k, i)) = keys {
+                    data_files.finish_unit(k.data_all(i), record::write(&links));
+                }
+                output.absorb(data_files);
+                (links.csv, links.json)
+            }
+            (None, None) => unreachable!("the downloads are kept or assembled"),
+        };
+        result.site_downloads = Downloads { pdf: None, csv: Some(csv_link), json: Some(json_link), social: None };
+        if !site_kept {
+            // The world maps and the site's link preview, with the cache entries they use.
+            let (made, cache) = crate::cache::recording(|| -> Result<_, Error> {
+                for indicator in &data.indicators {
+                    if let Some(map) = self.maps.world(site, locale, indicator, site_files)? {
+                        result.world_maps.insert(indicator.id.clone(), map);
+                        drawn_so_far.world_maps += 1;
+                    }
+                }
+                result.site_downloads.social = self.social.site(site, locale, site_files)?;
+                Ok(())
+            });
+            made?;
+            drawn_so_far.site_cache.extend(cache);
+        }
+        Ok(result)
+    }
+
+    /// Draws one place's charts, maps, downloads and PDF, and in a full build its page (see
+    /// [`EarlyPages`]), into `files`.
+    fn draw_place(
+        &self,
+        view: &PlaceView,
+        place_data: &profile::data::PlaceData,
+        mut files: Output,
+        page: Option<(&EarlyPages, &PageSetting)>,
+    ) -> Result<PlaceDrawing, Error> {
+        let PlaceView { site, locale, place, .. } = *view;
+        let mut charts = self.charts.place(view, &mut files)?;
+        let maps = self.maps.place(view, &mut files)?;
+        // Each bar chart of the regions has their map beside it.
+        for chart in charts.families.iter_mut().flat_map(|f| f.charts.iter_mut()) {
+            if chart.kind == crate::data::ChartKind::Regions {
+                chart.map = chart.indicators.first().and_then(|i| maps.views.get(i)).cloned();
             }
         }
-        json_all.put(places.len() + 1, profile::data::json_tail(data, places.iter().copied(), places.is_empty()));
-        let (csv_size, json_size) = (csv_all.finish(output), json_all.finish(output));
-        result.site_downloads = Downloads {
-            pdf: None,
-            csv: Some(Link::new(&csv, csv_size)),
-            json: Some(Link::new(&json, json_size)),
-            social: self.social.site(site, &locale, output)?,
+        charts.print.extend(maps.print.into_iter().map(|(_, print)| print));
+        let chart_count = charts.families.iter().map(|f| f.charts.len()).sum();
+        let data_links = data_files::place(view, place_data, &mut files);
+        let downloads = Downloads {
+            pdf: self.pdf.place(view, charts.print, &mut files)?,
+            csv: data_links.csv,
+            json: data_links.json,
+            social: self.social.place(view, &mut files)?,
         };
-        Ok(result)
+        let mut kept = charts.families;
+        let mut page_written = false;
+        if let Some((plan, setting)) = page {
+            if !plan.deferred.contains(&place.slug) {
+                let own = BTreeMap::from([(place.slug.clone(), kept)]);
+                let page = PlacePage { site, locale, setting, place, charts: &own, downloads: &downloads };
+                files.add(page_path(&locale.prefix, &place.slug), self.pages.place_page(&page)?);
+                kept = if plan.quoted.contains(&place.slug) {
+                    own.into_values().next().unwrap_or_default()
+                } else {
+                    Vec::new()
+                };
+                page_written = true;
+            }
+        }
+        Ok(PlaceDrawing { files, families: kept, charts: chart_count, maps: maps.views, downloads, page_written })
     }
 
     /// The pages alone, from what [`Renderer::draw`] made: `serve` renders them again when only

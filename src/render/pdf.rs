@@ -247,6 +247,11 @@ impl PdfProfile {
         self.cache.prune();
     }
 
+    /// Counts these entries as used (those of files kept from the last build).
+    pub(super) fn keep(&self, names: &[String]) {
+        self.cache.keep(names);
+    }
+
     /// The profile's link, or `None` when the site makes no PDFs.
     pub(super) fn place(
         &self,

@@ -50,4 +50,9 @@ impl Raster {
     pub(super) fn prune(&self) {
         self.cache.prune();
     }
+
+    /// Counts these entries as used (those of files kept from the last build).
+    pub(super) fn keep(&self, names: &[String]) {
+        self.cache.keep(names);
+    }
 }

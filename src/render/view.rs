@@ -1,7 +1,7 @@
 //! What a place's renderers read and what pages show of their work: the read-only view of a
 //! place in one language, the chart figures, and the download links.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use tera::Context;
 
 use crate::charts::{self, Chart, Peers};
@@ -115,7 +115,7 @@ pub(super) fn view_box(svg: &str) -> (u32, u32) {
 }
 
 /// A download offered on a page: its path from the site root and its size in words.
-#[derive(Serialize, Clone)]
+#[derive(Serialize, Deserialize, Clone)]
 pub(super) struct Link {
     pub(super) url: String,
     pub(super) size: String,
@@ -137,7 +137,7 @@ pub(super) struct Downloads {
     pub(super) social: Option<Social>,
 }
 
-#[derive(Clone)]
+#[derive(Clone, Serialize, Deserialize)]
 pub(super) struct Social {
     /// From the site root: `es/peru/social.png`.
     pub(super) url: String,

@@ -16,6 +16,11 @@ use std::sync::{Arc, Mutex};
 
 use crate::error::Error;
 
+mod manifest;
+
+pub use manifest::Records;
+use manifest::{remove_if_there, Manifest, Unit};
+
 /// Written into every output folder so a later build knows it may replace it.
 pub const MARKER: &str = ".salud-output";
 
@@ -26,6 +31,18 @@ pub struct Output {
     pub files: BTreeMap<String, Vec<u8>>,
     sink: Option<Arc<Sink>>,
     keep: Option<Keep>,
+    /// The unit of work whose files this output takes (see [`Output::unit`]); none for the
+    /// files made at every build.
+    unit: Option<Arc<str>>,
+}
+
+/// How [`Output::streaming_into`] works.
+pub struct Streaming<'a> {
+    /// Called when another build is writing the same output, before waiting for it.
+    pub waiting: &'a dyn Fn(),
+    /// Where the records of the output are kept, to skip next time what did not change;
+    /// none to keep none (`--no-cache`).
+    pub records: Option<Records>,
 }
 
 /// Which files an in-memory output keeps the bytes of (see [`Output::keeping`]).
@@ -54,8 +71,15 @@ struct Sink {
     /// removes it, so a failed build leaves nothing behind.
     committed: std::sync::atomic::AtomicBool,
     /// The output this build replaces, whose files that come out the same are linked into
-    /// the staging folder instead of written again.
+    /// the staging folder instead of written again, and its record.
     previous: Option<PathBuf>,
+    previous_record: Option<Manifest>,
+    /// When the staging folder is the spare (the output before the previous one) made over,
+    /// its record: its files of unchanged units are kept, the others replaced or removed.
+    recycled: Option<Manifest>,
+    records: Option<Records>,
+    /// The record of this build, unit by unit.
+    units: Mutex<BTreeMap<String, Unit>>,
 }
 
 impl Drop for Sink {
@@ -70,10 +94,10 @@ impl Output {
     /// An output that writes each file as it is added, into a staging folder beside `dir`;
     /// [`Output::write_atomically`] then swaps it in. Refuses a `dir` salud may not replace.
     /// When another build is writing `dir`, calls `waiting` and waits for it to finish.
-    pub fn streaming_into(dir: &Path, waiting: &dyn Fn()) -> Result<Output, Error> {
+    pub fn streaming_into(dir: &Path, options: Streaming) -> Result<Output, Error> {
         let paths = Staging::beside(dir);
         fs::create_dir_all(&paths.parent).map_err(|e| Error::io(&paths.parent, e))?;
-        let lock = crate::lock::exclusive(&paths.lock, waiting)?;
+        let lock = crate::lock::exclusive(&paths.lock, options.waiting)?;
         // Checked under the lock: the build before may have just created the folder.
         check_replaceable(dir)?;
         // A build killed between the two renames of the fallback swap leaves the old output
@@ -90,29 +114,75 @@ impl Output {
         for leftover in paths.leftovers().map_err(|e| Error::io(&paths.parent, e))? {
             remove_tree(&leftover).map_err(|e| Error::io(&leftover, e))?;
         }
+        let records = options.records;
+        let recycled = recycle_spare(&paths, records.as_ref())?;
         fs::create_dir_all(&paths.staging).map_err(|e| Error::io(&paths.staging, e))?;
         let previous = dir.join(MARKER).is_file().then(|| dir.to_path_buf());
+        let previous_record = previous.as_ref().zip(records.as_ref()).and_then(|(dir, r)| r.read(dir));
         let sink = Sink {
             previous,
+            previous_record,
+            recycled,
+            records,
+            units: Mutex::new(BTreeMap::new()),
             _lock: lock,
             staging: paths.staging,
             written: Mutex::new(BTreeMap::new()),
             error: Mutex::new(None),
             committed: std::sync::atomic::AtomicBool::new(false),
         };
-        Ok(Output { files: BTreeMap::new(), sink: Some(Arc::new(sink)), keep: None })
+        Ok(Output { files: BTreeMap::new(), sink: Some(Arc::new(sink)), keep: None, unit: None })
     }
 
     /// An empty output that goes where this one goes: for a worker drawing one place.
     pub fn part(&self) -> Output {
-        Output { files: BTreeMap::new(), sink: self.sink.clone(), keep: self.keep.clone() }
+        Output { files: BTreeMap::new(), sink: self.sink.clone(), keep: self.keep.clone(), unit: self.unit.clone() }
+    }
+
+    /// An empty output for the files of one unit of work (`name`: a place in a language...),
+    /// which [`Output::finish_unit`] then records with the key of its inputs.
+    pub fn unit(&self, name: &str) -> Output {
+        Output { unit: Some(name.into()), ..self.part() }
+    }
+
+    /// Records the unit's key and summary (see [`Output::reuse`]) once all its files are in.
+    pub fn finish_unit(&self, key: u64, summary: String) {
+        if let (Some(sink), Some(name)) = (&self.sink, &self.unit) {
+            if let Ok(mut units) = sink.units.lock() {
+                let unit = units.entry(name.to_string()).or_default();
+                (unit.key, unit.summary) = (key, summary);
+            }
+        }
+    }
+
+    /// When the unit `name` made its files from inputs of the same `key` for the folder being
+    /// recycled or for the output being replaced, puts those files in this build as they are
+    /// (kept, or linked from the output) and returns the unit's summary; otherwise `None`, and
+    /// the unit is to be made. Never for an output kept in memory.
+    pub fn reuse(&self, name: &str, key: u64) -> Option<String> {
+        let sink = self.sink.as_ref()?;
+        let of = |record: &Option<Manifest>| record.as_ref()?.units.get(name).filter(|u| u.key == key).cloned();
+        if let Some(unit) = of(&sink.recycled) {
+            return Some(sink.adopt(name, unit));
+        }
+        let (previous, unit) = (sink.previous.as_ref()?, of(&sink.previous_record)?);
+        for (done, (rel, _)) in unit.files.iter().enumerate() {
+            if sink.link(previous, rel).is_err() {
+                // Nothing half-linked stays: the unit is made whole instead.
+                for (rel, _) in &unit.files[..done] {
+                    let _ = fs::remove_file(sink.staging.join(rel));
+                }
+                return None;
+            }
+        }
+        Some(sink.adopt(name, unit))
     }
 
     /// An in-memory output that lists every file but keeps the bytes only of those `keep`
     /// accepts: for `salud check`, which needs to know every file and read a few pages (the
     /// whole of a 20,000-place site took 6 GB).
     pub fn keeping(keep: impl Fn(&str) -> bool + Send + Sync + 'static) -> Output {
-        Output { files: BTreeMap::new(), sink: None, keep: Some(Keep(Arc::new(keep))) }
+        Output { files: BTreeMap::new(), sink: None, keep: Some(Keep(Arc::new(keep))), unit: None }
     }
 
     /// Moves what `other` holds in memory into this output.
@@ -125,12 +195,17 @@ impl Output {
     pub fn add(&mut self, path: impl Into<String>, bytes: impl Into<Vec<u8>>) {
         let (path, bytes) = (path.into(), bytes.into());
         match &self.sink {
-            Some(sink) => sink.write(path, &bytes),
+            Some(sink) => sink.write(self.unit.as_deref(), path, &bytes),
             None => {
                 let bytes = if self.keeps(&path) { bytes } else { Vec::new() };
                 self.files.insert(path, bytes);
             }
         }
+    }
+
+    /// Whether this output keeps a record of its units, to skip next time what is unchanged.
+    pub fn keeps_records(&self) -> bool {
+        self.sink.as_ref().is_some_and(|s| s.records.is_some())
     }
 
     /// Whether a file at `path` has been added (or written).
@@ -150,9 +225,12 @@ impl Output {
             None => Ok(Target::Memory(Vec::new())),
             Some(sink) => {
                 let target = sink.staging.join(path);
+                // A new file, never one of the recycled folder rewritten: it may be shared with
+                // the published output.
                 target
                     .parent()
                     .map_or(Ok(()), fs::create_dir_all)
+                    .and_then(|()| remove_if_there(&target))
                     .and_then(|()| fs::File::create(&target))
                     .map(|file| Target::File(io::BufWriter::new(file)))
             }
@@ -182,23 +260,33 @@ impl Output {
             return Err(err);
         }
         let staging = sink.staging.clone();
-        fs::write(
-            staging.join(MARKER),
-            b"This folder is written by salud build and replaced whole by the next build.\n",
-        )
-        .map_err(|e| Error::io(&staging, e))?;
+        if let Some(recycled) = &sink.recycled {
+            sink.remove_unmade(recycled).map_err(|e| Error::io(&staging, e))?;
+        }
+        manifest::write_marker(&staging).map_err(|e| Error::io(&staging, e))?;
+        if let Some(records) = &sink.records {
+            let units = std::mem::take(&mut *sink.units.lock().expect("record lock"));
+            records.write(&staging, &Manifest { units });
+        }
+        let spare = Staging::beside(dir).spare;
         let swapped = if !dir.exists() {
             fs::rename(&staging, dir).map_err(|e| Error::io(dir, e))
         } else if exchange(&staging, dir).is_ok() {
             // One atomic swap where the system has it: at every instant `dir` is either the
-            // whole old output or the whole new one. The old one is now at `staging`, and the
-            // sink's drop removes it.
+            // whole old output or the whole new one. The old one is now at `staging`: it
+            // becomes the spare, or the sink's drop removes it.
+            if sink.previous_record.is_some() && fs::rename(&staging, &spare).is_ok() {
+                sink.committed.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+            sink.prune_records(dir, &spare);
             return Ok(());
         } else {
-            swap_by_renames(&staging, dir, &Staging::beside(dir).previous)
+            let keep = sink.previous_record.is_some().then_some(spare.as_path());
+            swap_by_renames(&staging, dir, &Staging::beside(dir).previous, keep)
         };
         if swapped.is_ok() {
             sink.committed.store(true, std::sync::atomic::Ordering::SeqCst);
+            sink.prune_records(dir, &spare);
         }
         swapped
     }
@@ -216,7 +304,9 @@ impl Output {
 ///   puts it back at once. A web server reading `dir` may answer "not found" in that instant.
 /// - After the second: the new output in `dir`. The old one in `previous` is deleted, its
 ///   marker first, so that one left half deleted by a kill is never put back as the output.
-fn swap_by_renames(staging: &Path, dir: &Path, previous: &Path) -> Result<(), Error> {
+///
+/// `spare`: where the old output goes to be made over by the next build, if anywhere.
+fn swap_by_renames(staging: &Path, dir: &Path, previous: &Path, spare: Option<&Path>) -> Result<(), Error> {
     fs::rename(dir, previous).map_err(|err| Error::Output {
         path: dir.to_path_buf(),
         reason: format!(
@@ -229,6 +319,9 @@ fn swap_by_renames(staging: &Path, dir: &Path, previous: &Path) -> Result<(), Er
         return Err(Error::io(dir, err));
     }
     // The new output is in place: an old one that will not go is removed by the next build.
+    if spare.is_some_and(|spare| fs::rename(previous, spare).is_ok()) {
+        return Ok(());
+    }
     let marker = previous.join(MARKER);
     if fs::remove_file(&marker).is_ok() || !marker.exists() {
         let _ = remove_tree(previous);
@@ -238,13 +331,16 @@ fn swap_by_renames(staging: &Path, dir: &Path, previous: &Path) -> Result<(), Er
 
 /// The files a build keeps beside its output folder `public/`: `.public.salud-lock`, the
 /// staging folder `.public.salud-new.PID` (one per build, so that no two builds ever share
-/// one), and `.public.salud-old`, where the fallback swap puts the old output.
+/// one), `.public.salud-old`, where the fallback swap puts the old output, and
+/// `.public.salud-spare`, the output before the current one, which the next build makes over
+/// into the new output instead of writing every file again.
 struct Staging {
     parent: PathBuf,
     name: String,
     lock: PathBuf,
     staging: PathBuf,
     previous: PathBuf,
+    spare: PathBuf,
 }
 
 impl Staging {
@@ -255,6 +351,7 @@ impl Staging {
             lock: parent.join(format!(".{name}.salud-lock")),
             staging: parent.join(format!(".{name}.salud-new.{}", std::process::id())),
             previous: parent.join(format!(".{name}.salud-old")),
+            spare: parent.join(format!(".{name}.salud-spare")),
             parent,
             name,
         }
@@ -279,17 +376,134 @@ impl Staging {
     }
 }
 
+/// The spare output beside `paths`, made into the staging folder when the build keeps
+/// records and has the spare's: returns that record. A spare without one is removed.
+fn recycle_spare(paths: &Staging, records: Option<&Records>) -> Result<Option<Manifest>, Error> {
+    let spare = &paths.spare;
+    // Never followed: a link planted there is not salud's spare.
+    if !fs::symlink_metadata(spare).is_ok_and(|m| m.file_type().is_dir()) {
+        return Ok(None);
+    }
+    let record = records.and_then(|r| r.read(spare));
+    if record.is_some() {
+        // Its marker goes first, so that a build killed while making it over leaves a
+        // folder no record describes (and the next build removes it as a staging folder).
+        let moved = fs::remove_file(spare.join(MARKER)).and_then(|()| fs::rename(spare, &paths.staging));
+        if moved.is_ok() {
+            return Ok(record);
+        }
+    }
+    remove_tree(spare).map_err(|e| Error::io(spare, e))?;
+    Ok(None)
+}
+
 impl Sink {
-    fn write(&self, rel: String, bytes: &[u8]) {
+    fn write(&self, unit: Option<&str>, rel: String, bytes: &[u8]) {
         let path = self.staging.join(&rel);
-        let result = path.parent().map_or(Ok(()), fs::create_dir_all).and_then(|()| {
+        let result = self.make_parent(&path).and_then(|()| {
+            if self.recycled.is_some() {
+                // A file of the folder being made over is kept when it is the same, and
+                // otherwise replaced by a new file: it may be shared with the published output.
+                let same_size = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
+                if same_size && holds(&path, bytes).unwrap_or(false) {
+                    return Ok(());
+                }
+                clear(&path)?;
+            }
             if self.reused(&rel, bytes, &path) {
                 Ok(())
             } else {
                 fs::write(&path, bytes)
             }
         });
-        self.record(rel, result.map(|()| bytes.len()));
+        let size = self.record(rel.clone(), result.map(|()| bytes.len()));
+        self.note(unit, rel, size as u64);
+    }
+
+    /// Lists a file in its unit's record.
+    fn note(&self, unit: Option<&str>, rel: String, size: u64) {
+        if self.records.is_some() {
+            if let Ok(mut units) = self.units.lock() {
+                units.entry(unit.unwrap_or_default().to_string()).or_default().files.push((rel, size));
+            }
+        }
+    }
+
+    /// Takes a unit's files, already in the staging folder, into this build as they are.
+    fn adopt(&self, name: &str, unit: Unit) -> String {
+        if let Ok(mut written) = self.written.lock() {
+            for (rel, size) in &unit.files {
+                if written.insert(rel.clone(), *size as usize).is_some() {
+                    self.fail_twice(rel.clone());
+                }
+            }
+        }
+        let summary = unit.summary.clone();
+        if self.records.is_some() {
+            if let Ok(mut units) = self.units.lock() {
+                units.insert(name.to_string(), unit);
+            }
+        }
+        summary
+    }
+
+    /// Links the previous output's file at `rel` into the staging folder.
+    fn link(&self, previous: &Path, rel: &str) -> io::Result<()> {
+        let (old, path) = (previous.join(rel), self.staging.join(rel));
+        if !fs::symlink_metadata(&old)?.is_file() {
+            return Err(io::Error::other("not a file"));
+        }
+        self.make_parent(&path)?;
+        if self.recycled.is_some() {
+            clear(&path)?;
+        }
+        fs::hard_link(&old, &path)
+    }
+
+    /// Makes the folder a file goes in. In a folder being made over, a file of the old output
+    /// may stand where a folder now goes: it is removed.
+    fn make_parent(&self, path: &Path) -> io::Result<()> {
+        let Some(parent) = path.parent() else { return Ok(()) };
+        match fs::create_dir_all(parent) {
+            Err(_) if self.recycled.is_some() => {
+                for ancestor in parent.ancestors().take_while(|a| a.starts_with(&self.staging) && *a != self.staging) {
+                    if fs::symlink_metadata(ancestor).is_ok_and(|m| !m.is_dir()) {
+                        fs::remove_file(ancestor)?;
+                    }
+                }
+                fs::create_dir_all(parent)
+            }
+            other => other,
+        }
+    }
+
+    /// Removes the files of the recycled folder that this build did not make or keep, then
+    /// the folders they leave empty.
+    fn remove_unmade(&self, recycled: &Manifest) -> io::Result<()> {
+        let written = self.written.lock().map_err(|_| io::Error::other("record lock"))?;
+        let mut folders = std::collections::BTreeSet::new();
+        for (rel, _) in recycled.units.values().flat_map(|u| &u.files) {
+            if !written.contains_key(rel) {
+                remove_if_there(&self.staging.join(rel))?;
+                let mut folder = Path::new(rel.as_str());
+                while let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    folders.insert(parent.to_path_buf());
+                    folder = parent;
+                }
+            }
+        }
+        // Deepest first; one that still holds files stays.
+        for folder in folders.iter().rev() {
+            let _ = fs::remove_dir(self.staging.join(folder));
+        }
+        Ok(())
+    }
+
+    /// Keeps the records of the new output and of its spare, and removes the others.
+    fn prune_records(&self, dir: &Path, spare: &Path) {
+        if let Some(records) = &self.records {
+            records.prune(&[dir, spare]);
+        }
     }
 
     /// Links the previous output's file at `rel` to `path` when it holds exactly `bytes`: on an
@@ -312,17 +526,7 @@ impl Sink {
             Ok(size) => {
                 let twice = self.written.lock().is_ok_and(|mut written| written.insert(rel.clone(), size).is_some());
                 if twice {
-                    // Two renderers chose one path: the later file replaced the earlier one, and
-                    // a page would show it twice. Never expected; fail rather than publish it.
-                    if let Ok(mut first) = self.error.lock() {
-                        first.get_or_insert(Error::Collision {
-                            first: "one file salud makes".into(),
-                            second: "another".into(),
-                            help: "this is a fault in salud or in a theme; please report it with the site's files"
-                                .into(),
-                            path: rel,
-                        });
-                    }
+                    self.fail_twice(rel);
                 }
                 size
             }
@@ -333,6 +537,32 @@ impl Sink {
                 0
             }
         }
+    }
+}
+
+impl Sink {
+    /// Two renderers chose one path: the later file replaced the earlier one, and a page would
+    /// show it twice. Never expected; fail rather than publish it.
+    fn fail_twice(&self, rel: String) {
+        if let Ok(mut first) = self.error.lock() {
+            first.get_or_insert(Error::Collision {
+                first: "one file salud makes".into(),
+                second: "another".into(),
+                help: "this is a fault in salud or in a theme; please report it with the site's files".into(),
+                path: rel,
+            });
+        }
+    }
+}
+
+/// Makes way for a new file at `path` in a folder being made over: removes the file there,
+/// or a folder where a file now goes.
+fn clear(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(()),
+        Err(e) => Err(e),
     }
 }
 
@@ -423,7 +653,9 @@ impl Assembled {
             Err(err) => Err(err),
         };
         let Some(sink) = &output.sink else { return 0 };
-        sink.record(self.path, missing.map_or(closed, Err).map(|()| state.size))
+        let size = sink.record(self.path.clone(), missing.map_or(closed, Err).map(|()| state.size));
+        sink.note(output.unit.as_deref(), self.path, size as u64);
+        size
     }
 }
 
@@ -604,7 +836,8 @@ mod tests {
     fn parts_are_written_in_number_order_whatever_order_they_arrive_in() {
         let dir = std::env::temp_dir().join(format!("salud-assembled-{}", std::process::id()));
         let _ = fs::remove_dir_all(&dir);
-        let mut output = Output::streaming_into(&dir.join("public"), &|| {}).unwrap();
+        let mut output =
+            Output::streaming_into(&dir.join("public"), Streaming { waiting: &|| {}, records: None }).unwrap();
         let file = output.assemble("data/all.csv");
         for (number, part) in [(2, "c"), (0, "a"), (3, "d"), (1, "b")] {
             file.put(number, part.as_bytes().to_vec());
