@@ -2,6 +2,12 @@
 //! file changes, with open pages told to reload (server-sent events). A broken edit shows its
 //! error in the terminal and over the page; the server keeps running.
 //!
+//! Each rebuild first makes the pages and SVG charts alone, which is quick; then, on another
+//! thread, the whole site as `salud build` makes it, PDF profiles and PNGs included, through
+//! the same cache (`.salud-cache/`): what a build or an earlier rebuild made is taken from
+//! it, and only what an edit changed is drawn or typeset again. Those pages then replace the
+//! quick ones, without a reload, so the preview shows the built site's download links.
+//!
 //! HTTP is hyper's on one tokio thread: connections wait without holding a thread, so open
 //! reload streams and slow or silent clients cannot starve the others, and hyper enforces the
 //! header timeout, the header size limit and keep-alive.
@@ -91,7 +97,8 @@ pub fn serve(options: &ServeOptions) -> Result<(), Error> {
             address.port()
         );
     }
-    let mut builder = Builder { root: options.root.clone(), last: None };
+    let downloads = Downloads::start(&options.root, &shared);
+    let mut builder = Builder { root: options.root.clone(), last: None, downloads, downloads_wanted: false };
     // Watching starts before the first build, so an edit made during it is not missed.
     let watching = Watching::start(&options.root);
     builder.rebuild(&shared, &[]);
@@ -183,6 +190,59 @@ fn refuse(stream: &tokio::net::TcpStream) {
 struct Builder {
     root: PathBuf,
     last: Option<Prepared>,
+    downloads: Downloads,
+    /// Whether the site makes PDFs, PNGs or link previews, which the quick rebuild skips.
+    downloads_wanted: bool,
+}
+
+/// The thread that builds the site whole after each quick rebuild (see the module's notes):
+/// told the generation of each rebuild, it builds for the latest, and its result replaces the
+/// served site only while no newer rebuild has come.
+struct Downloads {
+    wake: mpsc::Sender<u64>,
+}
+
+impl Downloads {
+    fn start(root: &Path, shared: &Shared) -> Downloads {
+        let (wake, woken) = mpsc::channel::<u64>();
+        let (root, shared) = (root.to_path_buf(), shared.clone());
+        std::thread::spawn(move || {
+            while let Ok(mut generation) = woken.recv() {
+                // Only the latest rebuild matters.
+                while let Ok(later) = woken.try_recv() {
+                    generation = later;
+                }
+                let started = Instant::now();
+                let Ok((files, counts)) = whole(&root) else { continue };
+                let mut state = shared.state.lock().expect("state lock");
+                if *shared.generation.borrow() == generation && state.error.is_none() {
+                    state.pages = Output::default();
+                    state.drawn = Arc::new(files);
+                    println!(
+                        "PDF profiles and PNGs ready in {} ms ({} PDFs; unchanged ones from the cache)",
+                        started.elapsed().as_millis(),
+                        counts.pdfs
+                    );
+                }
+            }
+        });
+        Downloads { wake }
+    }
+}
+
+/// The site as `salud build` makes it, in memory, with the build cache.
+fn whole(root: &Path) -> Result<(Output, crate::render::Counts), Error> {
+    let (site, _) = Site::load(root).map_err(Error::Site)?;
+    let mut files = Output::default();
+    let options = crate::build::BuildOptions {
+        root: root.to_path_buf(),
+        output: None,
+        base_url: None,
+        progress: false,
+        cache: true,
+    };
+    let counts = crate::build::render_into(&site, &options, &mut files)?;
+    Ok((files, counts))
 }
 
 struct Prepared {
@@ -239,14 +299,21 @@ impl Builder {
                 state.error = Some(err.to_string());
             }
         }
-        drop(state);
+        let built = state.error.is_none();
+        // Under the lock, so that the whole-site build of an earlier generation can never
+        // replace what this one just put in.
         shared.generation.send_modify(|generation| *generation += 1);
+        drop(state);
+        if built && self.downloads_wanted {
+            let _ = self.downloads.wake.send(*shared.generation.borrow());
+        }
     }
 
-    /// Everything, as `salud build` does, but in memory and without PDFs and PNGs (previews
-    /// skip the slow downloads).
+    /// Everything, as `salud build` does, but in memory and without PDFs and PNGs, which
+    /// [`Downloads`] then makes.
     fn build(&mut self) -> Result<Rebuilt, Error> {
         let (mut site, _) = Site::load(&self.root).map_err(Error::Site)?;
+        self.downloads_wanted = site.config.pdf || site.config.chart_png || site.config.social_images;
         site.config.pdf = false;
         site.config.chart_png = false;
         site.config.social_images = false;

@@ -47,6 +47,31 @@ fn get(port: u16, path: &str) -> (u16, String) {
     (status, response)
 }
 
+/// A file's status and bytes (a PDF is not text).
+fn get_bytes(port: u16, path: &str) -> (u16, Vec<u8>) {
+    let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).unwrap();
+    let status = String::from_utf8_lossy(&response[9..12]).parse().unwrap();
+    let body = response.windows(4).position(|w| w == b"\r\n\r\n").map_or(Vec::new(), |at| response[at + 4..].to_vec());
+    (status, body)
+}
+
+/// Asks for `path` until its bytes satisfy `done`, for at most two minutes (the first PDFs of
+/// a cold cache take a while on a slow machine); returns them.
+fn wait_for(port: u16, path: &str, done: impl Fn(&[u8]) -> bool) -> Vec<u8> {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        let (status, body) = get_bytes(port, path);
+        if status == 200 && done(&body) {
+            return body;
+        }
+        assert!(Instant::now() < deadline, "{path}: still {status} after two minutes");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 /// Waits for the next `reload` event; returns how long it took.
 fn next_reload(events: &mut BufReader<TcpStream>) -> Duration {
     let started = Instant::now();
@@ -377,4 +402,30 @@ fn connections_past_the_cap_are_closed_at_once_and_stalled_ones_time_out() {
     }
     eprintln!("the stalled sockets were closed by the server after {:?}", started.elapsed());
     drop(stalled);
+}
+
+#[test]
+fn the_preview_offers_the_pdfs_and_pngs_a_build_makes_taking_unchanged_ones_from_its_cache() {
+    let site = site_with("serve-downloads", None);
+    let out = salud_in(&site, &["build"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let cached = (cache_entries(&site, "profiles"), cache_entries(&site, "charts"));
+    let server = start(&site);
+    let port = server.port;
+    let pdf = "testland/salud-profile-testland.pdf";
+    let png = "testland/charts/mortality-per-1-000-live-births.png";
+    let built = std::fs::read(site.join("public").join(pdf)).unwrap();
+    assert_eq!(wait_for(port, &format!("/{pdf}"), |_| true), built);
+    assert_eq!(get_bytes(port, &format!("/{png}")).1, std::fs::read(site.join("public").join(png)).unwrap());
+    let page = get(port, "/testland/").1;
+    assert!(page.contains("salud-profile-testland.pdf"), "the page offers its PDF as the built one does");
+    assert_eq!((cache_entries(&site, "profiles"), cache_entries(&site, "charts")), cached, "all from the cache");
+
+    // An edited value: the served PDF follows, and is the one a build makes.
+    let data = site.join("data/places/testland.toml");
+    std::fs::write(&data, read(&data).replacen("2023 = 17", "2023 = 16", 1)).unwrap();
+    let served = wait_for(port, &format!("/{pdf}"), |body| body != built.as_slice());
+    let out = salud_in(&site, &["build", "--no-cache", "--output", "fresh"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(served, std::fs::read(site.join("fresh").join(pdf)).unwrap());
 }
