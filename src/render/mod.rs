@@ -267,10 +267,7 @@ impl Renderer {
         // Medians are of values, which no language changes: computed once.
         let peers = Peers::compute(&site.data);
         let keys = output.keeps_records().then(|| Keys::compute(site, &locales, &peers));
-        let site_kept = match keys.as_ref().and_then(|k| output.reuse(record::SITE, k.site())) {
-            Some(text) => Some(record::read::<SiteRecord>(record::SITE, &text)?),
-            None => None,
-        };
+        let site_kept: Option<SiteRecord> = record::reuse(output, record::SITE, keys.as_ref().map(Keys::site))?;
         if let Some(kept) = &site_kept {
             self.keep_cached(&kept.cache);
         }
@@ -333,10 +330,7 @@ impl Renderer {
         let (csv, json) =
             (format!("{}salud-data-all.csv", locale.prefix), format!("{}salud-data-all.json", locale.prefix));
         let data_unit = record::data_unit(&locale.prefix);
-        let data_kept = match keys.and_then(|(k, i)| output.reuse(&data_unit, k.data_all(i))) {
-            Some(text) => Some(record::read::<DataRecord>(&data_unit, &text)?),
-            None => None,
-        };
+        let data_kept: Option<DataRecord> = record::reuse(output, &data_unit, keys.map(|(k, i)| k.data_all(i)))?;
         let mut data_files = output.unit(&data_unit);
         let assembly = data_kept.is_none().then(|| {
             let (csv_all, json_all) = (data_files.assemble(&csv), data_files.assemble(&json));
@@ -353,10 +347,7 @@ impl Renderer {
             // whenever those pages are: they show its figures.
             let quoting =
                 early.is_some_and(|(p, _)| p.quoted.contains(&place.slug) || p.deferred.contains(&place.slug));
-            let reused = match key.filter(|_| site_kept || !quoting).and_then(|key| sink.reuse(&unit, key)) {
-                Some(text) => Some(record::read::<PlaceRecord>(&unit, &text)?),
-                None => None,
-            };
+            let reused: Option<PlaceRecord> = record::reuse(&sink, &unit, key.filter(|_| site_kept || !quoting))?;
             // Its parts of the site-wide downloads are given first, so a place that fails
             // cannot hold back the places after it.
             let place_data =

@@ -10,6 +10,7 @@ use super::map_files::MapView;
 use super::view::{Downloads, Link, Social};
 use crate::data::IndicatorId;
 use crate::error::Error;
+use crate::output::Output;
 
 /// The unit of the pages and files not made place by place.
 pub(super) const SITE: &str = "site";
@@ -56,13 +57,19 @@ pub(super) struct SiteRecord {
     pub(super) cache: Vec<String>,
 }
 
+/// The record of `unit` when `output` keeps its files from the last build (its inputs'
+/// `key` unchanged); `None` when the unit is to be made.
+pub(super) fn reuse<T: DeserializeOwned>(output: &Output, unit: &str, key: Option<u64>) -> Result<Option<T>, Error> {
+    key.and_then(|key| output.reuse(unit, key)).map(|text| read(unit, &text)).transpose()
+}
+
 pub(super) fn write<T: Serialize>(record: &T) -> String {
     serde_json::to_string(record).expect("a record of strings and numbers")
 }
 
 /// A record read back. It was written by this very salud (salud's build is in every key)
 /// and checked whole, so one that does not read is a fault in salud.
-pub(super) fn read<T: DeserializeOwned>(unit: &str, text: &str) -> Result<T, Error> {
+fn read<T: DeserializeOwned>(unit: &str, text: &str) -> Result<T, Error> {
     serde_json::from_str(text).map_err(|e| Error::Template {
         name: format!("the build record of {unit} in .salud-cache"),
         message: format!("{e}. This is a fault in salud; build once with --no-cache, and please report it"),
