@@ -75,10 +75,10 @@ struct Sink {
     /// The output this build replaces, whose files that come out the same are linked into
     /// the staging folder instead of written again, and its record.
     previous: Option<PathBuf>,
-    previous_record: Option<Manifest>,
+    previous_record: Option<Mutex<Manifest>>,
     /// When the staging folder is the spare (the output before the previous one) made over,
     /// its record: its files of unchanged units are kept, the others replaced or removed.
-    recycled: Option<Manifest>,
+    recycled: Option<Mutex<Manifest>>,
     records: Option<Records>,
     /// The record of this build, unit by unit.
     units: Mutex<BTreeMap<String, Unit>>,
@@ -123,8 +123,8 @@ impl Output {
         let previous_record = previous.as_ref().zip(records.as_ref()).and_then(|(dir, r)| r.read(dir));
         let sink = Sink {
             previous,
-            previous_record,
-            recycled,
+            previous_record: previous_record.map(Mutex::new),
+            recycled: recycled.map(Mutex::new),
             records,
             units: Mutex::new(BTreeMap::new()),
             _lock: lock,
@@ -163,7 +163,12 @@ impl Output {
     /// the unit is to be made. Never for an output kept in memory.
     pub fn reuse(&self, name: &str, key: u64) -> Option<String> {
         let sink = self.sink.as_ref()?;
-        let of = |record: &Option<Manifest>| record.as_ref()?.units.get(name).filter(|u| u.key == key).cloned();
+        // Taken out of the record it comes from: a unit is put in once, and a large site's
+        // records hold hundreds of thousands of paths.
+        let of = |record: &Option<Mutex<Manifest>>| {
+            let mut record = record.as_ref()?.lock().ok()?;
+            record.units.get(name).is_some_and(|u| u.key == key).then(|| record.units.remove(name)).flatten()
+        };
         if let Some(unit) = of(&sink.recycled) {
             return Some(sink.adopt(name, unit));
         }
@@ -263,7 +268,8 @@ impl Output {
         }
         let staging = sink.staging.clone();
         if let Some(recycled) = &sink.recycled {
-            sink.remove_unmade(recycled).map_err(|e| Error::io(&staging, e))?;
+            let recycled = recycled.lock().expect("record lock");
+            sink.remove_unmade(&recycled).map_err(|e| Error::io(&staging, e))?;
         }
         manifest::write_marker(&staging).map_err(|e| Error::io(&staging, e))?;
         if let Some(records) = &sink.records {
@@ -374,7 +380,8 @@ impl Sink {
         }
     }
 
-    /// Removes the files of the recycled folder that this build did not make or keep, then
+    /// Removes the files of the recycled folder that this build did not make (the units it kept
+    /// are no longer in `recycled`), then
     /// the folders they leave empty.
     fn remove_unmade(&self, recycled: &Manifest) -> io::Result<()> {
         let written = self.written.lock().map_err(|_| io::Error::other("record lock"))?;
