@@ -189,6 +189,9 @@ pub struct Projection {
 pub struct Reference {
     pub value: f64,
     pub label: String,
+    /// Shorter labels for where the whole one has no room, longest first ("SDG 3.2 (neonatal
+    /// mortality)", "SDG 3.2").
+    pub short: Vec<String>,
 }
 
 /// The charts of one family on a place's page, or the reason there are none.
@@ -504,13 +507,15 @@ fn time_chart<'a>(data: &'a Data, place: &'a Place, group: &Group<'a>, locale: &
     for i in indicators {
         if let Some(r) = &i.reference {
             if !references.iter().any(|x| x.value == r.value) {
-                // With several indicators on one chart, each line says whose target it is.
-                let label = if indicators.len() > 1 {
-                    format!("{} ({})", r.label, i.short_name.to_lowercase())
-                } else {
-                    r.label.clone()
+                // With several indicators on one chart, each line says whose target it is, as
+                // long as there is room.
+                let whose = |label: &str| match indicators.len() {
+                    1 => label.to_string(),
+                    _ => format!("{label} ({})", i.short_name.to_lowercase()),
                 };
-                references.push(Reference { value: r.value, label });
+                let mut short: Vec<String> = r.short.iter().flat_map(|s| [whose(s), s.clone()]).collect();
+                short.dedup();
+                references.push(Reference { value: r.value, label: whose(&r.label), short });
             }
         }
     }
@@ -653,7 +658,8 @@ fn region_charts<'a>(data: &'a Data, place: &'a Place, focus: Option<&Place>, lo
         }
         let marker = value_at(place).map(|(s, v)| {
             sources.push(data.source_name(&s.source).to_string());
-            Reference { value: v, label: format!("{}: {}", place.name, locale.number(v, indicator.decimals)) }
+            let label = format!("{}: {}", place.name, locale.number(v, indicator.decimals));
+            Reference { value: v, label, short: Vec::new() }
         });
         dedup_keep_order(&mut sources);
         let mut notes = Vec::new();

@@ -657,6 +657,15 @@ impl<'a> Layout<'a> {
                     variants.push(wrapped);
                 }
             }
+            // The short forms the catalogue gives, whole or on two lines, before a cut name.
+            for short in &r.short {
+                let short = format!("{short}: {number}");
+                let wrapped = wrap(&short, small, room * 2 / 3);
+                variants.push(vec![short]);
+                if wrapped.len() == 2 && wrapped.iter().all(|l| text_width(l, small) <= room) {
+                    variants.push(wrapped);
+                }
+            }
             let tail = format!(": {number}");
             for narrower in [room, room / 2] {
                 let name = ellipsize(&r.label, small, false, (narrower - text_width(&tail, small)).max(0));
@@ -1087,7 +1096,7 @@ mod tests {
                         ..Default::default()
                     },
                 ],
-                references: vec![Reference { value: 25.0, label: "SDG 3.2 target for 2030".into() }],
+                references: vec![Reference { value: 25.0, label: "SDG 3.2 target for 2030".into(), short: Vec::new() }],
                 projections: vec![],
                 first_year: 2000,
                 last_year: 2006,
@@ -1169,7 +1178,7 @@ mod tests {
                     },
                     Bar { label: "South".into(), value: 12.2, text: "12.2".into(), highlight: false, rank: None },
                 ],
-                marker: Some(Reference { value: 19.5, label: "Testland: 19.5".into() }),
+                marker: Some(Reference { value: 19.5, label: "Testland: 19.5".into(), short: Vec::new() }),
                 year: 2023,
             },
             sources: vec!["INEI, ENDES".into()],
@@ -1390,8 +1399,9 @@ mod tests {
             .collect()
     }
 
-    #[test]
-    fn targets_25_and_12_on_a_0_250_axis_keep_their_numbers_and_no_labels_overlap() {
+    /// Under-five and neonatal mortality since 1990 on a 0-250 axis, with survey points near
+    /// their targets (25 and 12), as in a country's brief.
+    fn two_targets(references: Vec<Reference>) -> Chart {
         let years = 1990..=2024;
         let under5: Vec<(i32, f64, String)> =
             years.clone().map(|y| (y, 250.0 - (y - 1990) as f64 * 6.9, String::new())).collect();
@@ -1428,14 +1438,22 @@ mod tests {
                     ..Default::default()
                 },
             ],
-            references: vec![
-                Reference { value: 25.0, label: "SDG 3.2 target for 2030 (under-five mortality)".into() },
-                Reference { value: 12.0, label: "SDG 3.2 target for 2030 (neonatal mortality)".into() },
-            ],
+            references,
             projections: vec![],
             first_year: 1990,
             last_year: 2024,
         };
+        chart
+    }
+
+    #[test]
+    fn targets_25_and_12_on_a_0_250_axis_keep_their_numbers_and_no_labels_overlap() {
+        let target = |value: f64, whose: &str| Reference {
+            value,
+            label: format!("SDG 3.2 target for 2030 ({whose})"),
+            short: Vec::new(),
+        };
+        let chart = two_targets(vec![target(25.0, "under-five mortality"), target(12.0, "neonatal mortality")]);
         for size in [style().wide, style().narrow, style().print] {
             let svg = render(&chart, &style(), size);
             let boxes = text_boxes(&svg);
@@ -1468,6 +1486,24 @@ mod tests {
             // The survey's single points keep their labels.
             assert!(boxes.iter().any(|b| b.1 == "18") && boxes.iter().any(|b| b.1 == "9"), "{svg}");
         }
+    }
+
+    #[test]
+    fn a_long_target_label_takes_its_short_form_rather_than_being_cut() {
+        let target = |value: f64, whose: &str| Reference {
+            value,
+            label: format!("Meta 3.2 de los ODS para 2030 ({whose})"),
+            short: vec![format!("Meta 3.2 ({whose})"), "Meta 3.2".into()],
+        };
+        let chart =
+            two_targets(vec![target(25.0, "mortalidad en menores de cinco años"), target(12.0, "mortalidad neonatal")]);
+        let svg = render(&chart, &style(), style().print);
+        let labels: Vec<String> = text_boxes(&svg).into_iter().filter(|b| b.2 == "reference").map(|b| b.1).collect();
+        // Each line of a label is a text of its own: a short form may be wrapped, and a label
+        // with no room for any name is the number alone.
+        assert!(svg.contains(">Meta 3.2"), "{labels:?}");
+        assert!(labels.iter().all(|l| !l.contains('…')), "a name cut short: {labels:?}");
+        assert!(labels.iter().any(|l| l.ends_with("25")) && labels.iter().any(|l| l.ends_with("12")), "{labels:?}");
     }
 
     fn svg_height(svg: &str) -> i32 {

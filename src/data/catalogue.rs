@@ -53,6 +53,8 @@ pub struct IndicatorText {
     pub definition: Option<String>,
     /// The label of the reference line, e.g. "Meta ODS 3.2 para 2030".
     pub reference: Option<String>,
+    /// Its short form, e.g. "Meta 3.2".
+    pub reference_short: Option<String>,
     /// The unit the source used (the codes' `from_unit`), named in notes on converted values.
     pub from_unit: Option<String>,
 }
@@ -67,8 +69,13 @@ impl Indicator {
             out.name = t.name.unwrap_or(out.name);
             out.unit = t.unit.unwrap_or(out.unit);
             out.definition = t.definition.or(out.definition);
-            if let (Some(r), Some(label)) = (&mut out.reference, t.reference) {
-                r.label = label;
+            if let Some(r) = &mut out.reference {
+                // A label translated without its short form has none: the main language's
+                // short form beside a translated label would mix two languages.
+                if let Some(label) = t.reference {
+                    (r.label, r.short) = (label, None);
+                }
+                r.short = t.reference_short.or(r.short.take());
             }
         }
         out
@@ -189,6 +196,9 @@ pub enum Better {
 pub struct Reference {
     pub value: f64,
     pub label: String,
+    /// A short form of the label ("SDG 3.2"), for charts where the whole one has no room.
+    #[serde(default)]
+    pub short: Option<String>,
     /// The year a target is to be reached by (2030 for the SDGs); None for a threshold.
     #[serde(default)]
     pub year: Option<i32>,
@@ -653,6 +663,27 @@ mod tests {
         let out = load(&dir, &mut diags);
         std::fs::remove_dir_all(&dir).unwrap();
         (out.map(|c| c.indicators), diags)
+    }
+
+    #[test]
+    fn a_short_reference_label_is_translated_with_its_label_or_dropped() {
+        let indicator = |translation: &str| {
+            let text = format!(
+                "[x]\nname = \"X\"\nunit = \"%\"\nmeasure = \"percent\"\ncategory = \"nutrition\"\n\
+                 reference = {{ value = 12, label = \"SDG 3.2 target for 2030\", short = \"SDG 3.2\", year = 2030 }}\n\
+                 translations.es = {{ {translation} }}\n"
+            );
+            let mut diags = Diagnostics::default();
+            let catalogue = parse_all(&text, &mut diags).unwrap_or_else(|| panic!("{diags:?}"));
+            catalogue.indicators[0].localized("es").reference.unwrap()
+        };
+        let both = indicator("reference = \"Meta 3.2 de los ODS\", reference_short = \"Meta 3.2\"");
+        assert_eq!((both.label.as_str(), both.short.as_deref()), ("Meta 3.2 de los ODS", Some("Meta 3.2")));
+        // An English short form beside a Spanish label would mix the two languages.
+        let label_only = indicator("reference = \"Meta 3.2 de los ODS\"");
+        assert_eq!((label_only.label.as_str(), label_only.short), ("Meta 3.2 de los ODS", None));
+        let neither = indicator("name = \"Equis\"");
+        assert_eq!((neither.label.as_str(), neither.short.as_deref()), ("SDG 3.2 target for 2030", Some("SDG 3.2")));
     }
 
     #[test]

@@ -393,8 +393,12 @@ mod tests {
     fn the_lead_sentence_says_the_change_and_whether_the_target_is_met() {
         let en = Locale::default();
         let mut i = indicator(Some(Better::Lower));
-        i.reference =
-            Some(crate::data::Reference { value: 25.0, label: "SDG 3.2 target for 2030".into(), year: Some(2030) });
+        i.reference = Some(crate::data::Reference {
+            value: 25.0,
+            label: "SDG 3.2 target for 2030".into(),
+            short: None,
+            year: Some(2030),
+        });
         let place = Place {
             slug: "p".into(),
             name: "P".into(),
