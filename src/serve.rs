@@ -213,11 +213,22 @@ impl Downloads {
                     generation = later;
                 }
                 let started = Instant::now();
-                let Ok((files, counts)) = whole(&root) else { continue };
+                let (files, counts) = match whole(&root) {
+                    Ok(made) => made,
+                    // What only the whole build makes (a PDF profile's template) can fail alone.
+                    Err(err) => {
+                        eprintln!(
+                            "{}\n\nThe pages are served without their PDF profiles and PNGs until this is fixed.",
+                            crate::diagnostic::printable(&err.to_string())
+                        );
+                        continue;
+                    }
+                };
                 let mut state = shared.state.lock().expect("state lock");
                 if *shared.generation.borrow() == generation && state.error.is_none() {
-                    state.pages = Output::default();
-                    state.drawn = Arc::new(files);
+                    // Over the quick pages: a later narrative edit puts its pages over these, and
+                    // every other page stays served.
+                    state.pages = files;
                     println!(
                         "PDF profiles and PNGs ready in {} ms ({} PDFs; unchanged ones from the cache)",
                         started.elapsed().as_millis(),

@@ -428,4 +428,13 @@ fn the_preview_offers_the_pdfs_and_pngs_a_build_makes_taking_unchanged_ones_from
     let out = salud_in(&site, &["build", "--no-cache", "--output", "fresh"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(served, std::fs::read(site.join("fresh").join(pdf)).unwrap());
+
+    // A narrative edited after the whole site came in: its page changes, every other page is
+    // still served.
+    let narrative = site.join("content/testland/_index.md");
+    std::fs::write(&narrative, read(&narrative) + "\nEdited after the PDFs.\n").unwrap();
+    wait_for(port, "/testland/", |body| String::from_utf8_lossy(body).contains("Edited after the PDFs."));
+    for page in ["/", "/otherland/", "/about/", "/testland/north/"] {
+        assert_eq!(get(port, page).0, 200, "{page}");
+    }
 }

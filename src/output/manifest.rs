@@ -48,7 +48,7 @@ impl Manifest {
                 .chain(std::iter::once(unit.summary.as_str()))
                 .chain(unit.files.iter().map(|(p, _)| p.as_str()));
             // A name with a line break cannot be recorded: no record, so nothing is skipped.
-            if lines.into_iter().any(|l| l.contains('\n')) {
+            if lines.into_iter().any(|l| l.contains(['\n', '\r'])) {
                 return None;
             }
             let _ = write!(text, "U {:016x} {name}\nS {}\n", unit.key, unit.summary);
@@ -215,6 +215,9 @@ mod tests {
         let mut broken = sample();
         broken.units.get_mut("").unwrap().files.push(("a\nb".into(), 1));
         assert_eq!(broken.to_text(), None, "a path with a line break is never recorded");
+        let mut carriage = sample();
+        carriage.units.get_mut("").unwrap().files.push(("a\r".into(), 1));
+        assert_eq!(carriage.to_text(), None);
     }
 
     #[test]

@@ -121,6 +121,10 @@ impl Output {
         fs::create_dir_all(&paths.staging).map_err(|e| Error::io(&paths.staging, e))?;
         let previous = dir.join(MARKER).is_file().then(|| dir.to_path_buf());
         let previous_record = previous.as_ref().zip(records.as_ref()).and_then(|(dir, r)| r.read(dir));
+        // Any other record is of a folder gone (a killed build's): none outlives this build.
+        if let Some(records) = &records {
+            records.prune(&[dir]);
+        }
         let sink = Sink {
             previous,
             previous_record: previous_record.map(Mutex::new),
@@ -165,14 +169,25 @@ impl Output {
         let sink = self.sink.as_ref()?;
         // Taken out of the record it comes from: a unit is put in once, and a large site's
         // records hold hundreds of thousands of paths.
-        let of = |record: &Option<Mutex<Manifest>>| {
-            let mut record = record.as_ref()?.lock().ok()?;
-            record.units.get(name).is_some_and(|u| u.key == key).then(|| record.units.remove(name)).flatten()
+        // Only while every file is there as recorded: a file removed or edited by hand since is
+        // made again, not published as it is.
+        let of = |record: &Option<Mutex<Manifest>>, folder: &Path| {
+            let record = record.as_ref()?;
+            let unit = {
+                let mut units = record.lock().ok()?;
+                units.units.get(name).is_some_and(|u| u.key == key).then(|| units.units.remove(name)).flatten()?
+            };
+            if unit.files.iter().all(|(rel, size)| same_size(&folder.join(rel), *size)) {
+                return Some(unit);
+            }
+            record.lock().ok()?.units.insert(name.to_string(), unit);
+            None
         };
-        if let Some(unit) = of(&sink.recycled) {
+        if let Some(unit) = of(&sink.recycled, &sink.staging) {
             return Some(sink.adopt(name, unit));
         }
-        let (previous, unit) = (sink.previous.as_ref()?, of(&sink.previous_record)?);
+        let previous = sink.previous.as_ref()?;
+        let unit = of(&sink.previous_record, previous)?;
         for (done, (rel, _)) in unit.files.iter().enumerate() {
             if sink.link(previous, rel).is_err() {
                 // Nothing half-linked stays: the unit is made whole instead.
@@ -304,11 +319,15 @@ impl Sink {
     fn write(&self, unit: Option<&str>, rel: String, bytes: &[u8]) {
         let path = self.staging.join(&rel);
         let result = self.make_parent(&path).and_then(|()| {
-            if self.recycled.is_some() {
-                // A file of the folder being made over is kept when it is the same, and
-                // otherwise replaced by a new file: it may be shared with the published output.
-                let same_size = fs::symlink_metadata(&path).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-                if same_size && holds(&path, bytes).unwrap_or(false) {
+            if let Some(recycled) = &self.recycled {
+                // A file of the folder being made over is kept when it is the same, under the
+                // very name its unit recorded (on a disk that ignores case, `Logo.png` would
+                // answer for `logo.png`), and otherwise replaced by a new file: it may be shared
+                // with the published output.
+                let recorded = recycled.lock().is_ok_and(|r| {
+                    r.units.get(unit.unwrap_or_default()).is_some_and(|u| u.files.iter().any(|(p, _)| *p == rel))
+                });
+                if recorded && same_size(&path, bytes.len() as u64) && holds(&path, bytes).unwrap_or(false) {
                     return Ok(());
                 }
                 clear(&path)?;
@@ -316,7 +335,7 @@ impl Sink {
             if self.reused(&rel, bytes, &path) {
                 Ok(())
             } else {
-                fs::write(&path, bytes)
+                write_new(&path, bytes)
             }
         });
         let size = self.record(rel.clone(), result.map(|()| bytes.len()));
@@ -381,14 +400,21 @@ impl Sink {
     }
 
     /// Removes the files of the recycled folder that this build did not make (the units it kept
-    /// are no longer in `recycled`), then
-    /// the folders they leave empty.
+    /// are no longer in `recycled`), then the folders they leave empty.
     fn remove_unmade(&self, recycled: &Manifest) -> io::Result<()> {
         let written = self.written.lock().map_err(|_| io::Error::other("record lock"))?;
         let mut folders = std::collections::BTreeSet::new();
+        let mut folded: Option<std::collections::HashMap<String, &String>> = None;
         for (rel, _) in recycled.units.values().flat_map(|u| &u.files) {
             if !written.contains_key(rel) {
-                remove_if_there(&self.staging.join(rel))?;
+                // On a disk that ignores case, `Logo.png` may be the `logo.png` just written.
+                let folded = folded.get_or_insert_with(|| written.keys().map(|w| (w.to_lowercase(), w)).collect());
+                let twin = folded.get(&rel.to_lowercase()).map(|w| self.staging.join(w));
+                let path = self.staging.join(rel);
+                if twin.is_some_and(|twin| same_file(&path, &twin)) {
+                    continue;
+                }
+                remove_if_there(&path)?;
                 let mut folder = Path::new(rel.as_str());
                 while let Some(parent) = folder.parent().filter(|p| !p.as_os_str().is_empty()) {
                     folders.insert(parent.to_path_buf());
@@ -457,6 +483,41 @@ impl Sink {
             });
         }
     }
+}
+
+/// Whether `path` is a plain file of `size` bytes.
+fn same_size(path: &Path, size: u64) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == size)
+}
+
+/// Writes a new file at `path`. Never into an existing one, which may be a hard link of a
+/// published file: a path written twice (a fault the build then reports) is replaced.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use io::Write;
+    let mut file = match fs::OpenOptions::new().write(true).create_new(true).open(path) {
+        Err(e) if e.kind() == io::ErrorKind::AlreadyExists => {
+            fs::remove_file(path)?;
+            fs::OpenOptions::new().write(true).create_new(true).open(path)?
+        }
+        other => other?,
+    };
+    file.write_all(bytes)
+}
+
+/// Whether two paths name one file (one inode), as two spellings do on a disk that ignores
+/// case.
+#[cfg(unix)]
+fn same_file(a: &Path, b: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (fs::symlink_metadata(a), fs::symlink_metadata(b)) {
+        (Ok(a), Ok(b)) => (a.dev(), a.ino()) == (b.dev(), b.ino()),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_a: &Path, _b: &Path) -> bool {
+    false
 }
 
 /// Makes way for a new file at `path` in a folder being made over: removes the file there,

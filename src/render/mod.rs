@@ -227,8 +227,8 @@ impl Renderer {
             None => {
                 let pages = self.pages.all(site, &drawn, &|_| true, &mut site_files)?;
                 if let Some(keys) = &drawn.keys {
-                    let kept = SiteRecord { pages, maps: 0, cache: drawn.site_cache.clone() };
-                    site_files.finish_unit(keys.site(), record::write(&SiteRecord { maps: drawn.world_maps, ..kept }));
+                    let made = SiteRecord { pages, maps: drawn.world_maps, cache: drawn.site_cache.clone() };
+                    site_files.finish_unit(keys.site(), record::write(&made));
                 }
                 (pages, drawn.world_maps)
             }
