@@ -650,21 +650,22 @@ impl<'a> Layout<'a> {
             let number = self.chart.numbers.apply(&format::number(r.value, 1));
             let whole = format!("{}: {number}", r.label);
             let mut variants = vec![vec![whole.clone()]];
-            for narrower in [room, room * 2 / 3, room / 2] {
-                let wrapped = wrap(&whole, small, narrower);
-                let fits = wrapped.iter().all(|l| text_width(l, small) <= room);
-                if fits && (2..=3).contains(&wrapped.len()) && !variants.contains(&wrapped) {
-                    variants.push(wrapped);
+            // `text` wrapped onto two lines or more (at most `lines`) that fit beside the line.
+            let push_wrapped = |variants: &mut Vec<Vec<String>>, text: &str, narrowers: &[i32], lines: usize| {
+                for &narrower in narrowers {
+                    let wrapped = wrap(text, small, narrower);
+                    let fits = wrapped.iter().all(|l| text_width(l, small) <= room);
+                    if fits && (2..=lines).contains(&wrapped.len()) && !variants.contains(&wrapped) {
+                        variants.push(wrapped);
+                    }
                 }
-            }
+            };
+            push_wrapped(&mut variants, &whole, &[room, room * 2 / 3, room / 2], 3);
             // The short forms the catalogue gives, whole or on two lines, before a cut name.
             for short in &r.short {
                 let short = format!("{short}: {number}");
-                let wrapped = wrap(&short, small, room * 2 / 3);
-                variants.push(vec![short]);
-                if wrapped.len() == 2 && wrapped.iter().all(|l| text_width(l, small) <= room) {
-                    variants.push(wrapped);
-                }
+                variants.push(vec![short.clone()]);
+                push_wrapped(&mut variants, &short, &[room * 2 / 3], 2);
             }
             let tail = format!(": {number}");
             for narrower in [room, room / 2] {

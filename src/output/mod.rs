@@ -291,7 +291,7 @@ impl Output {
             let units = std::mem::take(&mut *sink.units.lock().expect("record lock"));
             records.write(&staging, &Manifest { units });
         }
-        let spare = Staging::beside(dir).spare;
+        let Staging { spare, previous, .. } = Staging::beside(dir);
         let swapped = if !dir.exists() {
             fs::rename(&staging, dir).map_err(|e| Error::io(dir, e))
         } else if exchange(&staging, dir).is_ok() {
@@ -305,7 +305,7 @@ impl Output {
             return Ok(());
         } else {
             let keep = sink.previous_record.is_some().then_some(spare.as_path());
-            swap_by_renames(&staging, dir, &Staging::beside(dir).previous, keep)
+            swap_by_renames(&staging, dir, &previous, keep)
         };
         if swapped.is_ok() {
             sink.committed.store(true, std::sync::atomic::Ordering::SeqCst);
@@ -327,7 +327,7 @@ impl Sink {
                 let recorded = recycled.lock().is_ok_and(|r| {
                     r.units.get(unit.unwrap_or_default()).is_some_and(|u| u.files.iter().any(|(p, _)| *p == rel))
                 });
-                if recorded && same_size(&path, bytes.len() as u64) && holds(&path, bytes).unwrap_or(false) {
+                if recorded && holds_exactly(&path, bytes) {
                     return Ok(());
                 }
                 clear(&path)?;
@@ -443,10 +443,7 @@ impl Sink {
     fn reused(&self, rel: &str, bytes: &[u8], path: &Path) -> bool {
         let Some(previous) = &self.previous else { return false };
         let old = previous.join(rel);
-        // Only a plain file of the same size is read; a link planted in the output is never
-        // followed.
-        let same_size = fs::symlink_metadata(&old).is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64);
-        same_size && holds(&old, bytes).unwrap_or(false) && fs::hard_link(&old, path).is_ok()
+        holds_exactly(&old, bytes) && fs::hard_link(&old, path).is_ok()
     }
 
     /// Notes a file as written with its size, or its error as the build's first if none came
@@ -488,6 +485,12 @@ impl Sink {
 /// Whether `path` is a plain file of `size` bytes.
 fn same_size(path: &Path, size: u64) -> bool {
     fs::symlink_metadata(path).is_ok_and(|m| m.is_file() && m.len() == size)
+}
+
+/// Whether `path` is a plain file holding exactly `bytes`. Only a plain file of the same size
+/// is read; a link planted in the output is never followed.
+fn holds_exactly(path: &Path, bytes: &[u8]) -> bool {
+    same_size(path, bytes.len() as u64) && holds(path, bytes).unwrap_or(false)
 }
 
 /// Writes a new file at `path`. Never into an existing one, which may be a hard link of a

@@ -90,6 +90,13 @@ impl PlaceDrawing {
     }
 }
 
+/// A language's site-wide downloads: kept from the last build, or being put together from
+/// the places' parts.
+enum DataAll {
+    Kept(DataRecord),
+    Made(crate::output::Assembled, crate::output::Assembled),
+}
+
 /// One language's share of drawing the site.
 struct LanguageJob<'a> {
     /// The site in the language.
@@ -119,9 +126,8 @@ pub struct Drawn {
     keys: Option<Keys>,
     /// The record of the site's other pages, when they are kept from the last build.
     site_kept: Option<SiteRecord>,
-    /// The cache entries the site's other files were made from, and its world maps.
+    /// The cache entries the site's other files were made from.
     site_cache: Vec<String>,
-    world_maps: usize,
 }
 
 /// In a full build each place's page is written as soon as the place is drawn, and its chart
@@ -226,11 +232,12 @@ impl Renderer {
             Some(kept) => (kept.pages, kept.maps),
             None => {
                 let pages = self.pages.all(site, &drawn, &|_| true, &mut site_files)?;
+                let maps = drawn.langs.iter().map(|l| l.world_maps.len()).sum();
                 if let Some(keys) = &drawn.keys {
-                    let made = SiteRecord { pages, maps: drawn.world_maps, cache: drawn.site_cache.clone() };
+                    let made = SiteRecord { pages, maps, cache: drawn.site_cache.clone() };
                     site_files.finish_unit(keys.site(), record::write(&made));
                 }
-                (pages, drawn.world_maps)
+                (pages, maps)
             }
         };
         output.absorb(site_files);
@@ -280,7 +287,6 @@ impl Renderer {
             keys: None,
             site_kept: None,
             site_cache: Vec::new(),
-            world_maps: 0,
         };
         for (index, locale) in locales.into_iter().enumerate() {
             let local = site.localized(&locale.code);
@@ -332,12 +338,15 @@ impl Renderer {
         let data_unit = record::data_unit(&locale.prefix);
         let data_kept: Option<DataRecord> = record::reuse(output, &data_unit, keys.map(|(k, i)| k.data_all(i)))?;
         let mut data_files = output.unit(&data_unit);
-        let assembly = data_kept.is_none().then(|| {
-            let (csv_all, json_all) = (data_files.assemble(&csv), data_files.assemble(&json));
-            csv_all.put(0, profile::data::csv_header());
-            json_all.put(0, profile::data::json_head(places.is_empty()).to_vec());
-            (csv_all, json_all)
-        });
+        let data_all = match data_kept {
+            Some(kept) => DataAll::Kept(kept),
+            None => {
+                let (csv_all, json_all) = (data_files.assemble(&csv), data_files.assemble(&json));
+                csv_all.put(0, profile::data::csv_header());
+                json_all.put(0, profile::data::json_head(places.is_empty()).to_vec());
+                DataAll::Made(csv_all, json_all)
+            }
+        };
         let numbered: Vec<(usize, &Place)> = places.iter().copied().enumerate().collect();
         // Places draw in parallel; collecting in map order keeps the output deterministic.
         let drawn: Vec<Result<PlaceDrawing, Error>> = parallel::map(&numbered, |&(i, place)| {
@@ -350,22 +359,24 @@ impl Renderer {
             let reused: Option<PlaceRecord> = record::reuse(&sink, &unit, key.filter(|_| site_kept || !quoting))?;
             // Its parts of the site-wide downloads are given first, so a place that fails
             // cannot hold back the places after it.
+            let assembling = matches!(data_all, DataAll::Made(..));
             let place_data =
-                (assembly.is_some() || reused.is_none()).then(|| profile::data::PlaceData::new(locale, data, place));
-            if let (Some((csv_all, json_all)), Some(place_data)) = (&assembly, &place_data) {
+                (assembling || reused.is_none()).then(|| profile::data::PlaceData::new(locale, data, place));
+            if let (DataAll::Made(csv_all, json_all), Some(place_data)) = (&data_all, &place_data) {
                 let separator = if i > 0 { profile::data::JSON_SEPARATOR } else { b"" };
                 json_all.put(i + 1, [separator, &place_data.json_entry].concat());
                 csv_all.put(i + 1, place_data.csv_rows.clone());
             }
-            let drawing = match (reused, place_data) {
-                (Some(kept), _) => {
+            let drawing = match reused {
+                Some(kept) => {
                     self.keep_cached(&kept.cache);
                     let downloads = kept.downloads();
                     let files = Output::default();
                     let (charts, maps, page_written) = (kept.charts, kept.maps, kept.page);
                     PlaceDrawing { files, families: Vec::new(), charts, maps, downloads, page_written }
                 }
-                (None, Some(place_data)) => {
+                None => {
+                    let place_data = place_data.unwrap_or_else(|| profile::data::PlaceData::new(locale, data, place));
                     let view = PlaceView { site, locale, place, peers };
                     let page = early.zip(setting.as_ref()).map(|((plan, _), setting)| (plan, setting));
                     let (drawing, cache) =
@@ -376,7 +387,6 @@ impl Renderer {
                     }
                     drawing
                 }
-                (None, None) => unreachable!("a place not reused has its data"),
             };
             if let Some(report) = &self.progress {
                 report(done.fetch_add(1, Ordering::Relaxed) + 1, total);
@@ -407,9 +417,9 @@ impl Renderer {
             result.charts.insert(place.slug.clone(), place_drawing.families);
             result.downloads.insert(place.slug.clone(), place_drawing.downloads);
         }
-        let (csv_link, json_link) = match (data_kept, assembly) {
-            (Some(kept), _) => (kept.csv, kept.json),
-            (None, Some((csv_all, json_all))) => {
+        let (csv_link, json_link) = match data_all {
+            DataAll::Kept(kept) => (kept.csv, kept.json),
+            DataAll::Made(csv_all, json_all) => {
                 json_all
                     .put(places.len() + 1, profile::data::json_tail(data, places.iter().copied(), places.is_empty()));
                 let (csv_size, json_size) = (csv_all.finish(&mut data_files), json_all.finish(&mut data_files));
@@ -420,7 +430,6 @@ impl Renderer {
                 output.absorb(data_files);
                 (links.csv, links.json)
             }
-            (None, None) => unreachable!("the downloads are kept or assembled"),
         };
         result.site_downloads = Downloads { pdf: None, csv: Some(csv_link), json: Some(json_link), social: None };
         if !site_kept {
@@ -429,7 +438,6 @@ impl Renderer {
                 for indicator in &data.indicators {
                     if let Some(map) = self.maps.world(site, locale, indicator, site_files)? {
                         result.world_maps.insert(indicator.id.clone(), map);
-                        drawn_so_far.world_maps += 1;
                     }
                 }
                 result.site_downloads.social = self.social.site(site, locale, site_files)?;
